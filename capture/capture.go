@@ -1,0 +1,899 @@
+package capture
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"evidentia/archive"
+	"evidentia/evidence"
+	"evidentia/pagemeta"
+	"evidentia/weburl"
+)
+
+// Stage names a step of a capture, for progress display.
+type Stage string
+
+// The stages of a capture, in order.
+const (
+	StageOpening    Stage = "opening"
+	StageLoading    Stage = "loading"
+	StageScrolling  Stage = "scrolling"
+	StageScreenshot Stage = "screenshot"
+	StageArchiving  Stage = "archiving"
+)
+
+// File is one artifact the engine wrote into the capture's working folder.
+type File struct {
+	Name      string
+	Path      string
+	MediaType string
+	Role      string
+}
+
+// Result is what one capture produced. Facts.Collection holds only the start and end times;
+// the caller adds who and where.
+type Result struct {
+	Status evidence.Status
+	Reason string
+	Facts  evidence.Facts
+	Files  []File
+}
+
+// ErrBadURL is returned by Capture for an address it will not open.
+var ErrBadURL = errors.New("capture: not a web address that can be captured")
+
+// ErrCancelled is the reason given when the caller's context ended the capture.
+var ErrCancelled = errors.New("capture: cancelled")
+
+// Capture opens rawURL in a fresh browser context and writes its artifacts into dir (which
+// must exist and be empty). It returns an error only when it could not start at all (a bad
+// URL, a closed engine, an unwritable folder); every other outcome, including a page that
+// fails to load, a timeout and a cancellation, is a Result whose Status and Reason say what
+// happened, with whatever was collected. progress, if not nil, is called from the capturing
+// goroutine as stages begin.
+func (e *Engine) Capture(ctx context.Context, rawURL, dir string, progress func(Stage), opts ...CaptureOption) (*Result, error) {
+	u, err := weburl.Normalize(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadURL, err)
+	}
+	if err := e.acquire(); err != nil {
+		return nil, err
+	}
+	defer e.wg.Done()
+	if progress == nil {
+		progress = func(Stage) {}
+	}
+	c := &run{e: e, url: u, dir: dir, progress: progress, rec: newRecorder(e.cfg.maxBodyBytes), timeout: e.cfg.timeout}
+	for _, o := range opts {
+		o(c)
+	}
+	return c.do(ctx)
+}
+
+// CaptureOption changes one capture.
+type CaptureOption func(*run)
+
+// CaptureTimeout overrides the engine's timeout for one capture.
+func CaptureTimeout(d time.Duration) CaptureOption {
+	return func(r *run) {
+		if d > 0 {
+			r.timeout = d
+		}
+	}
+}
+
+// run is the state of one capture.
+type run struct {
+	e        *Engine
+	url      string
+	dir      string
+	progress func(Stage)
+	rec      *recorder
+	timeout  time.Duration
+
+	tab      context.Context
+	start    time.Time
+	deadline time.Time
+	waitEnd  time.Time
+
+	mainFrame cdp.FrameID
+	world     runtime.ExecutionContextID
+
+	framesMu sync.Mutex
+	frames   map[cdp.FrameID]bool
+
+	loadFired chan struct{}
+	loadOnce  sync.Once
+
+	files    []File
+	problems []string // reasons for a partial result
+	fatal    string   // reason for a failed result
+	facts    evidence.Facts
+}
+
+func (c *run) do(parent context.Context) (*Result, error) {
+	e := c.e
+	c.start = time.Now()
+	c.deadline = c.start.Add(c.timeout)
+	reserve := min(max(c.timeout/4, 2*time.Second), 15*time.Second)
+	c.waitEnd = c.deadline.Add(-reserve)
+	c.loadFired = make(chan struct{})
+	c.frames = map[cdp.FrameID]bool{}
+	c.facts = evidence.Facts{RequestedURL: c.url}
+	c.facts.Collection.StartedAt = c.start.UTC()
+
+	tab, cancelTab := chromedp.NewContext(e.browserCtx, chromedp.WithNewBrowserContext())
+	defer cancelTab()
+	stop := context.AfterFunc(parent, cancelTab)
+	defer stop()
+	hard := time.AfterFunc(c.timeout+15*time.Second, cancelTab)
+	defer hard.Stop()
+	c.tab = tab
+
+	c.progress(StageOpening)
+	if err := c.setup(); err != nil {
+		if parent.Err() != nil {
+			return c.result(ErrCancelled.Error()), nil
+		}
+		return nil, fmt.Errorf("capture: open a browser tab: %w", err)
+	}
+
+	c.progress(StageLoading)
+	c.navigate()
+	if parent.Err() == nil && c.fatal == "" {
+		c.progress(StageScrolling)
+		c.scroll()
+	}
+	c.freeze()
+	if parent.Err() == nil {
+		c.progress(StageScreenshot)
+		c.collect()
+	}
+	c.progress(StageArchiving)
+	c.waitBodies()
+	c.archive()
+	if parent.Err() != nil {
+		return c.result(ErrCancelled.Error()), nil
+	}
+	return c.result(""), nil
+}
+
+// result assembles the Result; cancelled, when set, overrides the status.
+func (c *run) result(cancelled string) *Result {
+	c.facts.Collection.FinishedAt = time.Now().UTC()
+	c.facts.Method.Events = append(c.facts.Method.Events, c.rec.takeEvents()...)
+	c.facts.Method.Timeout = c.timeout.String()
+	c.facts.Method.WaitStrategy = "load event, then network quiet for 500 ms (at most 5 s), then scroll to the bottom in viewport steps (at most 15 s and the page-height limit), then network quiet again, then back to the top"
+	c.facts.Method.Options = c.e.Options()
+	c.facts.Method.Options["timeout"] = c.timeout.String()
+	res := &Result{Status: evidence.StatusComplete, Facts: c.facts, Files: c.files}
+	switch {
+	case cancelled != "":
+		res.Status, res.Reason = evidence.StatusFailed, "the capture was cancelled before it finished"
+	case c.fatal != "":
+		res.Status, res.Reason = evidence.StatusFailed, c.fatal
+	case len(c.problems) > 0:
+		res.Status, res.Reason = evidence.StatusPartial, strings.Join(c.problems, "; ")
+	}
+	return res
+}
+
+func (c *run) problem(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	c.problems = append(c.problems, msg)
+	c.rec.event(evidence.EventTimeout, msg, "")
+}
+
+// until returns a context that ends at t (or when the tab ends).
+func (c *run) until(t time.Time) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(c.tab, t)
+}
+
+// setup opens the tab in its own browser context and starts listening.
+func (c *run) setup() error {
+	ctx, cancel := c.until(c.deadline)
+	defer cancel()
+	if err := chromedp.Do(c.tab); err != nil {
+		return err
+	}
+	cc := chromedp.FromContext(c.tab)
+	c.mainFrame = cdp.FrameID(cc.Target.TargetID)
+	c.rec.mainFrame = c.mainFrame
+	c.frames[c.mainFrame] = true
+
+	// Subscriptions buffer from the moment they are made; the loops drain them until the tab ends.
+	c.listen()
+
+	ver := c.e.version
+	c.facts.Browser = evidence.Browser{
+		Product: ver.Product, Revision: ver.Revision, ProtocolVersion: ver.ProtocolVersion,
+		UserAgent: c.e.userAgent, ExecPath: c.e.cfg.execPath,
+		ViewportWidth: c.e.cfg.width, ViewportHeight: c.e.cfg.height, DeviceScale: c.e.cfg.scale,
+	}
+	steps := []func() error{
+		func() error {
+			_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+				{URLPattern: "*", RequestStage: fetch.RequestStageResponse},
+				{URLPattern: "*", ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageRequest},
+			}})
+			return err
+		},
+		func() error {
+			_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorDeny, BrowserContextID: cc.BrowserContextID, EventsEnabled: new(true)})
+			return err
+		},
+		func() error {
+			_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+				Width: int64(c.e.cfg.width), Height: int64(c.e.cfg.height), DeviceScaleFactor: c.e.cfg.scale})
+			return err
+		},
+		func() error {
+			_, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
+				UserAgent: c.e.userAgent, AcceptLanguage: "ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7"})
+			return err
+		},
+		func() error {
+			_, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+			return err
+		},
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listen starts one goroutine per event stream. The loops end when the tab's context ends.
+func (c *run) listen() {
+	tab := c.tab
+	rec := c.rec
+	paused := chromedp.Events(tab, fetch.RequestPaused)
+	reqs := chromedp.Events(tab, network.RequestWillBeSent)
+	reqExtra := chromedp.Events(tab, network.RequestWillBeSentExtraInfo)
+	resps := chromedp.Events(tab, network.ResponseReceived)
+	respExtra := chromedp.Events(tab, network.ResponseReceivedExtraInfo)
+	finished := chromedp.Events(tab, network.LoadingFinished)
+	failed := chromedp.Events(tab, network.LoadingFailed)
+	dialogs := chromedp.Events(tab, page.JavascriptDialogOpening)
+	loads := chromedp.Events(tab, page.LoadEventFired)
+	attached := chromedp.Events(tab, page.FrameAttached)
+	windows := chromedp.Events(tab, page.WindowOpen)
+	downloads := chromedp.BrowserEvents(tab, browser.DownloadWillBegin)
+	targets := chromedp.BrowserEvents(tab, target.TargetCreated)
+
+	bodyDeadline := c.deadline.Add(-min(time.Second, c.timeout/10))
+	go func() {
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			rec.pending.Add(1)
+			go rec.handlePaused(tab, &ev, bodyDeadline)
+		}
+	}()
+	drain(reqs, func(ev network.EventRequestWillBeSent) { rec.handleRequest(&ev) })
+	drain(reqExtra, func(ev network.EventRequestWillBeSentExtraInfo) { rec.handleRequestExtra(&ev) })
+	drain(resps, func(ev network.EventResponseReceived) { rec.handleResponse(&ev) })
+	drain(respExtra, func(ev network.EventResponseReceivedExtraInfo) { rec.handleResponseExtra(&ev) })
+	drain(finished, func(ev network.EventLoadingFinished) { rec.handleFinished(ev.RequestID, "") })
+	drain(failed, func(ev network.EventLoadingFailed) {
+		reason := ev.ErrorText
+		if ev.Canceled {
+			reason = "cancelled: " + reason
+		}
+		if ev.BlockedReason != "" {
+			reason += " (" + string(ev.BlockedReason) + ")"
+		}
+		rec.handleFinished(ev.RequestID, reason)
+	})
+	drain(loads, func(page.EventLoadEventFired) { c.loadOnce.Do(func() { close(c.loadFired) }) })
+	drain(attached, func(ev page.EventFrameAttached) {
+		c.framesMu.Lock()
+		c.frames[ev.FrameID] = true
+		c.framesMu.Unlock()
+	})
+	drain(windows, func(ev page.EventWindowOpen) {
+		rec.event(evidence.EventPopup, "the page opened a new window; it was closed", ev.URL)
+	})
+	drain(dialogs, func(ev page.EventJavascriptDialogOpening) {
+		// Dismiss (cancel) every dialog; a beforeunload dialog is accepted so that the page
+		// cannot hold the tab open. An alert has only one button, and dismissing closes it.
+		accept := ev.Type == page.DialogTypeBeforeunload
+		_, err := chromedp.Call(tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
+		detail := fmt.Sprintf("%s dialog dismissed: %q", ev.Type, ev.Message)
+		if err != nil {
+			detail += " (could not be closed: " + err.Error() + ")"
+		}
+		rec.event(evidence.EventDialog, detail, ev.URL)
+	})
+	drain(downloads, func(ev browser.EventDownloadWillBegin) {
+		c.framesMu.Lock()
+		ours := c.frames[ev.FrameID]
+		c.framesMu.Unlock()
+		if ours {
+			rec.event(evidence.EventDownload, fmt.Sprintf("download blocked: %q", ev.SuggestedFilename), ev.URL)
+		}
+	})
+	tabID := chromedp.FromContext(tab).Target.TargetID
+	drain(targets, func(ev target.EventTargetCreated) {
+		info := ev.TargetInfo
+		if info == nil || info.OpenerID != tabID || info.Type != "page" {
+			return
+		}
+		_, err := chromedp.CallBrowser(tab, target.CloseTarget, target.CloseTargetParams{TargetID: info.TargetID})
+		detail := "pop-up window closed"
+		if err != nil {
+			detail = "pop-up window could not be closed: " + err.Error()
+		}
+		rec.event(evidence.EventPopup, detail, info.URL)
+	})
+}
+
+// drain ranges over an event stream on its own goroutine until it ends.
+func drain[E any](seq func(func(E, error) bool), f func(E)) {
+	go func() {
+		for ev, err := range seq {
+			if err != nil {
+				return
+			}
+			f(ev)
+		}
+	}()
+}
+
+// navigate opens the URL and waits for the load event and a quiet network, within waitEnd.
+func (c *run) navigate() {
+	ctx, cancel := c.until(c.waitEnd)
+	defer cancel()
+	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: c.url})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		c.problem("the server did not answer within %s", c.timeout-time.Until(c.deadline).Round(time.Second))
+		return
+	case err != nil:
+		c.fatal = "the browser could not open the address: " + err.Error()
+		return
+	case res.IsDownload:
+		c.rec.event(evidence.EventDownload, "the address is a file the browser would download rather than show; its bytes are recorded as the document", c.url)
+	case res.ErrorText != "":
+		c.fatal = "the page could not be opened: " + res.ErrorText
+		return
+	}
+	select {
+	case <-c.loadFired:
+		c.facts.Method.LoadEventFired = true
+	case <-ctx.Done():
+		c.problem("the page did not finish loading within %s", c.timeout)
+		return
+	}
+	c.facts.Method.NetworkQuiet = c.waitQuiet(500*time.Millisecond, 5*time.Second)
+}
+
+// waitQuiet waits until the network has been quiet for window, for at most limit (and never
+// past waitEnd). It reports whether the network went quiet, and records when it did not.
+func (c *run) waitQuiet(window, limit time.Duration) bool {
+	quiet, n := c.waitQuietUntil(window, time.Now().Add(limit), c.waitEnd)
+	if !quiet {
+		c.rec.event(evidence.EventTimeout, fmt.Sprintf("the network did not go quiet: %d request(s) still open", n), "")
+	}
+	return quiet
+}
+
+// waitQuietUntil waits for window of network quiet until the earlier of end and hardEnd.
+func (c *run) waitQuietUntil(window time.Duration, end, hardEnd time.Time) (bool, int) {
+	if end.After(hardEnd) {
+		end = hardEnd
+	}
+	for {
+		quiet, n := c.rec.quietFor(window)
+		if quiet {
+			return true, 0
+		}
+		if time.Now().After(end) || c.tab.Err() != nil {
+			return false, n
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// eval evaluates a JavaScript expression in an isolated world (the page's own scripts cannot
+// redefine what it sees) and decodes the JSON result into out.
+func (c *run) eval(ctx context.Context, expr string, out any) error {
+	for attempt := 0; attempt < 2; attempt++ {
+		if c.world == 0 {
+			w, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: c.mainFrame, WorldName: "evidentia"})
+			if err != nil {
+				return err
+			}
+			c.world = w.ExecutionContextID
+		}
+		res, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
+			Expression: expr, ContextID: c.world, ReturnByValue: new(true), AwaitPromise: new(true)})
+		if err != nil {
+			c.world = 0 // the page navigated: make a new world and try once more
+			if ctx.Err() != nil {
+				return err
+			}
+			continue
+		}
+		if res.ExceptionDetails != nil {
+			return fmt.Errorf("capture: script failed: %s", res.ExceptionDetails.Text)
+		}
+		if out == nil || res.Result == nil || len(res.Result.Value) == 0 {
+			return nil
+		}
+		return json.Unmarshal([]byte(res.Result.Value), out)
+	}
+	return errors.New("capture: the page kept navigating")
+}
+
+const scrollStepJS = `(() => {
+  window.scrollBy(0, window.innerHeight);
+  const se = document.scrollingElement || document.documentElement;
+  const h = Math.max(se ? se.scrollHeight : 0, document.body ? document.body.scrollHeight : 0);
+  return {y: Math.round(window.scrollY), vh: window.innerHeight, h: h};
+})()`
+
+const pageHeightJS = `(() => {
+  const se = document.scrollingElement || document.documentElement;
+  return Math.max(se ? se.scrollHeight : 0, document.body ? document.body.scrollHeight : 0);
+})()`
+
+// scroll scrolls to the bottom in viewport steps so that lazy content loads, bounded by time
+// and by the page-height limit, and then back to the top. At the bottom it waits for the
+// network to settle and looks again: a page that grows (endless feeds) is followed until a
+// limit is reached.
+func (c *run) scroll() {
+	limit := time.Now().Add(15 * time.Second)
+	if limit.After(c.waitEnd) {
+		limit = c.waitEnd
+	}
+	ctx, cancel := c.until(limit)
+	defer cancel()
+	sleep := func(d time.Duration) {
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+		}
+	}
+	var st struct{ Y, VH, H int }
+	for ctx.Err() == nil {
+		if err := c.eval(ctx, scrollStepJS, &st); err != nil {
+			if ctx.Err() == nil {
+				c.rec.event(evidence.EventError, "scrolling stopped: "+err.Error(), "")
+			}
+			break
+		}
+		c.facts.Method.ScrollSteps++
+		c.facts.Method.ScrollHeight = st.Y + st.VH
+		if st.Y+st.VH >= c.e.cfg.maxPageHeight {
+			c.rec.event(evidence.EventNote, fmt.Sprintf("scrolling stopped at the page-height limit of %d px", c.e.cfg.maxPageHeight), "")
+			break
+		}
+		if st.Y+st.VH >= st.H-2 {
+			// At the bottom: let lazy loaders fetch, then see whether the page grew.
+			sleep(200 * time.Millisecond)
+			c.waitQuietUntil(300*time.Millisecond, time.Now().Add(1500*time.Millisecond), limit)
+			var h int
+			if err := c.eval(ctx, pageHeightJS, &h); err != nil || h <= st.H {
+				c.facts.Method.ReachedBottom = err == nil
+				break
+			}
+			continue
+		}
+		if quiet, _ := c.rec.quietFor(0); quiet {
+			sleep(120 * time.Millisecond)
+		} else {
+			sleep(300 * time.Millisecond)
+		}
+	}
+	if !c.facts.Method.ReachedBottom && ctx.Err() != nil {
+		c.rec.event(evidence.EventTimeout, "scrolling stopped at its time limit before the bottom of the page", "")
+	}
+	bctx, bcancel := c.until(c.deadline)
+	defer bcancel()
+	_ = c.eval(bctx, `window.scrollTo(0, 0)`, nil)
+	c.waitQuiet(300*time.Millisecond, 3*time.Second)
+}
+
+// freeze blocks further main-frame navigations, so that what is collected next all comes
+// from one document.
+func (c *run) freeze() {
+	c.rec.mu.Lock()
+	c.rec.frozen = true
+	navs := c.rec.mainNavs
+	c.rec.mu.Unlock()
+	if navs > 1 {
+		c.rec.event(evidence.EventNote, fmt.Sprintf("the page navigated %d times in its main frame (redirects, refreshes or scripts)", navs), "")
+	}
+}
+
+// collect takes the screenshots, DOM, MHTML, text and the facts, each bounded by the deadline.
+func (c *run) collect() {
+	ctx, cancel := c.until(c.deadline)
+	defer cancel()
+	step := func(name string, f func() error) {
+		if ctx.Err() != nil {
+			c.problem("%s not taken: the time limit of %s was reached", name, c.timeout)
+			return
+		}
+		if err := f(); err != nil {
+			if ctx.Err() != nil {
+				c.problem("%s not taken: the time limit of %s was reached", name, c.timeout)
+				return
+			}
+			c.problem("%s failed: %v", name, err)
+		}
+	}
+	step("viewport screenshot", func() error { return c.viewportShot(ctx) })
+	step("full-page screenshot", func() error { return c.fullShot(ctx) })
+	var domHTML string
+	step("rendered DOM", func() error {
+		var err error
+		domHTML, err = c.outerHTML(ctx)
+		if err != nil {
+			return err
+		}
+		return c.write("dom.html", "text/html; charset=utf-8", evidence.RoleDOM, []byte(domHTML))
+	})
+	step("MHTML snapshot", func() error {
+		res, err := chromedp.Call(ctx, page.CaptureSnapshot, page.CaptureSnapshotParams{Format: page.CaptureSnapshotFormatMhtml})
+		if err != nil {
+			return err
+		}
+		return c.write("page.mhtml", "multipart/related", evidence.RoleMHTML, []byte(res.Data))
+	})
+	step("visible text", func() error {
+		var text string
+		if err := c.eval(ctx, `document.body ? document.body.innerText : (document.documentElement ? document.documentElement.textContent : "")`, &text); err != nil {
+			return err
+		}
+		return c.write("text.txt", "text/plain; charset=utf-8", evidence.RoleText, []byte(text))
+	})
+	var loc string
+	if err := c.eval(ctx, `location.href`, &loc); err == nil && loc != "" && loc != "about:blank" {
+		c.facts.FinalURL = loc
+	}
+	c.facts.Metadata = pagemeta.Extract(domHTML, c.finalURL())
+}
+
+func (c *run) finalURL() string {
+	if c.facts.FinalURL != "" {
+		return c.facts.FinalURL
+	}
+	return c.url
+}
+
+func (c *run) write(name, mediaType, role string, data []byte) error {
+	p := filepath.Join(c.dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		return fmt.Errorf("capture: write %s: %w", name, err)
+	}
+	c.files = append(c.files, File{Name: name, Path: p, MediaType: mediaType, Role: role})
+	return nil
+}
+
+func (c *run) viewportShot(ctx context.Context) error {
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
+	if err != nil {
+		return err
+	}
+	return c.write("viewport.png", "image/png", evidence.RoleViewport, res.Data)
+}
+
+// fullShot captures the whole page: in one image when it is at most MaxSingleShot px tall,
+// otherwise in ordered tiles of TileHeight px.
+func (c *run) fullShot(ctx context.Context) error {
+	m, err := chromedp.Call(ctx, page.GetLayoutMetrics, cdp.Empty{})
+	if err != nil {
+		return err
+	}
+	width := float64(c.e.cfg.width)
+	height := float64(c.e.cfg.height)
+	if m.CSSContentSize != nil {
+		width = max(width, min(m.CSSContentSize.Width, 4*width))
+		height = m.CSSContentSize.Height
+	}
+	if height < 1 {
+		height = float64(c.e.cfg.height)
+	}
+	full := int(height)
+	if full > c.e.cfg.maxPageHeight {
+		c.rec.event(evidence.EventNote, fmt.Sprintf("the page is %d px tall; the screenshot stops at the limit of %d px", full, c.e.cfg.maxPageHeight), "")
+		height = float64(c.e.cfg.maxPageHeight)
+	}
+	c.facts.Method.PageHeight = full
+	shot := func(y, h float64) ([]byte, error) {
+		res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format:                page.CaptureScreenshotFormatPng,
+			CaptureBeyondViewport: new(true),
+			Clip:                  &page.Viewport{X: 0, Y: y, Width: width, Height: h, Scale: 1},
+		})
+		return res.Data, err
+	}
+	if height <= MaxSingleShot {
+		c.facts.Method.ScreenshotMode = "single"
+		data, err := shot(0, height)
+		if err != nil {
+			return err
+		}
+		return c.write("screenshot.png", "image/png", evidence.RoleScreenshot, data)
+	}
+	c.facts.Method.ScreenshotMode = "tiles"
+	for i, y := 0, 0.0; y < height; i, y = i+1, y+TileHeight {
+		h := min(float64(TileHeight), height-y)
+		data, err := shot(y, h)
+		if err != nil {
+			return fmt.Errorf("tile %d: %w", i+1, err)
+		}
+		name := fmt.Sprintf("screenshot-%02d.png", i+1)
+		if err := c.write(name, "image/png", evidence.RoleTile, data); err != nil {
+			return err
+		}
+		c.facts.Method.Tiles = append(c.facts.Method.Tiles, evidence.Tile{Name: name, Y: int(y), Height: int(h)})
+	}
+	return nil
+}
+
+// outerHTML serialises the document through DevTools (not through page script).
+func (c *run) outerHTML(ctx context.Context) (string, error) {
+	doc, err := chromedp.Call(ctx, dom.GetDocument, dom.GetDocumentParams{Depth: new(int64(0))})
+	if err != nil {
+		return "", err
+	}
+	res, err := chromedp.Call(ctx, dom.GetOuterHTML, dom.GetOuterHTMLParams{NodeID: doc.Root.NodeID})
+	if err != nil {
+		return "", err
+	}
+	return res.OuterHTML, nil
+}
+
+// waitBodies waits for the response bodies still being read, until the deadline.
+func (c *run) waitBodies() {
+	done := make(chan struct{})
+	go func() { c.rec.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(max(time.Until(c.deadline), 100*time.Millisecond)):
+		c.rec.event(evidence.EventTimeout, "some response bodies were still being read at the time limit and are not recorded", "")
+	}
+}
+
+// archive writes the WARC, the document as served, and the network facts.
+func (c *run) archive() {
+	exchanges := c.rec.snapshot()
+	c.networkFacts(exchanges)
+
+	f, err := os.Create(filepath.Join(c.dir, "network.warc.gz"))
+	if err != nil {
+		c.problem("WARC not written: %v", err)
+		return
+	}
+	defer f.Close()
+	ww, err := archive.NewWARCWriter(f, "network.warc.gz", archive.WARCInfo{
+		Software:    "Evidentia (" + c.e.version.Product + ")",
+		Description: "Every HTTP exchange made while capturing " + c.url,
+		Extra:       []archive.Header{{Name: "isPartOf", Value: c.url}, {Name: "http-header-user-agent", Value: c.e.userAgent}},
+	})
+	if err == nil {
+		for _, ex := range exchanges {
+			if err = ww.WriteExchange(ex.toArchive()); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		c.problem("WARC not written: %v", err)
+		return
+	}
+	c.files = append(c.files, File{Name: "network.warc.gz", Path: f.Name(), MediaType: "application/warc", Role: evidence.RoleWARC})
+	c.recordReconstruction(exchanges)
+}
+
+// mainExchange returns the exchange of the document shown: the last main-frame document
+// response that was not a redirect.
+func (c *run) mainExchange(all []*exchange) (*exchange, []*exchange) {
+	var main *exchange
+	for _, ex := range all {
+		if ex.frameID == c.mainFrame && ex.resourceType == network.ResourceTypeDocument && !ex.redirected && ex.response != nil {
+			main = ex
+		}
+	}
+	if main == nil {
+		for _, ex := range all { // a download or a failed navigation: the first main-frame document
+			if ex.frameID == c.mainFrame && ex.resourceType == network.ResourceTypeDocument {
+				main = ex
+				break
+			}
+		}
+	}
+	if main == nil {
+		return nil, nil
+	}
+	var hops []*exchange
+	for _, ex := range all {
+		if ex.requestID == main.requestID && ex.redirected {
+			hops = append(hops, ex)
+		}
+	}
+	return main, hops
+}
+
+func (c *run) networkFacts(all []*exchange) {
+	n := &c.facts.Network
+	for _, ex := range all {
+		if ex.redirected {
+			continue
+		}
+		n.Resources++
+		if ex.failed != "" {
+			n.FailedResources++
+		}
+	}
+	main, hops := c.mainExchange(all)
+	for _, h := range hops {
+		hop := evidence.RedirectHop{URL: h.url, Location: h.location}
+		if h.response != nil {
+			hop.Status, hop.StatusText, hop.RemoteIP = int(h.response.Status), h.response.StatusText, h.response.RemoteIPAddress
+		}
+		c.facts.Redirects = append(c.facts.Redirects, hop)
+	}
+	if main == nil {
+		return
+	}
+	if c.facts.FinalURL == "" {
+		c.facts.FinalURL = main.url
+	}
+	if r := main.response; r != nil {
+		n.HTTPStatus, n.StatusText = int(r.Status), r.StatusText
+		n.MIMEType, n.Charset = r.MimeType, r.Charset
+		n.RemoteIP, n.RemotePort, n.Protocol = r.RemoteIPAddress, int(r.RemotePort), r.Protocol
+		if main.rawHead != "" {
+			n.RawHeadersRecorded = true
+			for _, l := range strings.Split(strings.ReplaceAll(main.rawHead, "\r\n", "\n"), "\n")[1:] {
+				if name, v, ok := strings.Cut(l, ":"); ok {
+					n.ResponseHeaders = append(n.ResponseHeaders, evidence.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(v)})
+				}
+			}
+		} else {
+			hdr := main.respExtra
+			if hdr == nil {
+				hdr = r.Headers
+			}
+			for _, h := range archive.SplitHeaderMap(hdr) {
+				n.ResponseHeaders = append(n.ResponseHeaders, evidence.Header{Name: h.Name, Value: h.Value})
+			}
+		}
+		if sd := r.SecurityDetails; sd != nil {
+			n.TLS = &evidence.TLS{
+				Protocol: sd.Protocol, Cipher: sd.Cipher, KeyExchange: strings.TrimSpace(sd.KeyExchange + " " + sd.KeyExchangeGroup),
+				Subject: sd.SubjectName, Issuer: sd.Issuer, SANs: sd.SanList,
+				ValidFrom: time.Unix(int64(sd.ValidFrom), 0).UTC(), ValidTo: time.Unix(int64(sd.ValidTo), 0).UTC(),
+			}
+			n.TLS.ChainPEM = c.certChain(main.url)
+		}
+	}
+	if main.bodyOK {
+		name, mt := documentName(main)
+		if err := c.write(name, mt, evidence.RoleDocument, main.body); err != nil {
+			c.problem("document not written: %v", err)
+		}
+	} else if main.response != nil {
+		note := main.bodyNote
+		if note == "" {
+			note = "body not recorded"
+		}
+		c.problem("the document as served was not recorded (%s)", note)
+	}
+}
+
+func (c *run) certChain(u string) []string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(c.tab, 3*time.Second)
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCertificate, network.GetCertificateParams{Origin: pu.Scheme + "://" + pu.Host})
+	if err != nil {
+		c.rec.event(evidence.EventError, "certificate chain not available: "+err.Error(), u)
+		return nil
+	}
+	var out []string
+	for _, b64 := range res.TableNames {
+		der, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			continue
+		}
+		out = append(out, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+	}
+	return out
+}
+
+// documentName picks the artifact name and media type of the document as served.
+func documentName(ex *exchange) (string, string) {
+	mt := ""
+	if ex.response != nil {
+		mt = ex.response.MimeType
+		if ct, ok := headerValue(ex.response.Headers, "content-type"); ok {
+			mt = ct
+		}
+	}
+	base, _, _ := mime.ParseMediaType(mt)
+	ext := map[string]string{
+		"text/html": ".html", "application/xhtml+xml": ".xhtml", "application/pdf": ".pdf",
+		"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
+		"image/svg+xml": ".svg", "image/avif": ".avif", "application/json": ".json", "text/plain": ".txt",
+		"application/xml": ".xml", "text/xml": ".xml", "video/mp4": ".mp4",
+	}[base]
+	if ext == "" {
+		ext = ".bin"
+	}
+	if mt == "" {
+		mt = "application/octet-stream"
+	}
+	return "document" + ext, mt
+}
+
+// recordReconstruction says what in the record was rebuilt rather than recorded.
+func (c *run) recordReconstruction(all []*exchange) {
+	var h2, noRaw, noBody int
+	for _, ex := range all {
+		if ex.response == nil || ex.redirected {
+			continue
+		}
+		if p := ex.response.Protocol; p != "" && !strings.HasPrefix(p, "http/1") {
+			h2++
+		}
+		if ex.rawHead == "" {
+			noRaw++
+		}
+		if !ex.bodyOK {
+			noBody++
+		}
+	}
+	r := []string{
+		"Response bodies are the bytes the browser received, after it removed any Content-Encoding (gzip, br); in the WARC the original Content-Encoding, Transfer-Encoding and Content-Length headers are kept as X-Archive-Orig-* headers and Content-Length is that of the body held.",
+		"Request headers are those the browser reported sending (DevTools requestWillBeSentExtraInfo) where available, else those the page requested.",
+		"Bodies of redirect responses are not available through the DevTools protocol and are not recorded.",
+		"dom.html is the document as the browser serialised it after scripts ran; the document as served is the document.* artifact.",
+	}
+	if h2 > 0 {
+		r = append(r, fmt.Sprintf("%d response(s) came over HTTP/2 or HTTP/3; their status lines and headers are rebuilt in HTTP/1.1 form from the browser's parsed view.", h2))
+	}
+	if noRaw > 0 {
+		r = append(r, fmt.Sprintf("%d response(s) have no raw header text from the browser; their headers are rebuilt from its parsed view.", noRaw))
+	}
+	if noBody > 0 {
+		r = append(r, fmt.Sprintf("%d response(s) have no recorded body (see WARC-Truncated).", noBody))
+	}
+	c.facts.Method.Reconstructed = r
+}

@@ -1,0 +1,277 @@
+// Package capture drives a Chromium-family browser (Chrome, Edge, Chromium) through the
+// DevTools protocol to collect a web page as evidence: screenshots, the document as served,
+// the rendered DOM, an MHTML snapshot, a WARC of every exchange, the visible text, and the
+// facts observed on the way (redirects, headers, TLS, metadata, dialogs, downloads, pop-ups).
+//
+// One Engine owns one browser process. Each Capture runs in a fresh browser context (no
+// cookies, storage or cache shared with any other capture) and ends within its timeout: what
+// was collected by then is returned and the result is marked partial with the reason.
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// Sentinel errors of the package.
+var (
+	// ErrBrowserStart is returned when the browser could not be started.
+	ErrBrowserStart = errors.New("capture: the browser could not be started")
+	// ErrClosed is returned by Capture after Close.
+	ErrClosed = errors.New("capture: engine closed")
+)
+
+// Defaults of the engine's options.
+const (
+	DefaultTimeout       = 60 * time.Second
+	DefaultWidth         = 1280
+	DefaultHeight        = 900
+	DefaultMaxPageHeight = 100_000
+	// TileHeight is the height in CSS pixels of one piece of a screenshot of a tall page. Chrome
+	// returns blank or cut images above about 16,384 px, so pages taller than MaxSingleShot are
+	// captured in tiles of this height.
+	TileHeight    = 8000
+	MaxSingleShot = 16000
+)
+
+type config struct {
+	execPath      string
+	timeout       time.Duration
+	width, height int
+	scale         float64
+	maxPageHeight int
+	maxBodyBytes  int64
+	userAgent     string
+	flags         map[string]any
+	logf          func(string, ...any)
+}
+
+// Option configures an Engine.
+type Option func(*config)
+
+// WithExecPath sets the browser executable. Without it, New calls FindBrowser("").
+func WithExecPath(path string) Option { return func(c *config) { c.execPath = path } }
+
+// WithTimeout sets the time one capture may take in all (default 60 s).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.timeout = d
+		}
+	}
+}
+
+// WithViewport sets the browser viewport in CSS pixels and the device scale factor.
+func WithViewport(width, height int, scale float64) Option {
+	return func(c *config) {
+		if width > 0 && height > 0 {
+			c.width, c.height = width, height
+		}
+		if scale > 0 {
+			c.scale = scale
+		}
+	}
+}
+
+// WithMaxPageHeight bounds how far down an endless page is scrolled and captured (CSS px).
+func WithMaxPageHeight(px int) Option {
+	return func(c *config) {
+		if px > 0 {
+			c.maxPageHeight = px
+		}
+	}
+}
+
+// WithUserAgent overrides the browser's user agent. By default the browser's own is used,
+// with "Headless" removed so that sites serve what a person would see.
+func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// WithFlag adds a browser command-line flag.
+func WithFlag(name string, value any) Option {
+	return func(c *config) { c.flags[name] = value }
+}
+
+// WithLogf sets a function that receives diagnostic messages. It may be called from any
+// goroutine.
+func WithLogf(f func(string, ...any)) Option { return func(c *config) { c.logf = f } }
+
+// Engine owns one browser process that serves many captures, one after another or at once.
+// Its methods are safe for concurrent use.
+type Engine struct {
+	cfg         config
+	allocCancel context.CancelFunc
+	browserCtx  context.Context
+	cancel      context.CancelFunc
+	version     browser.GetVersionResult
+	userAgent   string
+
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// New finds the browser and starts it. ctx bounds the life of the browser process: when ctx
+// ends, the browser is stopped. Call Close when done.
+func New(ctx context.Context, opts ...Option) (*Engine, error) {
+	cfg := config{
+		timeout:       DefaultTimeout,
+		width:         DefaultWidth,
+		height:        DefaultHeight,
+		scale:         1,
+		maxPageHeight: DefaultMaxPageHeight,
+		maxBodyBytes:  64 << 20,
+		flags:         map[string]any{},
+		logf:          func(string, ...any) {},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.execPath == "" {
+		p, err := FindBrowser("")
+		if err != nil {
+			return nil, err
+		}
+		cfg.execPath = p
+	} else if err := checkExecutable(cfg.execPath); err != nil {
+		return nil, err
+	}
+
+	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(cfg.execPath),
+		chromedp.WindowSize(cfg.width, cfg.height),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("disable-notifications", true),
+		chromedp.Flag("autoplay-policy", "user-gesture-required"),
+		chromedp.Flag("lang", "ko-KR,ko,en-US,en"),
+	)
+	if os.Geteuid() == 0 {
+		allocOpts = append(allocOpts, chromedp.NoSandbox)
+	}
+	for name, v := range cfg.flags {
+		allocOpts = append(allocOpts, chromedp.Flag(name, v))
+	}
+	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, allocOpts...)
+	bctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithLogf(cfg.logf), chromedp.WithErrorf(cfg.logf))
+
+	startCtx, startCancel := context.WithTimeout(bctx, 45*time.Second)
+	defer startCancel()
+	start := make(chan error, 1)
+	go func() { start <- chromedp.Do(bctx) }()
+	select {
+	case err := <-start:
+		if err != nil {
+			cancel()
+			allocCancel()
+			return nil, fmt.Errorf("%w (%s): %w", ErrBrowserStart, cfg.execPath, err)
+		}
+	case <-startCtx.Done():
+		cancel()
+		allocCancel()
+		return nil, fmt.Errorf("%w (%s): no answer within 45 s", ErrBrowserStart, cfg.execPath)
+	}
+	ver, err := chromedp.CallBrowser(bctx, browser.GetVersion, cdp.Empty{})
+	if err != nil {
+		cancel()
+		allocCancel()
+		return nil, fmt.Errorf("%w: %w", ErrBrowserStart, err)
+	}
+	ua := cfg.userAgent
+	if ua == "" {
+		ua = strings.Replace(ver.UserAgent, "HeadlessChrome/", "Chrome/", 1)
+	}
+	return &Engine{cfg: cfg, allocCancel: allocCancel, browserCtx: bctx, cancel: cancel, version: ver, userAgent: ua}, nil
+}
+
+// Close stops the browser after the captures under way have returned. It is safe to call
+// more than once.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	e.mu.Unlock()
+	e.wg.Wait()
+	e.cancel()
+	e.allocCancel()
+	return nil
+}
+
+// ExecPath returns the browser executable in use.
+func (e *Engine) ExecPath() string { return e.cfg.execPath }
+
+// Product returns the browser's product string, such as "Chrome/131.0.6778.85".
+func (e *Engine) Product() string { return e.version.Product }
+
+// Timeout returns the time one capture may take.
+func (e *Engine) Timeout() time.Duration { return e.cfg.timeout }
+
+// Options returns the effective options, for the record of each capture.
+func (e *Engine) Options() map[string]string {
+	return map[string]string{
+		"timeout":         e.cfg.timeout.String(),
+		"viewport":        fmt.Sprintf("%dx%d", e.cfg.width, e.cfg.height),
+		"device_scale":    strconv.FormatFloat(e.cfg.scale, 'f', -1, 64),
+		"max_page_height": strconv.Itoa(e.cfg.maxPageHeight),
+		"tile_height":     strconv.Itoa(TileHeight),
+		"max_body_bytes":  strconv.FormatInt(e.cfg.maxBodyBytes, 10),
+		"user_agent":      e.userAgent,
+		"exec_path":       e.cfg.execPath,
+	}
+}
+
+func (e *Engine) acquire() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	if e.browserCtx.Err() != nil {
+		return fmt.Errorf("%w: the browser has stopped", ErrBrowserStart)
+	}
+	e.wg.Add(1)
+	return nil
+}
+
+func checkExecutable(p string) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrBrowserNotFound, p, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%w: %s is a folder, not a program", ErrBrowserNotFound, p)
+	}
+	return nil
+}
+
+// pageTargets lists the browser's page targets (for tests and diagnostics).
+func (e *Engine) pageTargets() ([]*target.Info, error) {
+	infos, err := chromedp.Targets(e.browserCtx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*target.Info
+	for _, i := range infos {
+		if i.Type == "page" {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}

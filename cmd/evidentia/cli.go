@@ -1,0 +1,504 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"evidentia/capture"
+	"evidentia/evidence"
+	"evidentia/store"
+	"evidentia/workflow"
+)
+
+type cli struct {
+	stdout, stderr io.Writer
+	dataDir        string
+	chrome         string
+}
+
+const usageText = `usage:
+  evidentia [--data DIR] [--chrome PATH] capture [--case NAME] [--operator NAME] [--unit NAME] [--timeout 60s] [--parallel 2] [--json] URL...
+  evidentia [--data DIR] cases [--json]
+  evidentia [--data DIR] list [--case NAME] [--json]
+  evidentia [--data DIR] show ID [--json]
+  evidentia [--data DIR] verify [--json] [--case NAME | ID...]
+  evidentia version
+
+Data folder: --data, else EVIDENTIA_DATA, else the per-user default.
+Browser: --chrome, else EVIDENTIA_CHROME, else Chrome, Edge or Chromium where installed.
+`
+
+// usageError marks an error in the command line itself (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func (c *cli) errorf(format string, args ...any) {
+	fmt.Fprintf(c.stderr, "evidentia: "+format+"\n", args...)
+}
+
+func (c *cli) main(ctx context.Context, args []string) int {
+	global := flag.NewFlagSet("evidentia", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&c.dataDir, "data", "", "data folder")
+	global.StringVar(&c.chrome, "chrome", "", "browser executable")
+	help := global.Bool("help", false, "")
+	if err := global.Parse(args); err != nil {
+		return c.usage(err.Error())
+	}
+	rest := global.Args()
+	if *help || len(rest) == 0 {
+		if *help {
+			fmt.Fprint(c.stdout, usageText)
+			return exitOK
+		}
+		return c.usage("no command given")
+	}
+	cmd, cmdArgs := rest[0], rest[1:]
+	var err error
+	var code int
+	switch cmd {
+	case "capture":
+		code, err = c.capture(ctx, cmdArgs)
+	case "cases":
+		code, err = c.cases(ctx, cmdArgs)
+	case "list":
+		code, err = c.list(ctx, cmdArgs)
+	case "show":
+		code, err = c.show(ctx, cmdArgs)
+	case "verify":
+		code, err = c.verify(ctx, cmdArgs)
+	case "version":
+		fmt.Fprintf(c.stdout, "evidentia %s\n", workflow.Version)
+		return exitOK
+	case "help":
+		fmt.Fprint(c.stdout, usageText)
+		return exitOK
+	default:
+		return c.usage(fmt.Sprintf("unknown command %q", cmd))
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		return c.usage(ue.msg)
+	}
+	if err != nil {
+		c.errorf("%v", err)
+		return exitProblem
+	}
+	return code
+}
+
+func (c *cli) usage(msg string) int {
+	c.errorf("%s", msg)
+	fmt.Fprint(c.stderr, usageText)
+	return exitUsage
+}
+
+// parse parses flags that may stand before, between or after the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, store.ResolveDir(c.dataDir))
+}
+
+func defaultOperator() string {
+	if op := os.Getenv("EVIDENTIA_OPERATOR"); op != "" {
+		return op
+	}
+	if u, err := user.Current(); err == nil {
+		if u.Name != "" {
+			return u.Name
+		}
+		return u.Username
+	}
+	return ""
+}
+
+// captureJSON is the line printed per URL by capture --json; the contract other tools rely on.
+type captureJSON struct {
+	ID             string            `json:"id"`
+	URL            string            `json:"url"`
+	Input          string            `json:"input,omitempty"`
+	FinalURL       string            `json:"final_url"`
+	Case           string            `json:"case"`
+	Status         string            `json:"status"`
+	Error          string            `json:"error"`
+	HTTPStatus     int               `json:"http_status"`
+	Title          string            `json:"title"`
+	Metadata       evidence.Metadata `json:"metadata"`
+	Artifacts      []artifactJSON    `json:"artifacts"`
+	ManifestSHA256 string            `json:"manifest_sha256"`
+	StartedAt      *time.Time        `json:"started_at"`
+	FinishedAt     *time.Time        `json:"finished_at"`
+}
+
+type artifactJSON struct {
+	Name      string `json:"name"`
+	Path      string `json:"path"`
+	MediaType string `json:"media_type"`
+	Role      string `json:"role"`
+	Size      int64  `json:"size"`
+	SHA256    string `json:"sha256"`
+}
+
+func recordJSON(r *store.Record) captureJSON {
+	out := captureJSON{
+		ID: r.ID, URL: r.URL, FinalURL: r.FinalURL, Case: r.Case, Status: string(r.Status),
+		HTTPStatus: r.HTTPStatus, Title: r.Title, ManifestSHA256: string(r.ManifestSHA256),
+		Artifacts: []artifactJSON{},
+	}
+	if r.Status != evidence.StatusComplete {
+		out.Error = r.Reason
+	}
+	if !r.StartedAt.IsZero() {
+		t := r.StartedAt.UTC()
+		out.StartedAt = &t
+	}
+	if !r.FinishedAt.IsZero() {
+		t := r.FinishedAt.UTC()
+		out.FinishedAt = &t
+	}
+	if r.Manifest != nil {
+		out.Metadata = r.Manifest.Facts.Metadata
+	}
+	for _, a := range r.Artifacts {
+		out.Artifacts = append(out.Artifacts, artifactJSON{
+			Name: a.Name, Path: a.Path, MediaType: a.MediaType, Role: a.Role, Size: a.Size, SHA256: string(a.SHA256)})
+	}
+	return out
+}
+
+func (c *cli) printJSON(v any) {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func (c *cli) capture(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
+	caseName := fs.String("case", workflow.DefaultCase, "case name")
+	operator := fs.String("operator", defaultOperator(), "operator name")
+	unit := fs.String("unit", os.Getenv("EVIDENTIA_UNIT"), "operator's unit")
+	timeout := fs.Duration("timeout", capture.DefaultTimeout, "time limit of one capture")
+	parallel := fs.Int("parallel", 2, "captures at once")
+	asJSON := fs.Bool("json", false, "one JSON object per URL")
+	urls, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(urls) == 0 {
+		return 0, usageError{"capture: give at least one URL"}
+	}
+	if *timeout < time.Second {
+		return 0, usageError{"capture: --timeout must be at least 1s"}
+	}
+	if *parallel < 1 || *parallel > 16 {
+		return 0, usageError{"capture: --parallel must be between 1 and 16"}
+	}
+	if strings.TrimSpace(*caseName) == "" {
+		return 0, usageError{"capture: --case must not be empty"}
+	}
+
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+
+	chrome := c.chrome
+	var eng *capture.Engine
+	var engErr error
+	if path, err := capture.FindBrowser(chrome); err != nil {
+		engErr = err
+	} else {
+		eng, engErr = capture.New(ctx, capture.WithExecPath(path), capture.WithTimeout(*timeout))
+	}
+	if engErr != nil {
+		c.errorf("%v", engErr)
+	} else {
+		defer eng.Close()
+	}
+
+	var mu sync.Mutex
+	counts := map[string]int{}
+	total := len(urls)
+	doneN := 0
+	progress := func(i int, u string, s capture.Stage) {
+		if !*asJSON && s == capture.StageOpening {
+			mu.Lock()
+			fmt.Fprintf(c.stderr, "evidentia: [%d/%d] capturing %s\n", i+1, total, u)
+			mu.Unlock()
+		}
+	}
+	done := func(o workflow.Outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		doneN++
+		var line captureJSON
+		if o.Record != nil {
+			line = recordJSON(o.Record)
+			if o.Err != nil {
+				line.Error = o.Err.Error()
+			}
+		} else {
+			line = captureJSON{URL: o.URL, Status: string(evidence.StatusFailed), Artifacts: []artifactJSON{}, Case: *caseName}
+			if o.Err != nil {
+				line.Error = o.Err.Error()
+			}
+		}
+		line.Input = o.Input
+		counts[line.Status]++
+		if *asJSON {
+			c.printJSON(line)
+			return
+		}
+		shown := line.URL
+		if shown == "" {
+			shown = o.Input
+		}
+		fmt.Fprintf(c.stdout, "[%d/%d] %-8s %s\n", doneN, total, line.Status, shown)
+		if line.ID != "" {
+			fmt.Fprintf(c.stdout, "        id %s  http %d  %s\n", line.ID, line.HTTPStatus, oneLine(line.Title))
+			fmt.Fprintf(c.stdout, "        manifest sha256 %s  (%d artifacts)\n", line.ManifestSHA256, len(line.Artifacts))
+		}
+		if line.Error != "" {
+			fmt.Fprintf(c.stdout, "        reason: %s\n", line.Error)
+		}
+	}
+	cap := &workflow.Capturer{Store: st, Engine: eng, EngineErr: engErr}
+	cap.Capture(ctx, workflow.CaptureRequest{
+		URLs: urls, Case: *caseName, Operator: *operator, Unit: *unit, Parallel: *parallel,
+	}, progress, done)
+
+	if !*asJSON {
+		fmt.Fprintf(c.stdout, "%d captured: %d complete, %d partial, %d failed (case %q, data %s)\n",
+			total, counts["complete"], counts["partial"], counts["failed"], *caseName, st.Dir())
+	}
+	if counts["complete"] == total {
+		return exitOK, nil
+	}
+	return exitProblem, nil
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:79]) + "…"
+	}
+	return s
+}
+
+func (c *cli) cases(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("cases", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON lines")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) > 0 {
+		return 0, usageError{"cases: takes no arguments"}
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	cs, err := st.Cases(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range cs {
+		if *asJSON {
+			c.printJSON(map[string]any{"name": k.Name, "number": k.Number, "description": k.Description,
+				"law_article": k.LawArticle, "created_at": k.CreatedAt.UTC(), "closed": k.Closed, "captures": k.Captures})
+			continue
+		}
+		fmt.Fprintf(c.stdout, "%-30s %5d captures  created %s\n", k.Name, k.Captures, k.CreatedAt.UTC().Format(time.RFC3339))
+	}
+	return exitOK, nil
+}
+
+func (c *cli) list(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	caseName := fs.String("case", "", "only this case")
+	asJSON := fs.Bool("json", false, "JSON lines")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) > 0 {
+		return 0, usageError{"list: takes no arguments"}
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	recs, err := st.Captures(ctx, *caseName)
+	if err != nil {
+		return 0, err
+	}
+	for i := range recs {
+		r := &recs[i]
+		if *asJSON {
+			c.printJSON(recordJSON(r))
+			continue
+		}
+		fmt.Fprintf(c.stdout, "%s  %-11s %s  %-20s %s  %s\n", r.ID, r.Status, r.StartedAt.UTC().Format("2006-01-02 15:04:05Z"), r.Case, r.URL, oneLine(r.Title))
+	}
+	return exitOK, nil
+}
+
+func (c *cli) show(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("show", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) != 1 {
+		return 0, usageError{"show: give one capture ID"}
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	r, err := st.Capture(ctx, pos[0])
+	if err != nil {
+		return 0, err
+	}
+	events, err := st.Custody(ctx, r.ID)
+	if err != nil {
+		return 0, err
+	}
+	if *asJSON {
+		out := struct {
+			captureJSON
+			Reason  string             `json:"reason"`
+			Facts   *evidence.Facts    `json:"facts,omitempty"`
+			Custody []store.Event      `json:"custody"`
+			Manif   *evidence.Manifest `json:"-"`
+		}{captureJSON: recordJSON(r), Reason: r.Reason, Custody: events}
+		if r.Manifest != nil {
+			out.Facts = &r.Manifest.Facts
+		}
+		c.printJSON(out)
+		return exitOK, nil
+	}
+	w := c.stdout
+	fmt.Fprintf(w, "Capture    %s\nCase       %s\nStatus     %s\n", r.ID, r.Case, r.Status)
+	if r.Reason != "" {
+		fmt.Fprintf(w, "Reason     %s\n", r.Reason)
+	}
+	fmt.Fprintf(w, "URL        %s\nFinal URL  %s\nHTTP       %d\nTitle      %s\n", r.URL, r.FinalURL, r.HTTPStatus, r.Title)
+	fmt.Fprintf(w, "Operator   %s\nStarted    %s\nFinished   %s\nManifest   sha256 %s\n", r.Operator,
+		r.StartedAt.UTC().Format(time.RFC3339), r.FinishedAt.UTC().Format(time.RFC3339), r.ManifestSHA256)
+	if m := r.Manifest; m != nil {
+		md := m.Facts.Metadata
+		for _, kv := range [][2]string{{"Author", md.Author}, {"Site", md.SiteName}, {"Published", md.PublishedTime}, {"Language", md.Lang}, {"Canonical", md.CanonicalURL}} {
+			if kv[1] != "" {
+				fmt.Fprintf(w, "%-10s %s\n", kv[0], kv[1])
+			}
+		}
+		n := m.Facts.Network
+		if n.RemoteIP != "" {
+			fmt.Fprintf(w, "Server     %s:%d %s\n", n.RemoteIP, n.RemotePort, n.Protocol)
+		}
+		if n.TLS != nil {
+			fmt.Fprintf(w, "TLS        %s %s, %s (issuer %s)\n", n.TLS.Protocol, n.TLS.Cipher, n.TLS.Subject, n.TLS.Issuer)
+		}
+		for _, h := range m.Facts.Redirects {
+			fmt.Fprintf(w, "Redirect   %d %s -> %s\n", h.Status, h.URL, h.Location)
+		}
+		for _, e := range m.Facts.Method.Events {
+			fmt.Fprintf(w, "Event      %s: %s %s\n", e.Kind, e.Detail, e.URL)
+		}
+	}
+	fmt.Fprintln(w, "Artifacts")
+	arts := append([]store.StoredArtifact(nil), r.Artifacts...)
+	sort.Slice(arts, func(i, j int) bool { return arts[i].Name < arts[j].Name })
+	for _, a := range arts {
+		fmt.Fprintf(w, "  %-22s %10d  %s\n  %22s %s\n", a.Name, a.Size, a.SHA256, "", a.Path)
+	}
+	fmt.Fprintln(w, "Custody")
+	for _, e := range events {
+		fmt.Fprintf(w, "  #%d %s %-18s %s\n", e.Seq, e.At.UTC().Format(time.RFC3339), e.Action, e.Actor)
+	}
+	return exitOK, nil
+}
+
+func (c *cli) verify(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	caseName := fs.String("case", "", "only this case")
+	asJSON := fs.Bool("json", false, "JSON")
+	ids, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if *caseName != "" && len(ids) > 0 {
+		return 0, usageError{"verify: give --case or IDs, not both"}
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	rep, err := st.Verify(ctx, store.Scope{Case: *caseName, IDs: ids}, defaultOperator())
+	if err != nil {
+		return 0, err
+	}
+	type problemJSON struct {
+		CaptureID string `json:"capture_id,omitempty"`
+		Artifact  string `json:"artifact,omitempty"`
+		EventSeq  int64  `json:"event_seq,omitempty"`
+		Error     string `json:"error"`
+	}
+	probs := []problemJSON{}
+	for _, p := range rep.Problems {
+		probs = append(probs, problemJSON{p.CaptureID, p.Artifact, p.EventSeq, p.String()})
+	}
+	if *asJSON {
+		c.printJSON(map[string]any{"ok": rep.OK(), "captures": rep.Captures, "artifacts": rep.Artifacts, "events": rep.Events, "problems": probs})
+	} else {
+		for _, p := range probs {
+			fmt.Fprintf(c.stdout, "PROBLEM  %s\n", p.Error)
+		}
+		verdict := "intact"
+		if !rep.OK() {
+			verdict = fmt.Sprintf("%d problem(s) found", len(probs))
+		}
+		fmt.Fprintf(c.stdout, "verified %d captures, %d artifacts, %d custody events: %s\n", rep.Captures, rep.Artifacts, rep.Events, verdict)
+	}
+	if rep.OK() {
+		return exitOK, nil
+	}
+	return exitProblem, nil
+}

@@ -1,0 +1,303 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"evidentia/capture"
+)
+
+var (
+	chromePath string
+	bin        string // the built evidentia command, for the kill test
+)
+
+func TestMain(m *testing.M) {
+	home, _ := os.MkdirTemp("", "evidentia-cli-home-")
+	os.Setenv("HOME", home)
+	os.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	os.Unsetenv("EVIDENTIA_DATA")
+	os.Unsetenv("EVIDENTIA_CHROME")
+	p, err := capture.FindBrowser("")
+	if err != nil && os.Getenv("CI") != "" {
+		fmt.Fprintln(os.Stderr, "CLI tests need a browser in CI:", err)
+		os.Exit(1)
+	}
+	chromePath = p
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
+}
+
+func needChrome(t *testing.T) {
+	t.Helper()
+	if chromePath == "" {
+		t.Skip("no browser (CI is not set)")
+	}
+}
+
+// evidentia runs the command line in-process and returns exit code, stdout and stderr.
+func evidentia(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(t.Context(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func testPages(t *testing.T) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="ko"><head><title>허위사실 게시물 A</title><meta name="author" content="작성자A"><meta property="og:site_name" content="테스트 포털"></head><body><p>본문 A</p></body></html>`)
+	})
+	mux.HandleFunc("/b", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html><head><title>Post B</title></head><body><p>body B</p></body></html>`)
+	})
+	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html><head><title>hang</title></head><body><img src="/never"></body></html>`)
+	})
+	mux.HandleFunc("/never", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type lineJSON struct {
+	ID             string `json:"id"`
+	URL            string `json:"url"`
+	FinalURL       string `json:"final_url"`
+	Status         string `json:"status"`
+	Error          string `json:"error"`
+	HTTPStatus     int    `json:"http_status"`
+	Title          string `json:"title"`
+	ManifestSHA256 string `json:"manifest_sha256"`
+	StartedAt      string `json:"started_at"`
+	FinishedAt     string `json:"finished_at"`
+	Metadata       struct {
+		Title, Author, SiteName, Lang string
+	} `json:"metadata"`
+	Artifacts []struct {
+		Name, Path, MediaType, SHA256 string
+		Size                          int64
+	} `json:"artifacts"`
+}
+
+func decodeLines(t *testing.T, out string) []lineJSON {
+	t.Helper()
+	var lines []lineJSON
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var l lineJSON
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("not JSON: %q: %v", sc.Text(), err)
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+func TestCLIUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"capture"},
+		{"capture", "--timeout", "soon", "https://example.com"},
+		{"capture", "--parallel", "0", "https://example.com"},
+		{"show"},
+		{"verify", "--case", "x", "someid"},
+		{"--bogus", "cases"},
+	} {
+		code, _, stderr := evidentia(t, append([]string{"--data", t.TempDir()}, args...)...)
+		if code != exitUsage || !strings.HasPrefix(stderr, "evidentia: ") || strings.Contains(stderr, "goroutine") {
+			t.Errorf("%v: exit %d stderr %q", args, code, stderr)
+		}
+	}
+}
+
+func TestCLICaptureJSONContractAndVerify(t *testing.T) {
+	needChrome(t)
+	srv := testPages(t)
+	data := t.TempDir()
+	code, out, stderr := evidentia(t, "--data", data, "--chrome", chromePath, "capture", "--case", "선거-2026-001",
+		"--operator", "홍길동", "--json", srv.URL+"/a", srv.URL+"/b", "javascript:alert(1)")
+	if code != exitProblem {
+		t.Errorf("exit %d, want 1 (one address refused); stderr %s", code, stderr)
+	}
+	lines := decodeLines(t, out)
+	if len(lines) != 3 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	byURL := map[string]lineJSON{}
+	for _, l := range lines {
+		byURL[l.URL] = l
+	}
+	a := byURL[srv.URL+"/a"]
+	if a.Status != "complete" || a.ID == "" || a.HTTPStatus != 200 || a.Title != "허위사실 게시물 A" || a.FinalURL != srv.URL+"/a" ||
+		a.Metadata.Author != "작성자A" || a.Metadata.SiteName != "테스트 포털" || len(a.ManifestSHA256) != 64 || a.StartedAt == "" || a.FinishedAt == "" {
+		t.Errorf("line for /a: %+v", a)
+	}
+	names := map[string]bool{}
+	for _, art := range a.Artifacts {
+		names[art.Name] = true
+		if !filepath.IsAbs(art.Path) || len(art.SHA256) != 64 || art.Size <= 0 || art.MediaType == "" {
+			t.Errorf("artifact %+v", art)
+		}
+		b, err := os.ReadFile(art.Path)
+		if err != nil || int64(len(b)) != art.Size {
+			t.Errorf("artifact %s unreadable: %v", art.Name, err)
+		}
+	}
+	for _, n := range []string{"screenshot.png", "viewport.png", "document.html", "dom.html", "page.mhtml", "network.warc.gz", "text.txt", "facts.json"} {
+		if !names[n] {
+			t.Errorf("artifact %s missing from %v", n, names)
+		}
+	}
+	var bad lineJSON
+	for _, l := range lines {
+		if l.ID == "" {
+			bad = l
+		}
+	}
+	if bad.Status != "failed" || !strings.Contains(bad.Error, "javascript") {
+		t.Errorf("refused line: %+v", bad)
+	}
+
+	if code, out, _ := evidentia(t, "--data", data, "verify", "--json"); code != exitOK || !strings.Contains(out, `"ok":true`) {
+		t.Errorf("verify: exit %d %s", code, out)
+	}
+	if code, out, _ := evidentia(t, "--data", data, "cases", "--json"); code != exitOK || !strings.Contains(out, `"name":"선거-2026-001"`) || !strings.Contains(out, `"captures":2`) {
+		t.Errorf("cases: exit %d %s", code, out)
+	}
+	if code, out, _ := evidentia(t, "--data", data, "list", "--case", "선거-2026-001", "--json"); code != exitOK || len(decodeLines(t, out)) != 2 {
+		t.Errorf("list: exit %d %s", code, out)
+	}
+	code, out, _ = evidentia(t, "--data", data, "show", a.ID[:8], "--json")
+	if code != exitOK || !strings.Contains(out, `"custody"`) || !strings.Contains(out, `"requested_url"`) {
+		t.Errorf("show: exit %d %s", code, out)
+	}
+	code, out, _ = evidentia(t, "--data", data, "show", a.ID)
+	if code != exitOK || !strings.Contains(out, "허위사실 게시물 A") || !strings.Contains(out, "capture sealed") {
+		t.Errorf("show (text): exit %d\n%s", code, out)
+	}
+
+	// Tamper with the screenshot: verify must fail and name it.
+	for _, art := range a.Artifacts {
+		if art.Name == "screenshot.png" {
+			os.Chmod(art.Path, 0o644)
+			b, _ := os.ReadFile(art.Path)
+			b[len(b)/2] ^= 1
+			os.WriteFile(art.Path, b, 0o644)
+		}
+	}
+	code, out, _ = evidentia(t, "--data", data, "verify", a.ID)
+	if code != exitProblem || !strings.Contains(out, "screenshot.png") || !strings.Contains(out, a.ID) {
+		t.Errorf("verify after tampering: exit %d\n%s", code, out)
+	}
+}
+
+func TestCLIMissingBrowser(t *testing.T) {
+	code, out, stderr := evidentia(t, "--data", t.TempDir(), "--chrome", filepath.Join(t.TempDir(), "nochrome"), "capture", "--json", "https://example.com")
+	if code != exitProblem || !strings.Contains(stderr, "nochrome") || strings.Contains(stderr, "goroutine") {
+		t.Errorf("exit %d stderr %q", code, stderr)
+	}
+	lines := decodeLines(t, out)
+	if len(lines) != 1 || lines[0].Status != "failed" || lines[0].Error == "" {
+		t.Errorf("lines %+v", lines)
+	}
+}
+
+func TestCLIShowUnknownID(t *testing.T) {
+	code, _, stderr := evidentia(t, "--data", t.TempDir(), "show", "doesnotexist")
+	if code != exitProblem || !strings.Contains(stderr, "evidentia: ") {
+		t.Errorf("exit %d stderr %q", code, stderr)
+	}
+}
+
+// TestCLIKilledMidCaptureThenVerify builds the command, kills it with SIGKILL while it is
+// capturing, and checks that the store opens, the capture is marked interrupted (never
+// sealed), and verification finds no tampering.
+func TestCLIKilledMidCaptureThenVerify(t *testing.T) {
+	needChrome(t)
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	srv := testPages(t)
+	exe := filepath.Join(t.TempDir(), "evidentia")
+	build := exec.Command("go", "build", "-o", exe, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data := t.TempDir()
+	// One capture that completes first, so there is sealed evidence to keep intact.
+	if code, out, errs := evidentia(t, "--data", data, "--chrome", chromePath, "capture", "--json", srv.URL+"/b"); code != 0 {
+		t.Fatalf("first capture: %d %s %s", code, out, errs)
+	}
+	cmd := exec.Command(exe, "--data", data, "--chrome", chromePath, "capture", "--timeout", "60s", srv.URL+"/hang", srv.URL+"/a")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the whole group: the command and its browser
+	cmd.Wait()
+
+	code, out, _ := evidentia(t, "--data", data, "list", "--json")
+	if code != 0 {
+		t.Fatalf("list after kill: %d", code)
+	}
+	var interrupted, complete int
+	for _, l := range decodeLines(t, out) {
+		switch l.Status {
+		case "interrupted":
+			interrupted++
+			if l.ManifestSHA256 != "" {
+				t.Errorf("interrupted capture has a manifest: %+v", l)
+			}
+		case "complete":
+			complete++
+		case "capturing":
+			t.Errorf("capture still marked capturing after restart: %+v", l)
+		}
+	}
+	if interrupted == 0 || complete == 0 {
+		t.Errorf("interrupted %d complete %d:\n%s\nkilled command said: %s", interrupted, complete, out, stderr.String())
+	}
+	code, out, _ = evidentia(t, "--data", data, "verify", "--json")
+	var rep struct {
+		OK       bool `json:"ok"`
+		Problems []struct {
+			Error string `json:"error"`
+		} `json:"problems"`
+	}
+	json.Unmarshal([]byte(out), &rep)
+	for _, p := range rep.Problems {
+		if !strings.Contains(p.Error, "interrupted") {
+			t.Errorf("verify after kill found tampering: %s", p.Error)
+		}
+	}
+	if code != exitOK && len(rep.Problems) == 0 {
+		t.Errorf("verify exit %d with no problem listed: %s", code, out)
+	}
+}

@@ -1,0 +1,243 @@
+// Package workflow holds Evidentia's use cases (capture, seal and store; later: report and
+// export) so that the command line and the desktop app run exactly the same code and land in
+// the same store and custody log.
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"evidentia/capture"
+	"evidentia/evidence"
+	"evidentia/store"
+	"evidentia/weburl"
+)
+
+// Version is Evidentia's version, recorded in every capture. The build may override it with
+// -ldflags "-X evidentia/workflow.Version=...".
+var Version = "0.1.0"
+
+// DefaultCase is the case a capture goes to when none is named.
+const DefaultCase = "default"
+
+var (
+	selfOnce sync.Once
+	selfSum  evidence.Digest
+)
+
+// SelfSHA256 returns the SHA-256 of the running executable, computed once ("" when the
+// executable cannot be read).
+func SelfSHA256() evidence.Digest {
+	selfOnce.Do(func() {
+		p, err := os.Executable()
+		if err != nil {
+			return
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		if d, _, err := evidence.SumReader(f); err == nil {
+			selfSum = d
+		}
+	})
+	return selfSum
+}
+
+// Workstation describes the machine and the program, for the collection record.
+func Workstation() evidence.Collection {
+	host, _ := os.Hostname()
+	zone, offset := time.Now().Zone()
+	tz := fmt.Sprintf("%s (UTC%+03d:%02d)", zone, offset/3600, abs(offset%3600)/60)
+	if loc := time.Local.String(); loc != "" && loc != "Local" {
+		tz = loc + " " + tz
+	}
+	return evidence.Collection{
+		Hostname:   host,
+		OS:         runtime.GOOS,
+		Arch:       runtime.GOARCH,
+		TimeZone:   tz,
+		LocalIPs:   localIPs(),
+		AppVersion: Version,
+		AppSHA256:  SelfSHA256(),
+	}
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func localIPs() []string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && !ipn.IP.IsLoopback() && !ipn.IP.IsLinkLocalUnicast() {
+			out = append(out, ipn.IP.String())
+		}
+	}
+	return out
+}
+
+// CaptureRequest is one batch of addresses to capture into a case.
+type CaptureRequest struct {
+	URLs     []string
+	Case     string // DefaultCase when empty
+	Operator string
+	Unit     string
+	Parallel int // at least 1; default 2
+}
+
+// Outcome is the end of one address of a batch. Record is nil when the address was refused
+// before a capture began (Err says why); otherwise Record is the sealed capture and Err is
+// nil unless sealing itself failed.
+type Outcome struct {
+	Index  int
+	Input  string
+	URL    string
+	Record *store.Record
+	Err    error
+}
+
+// Progress is called as the stages of the capture of URLs[index] begin. It is called from the
+// capturing goroutines, possibly at the same time for different indexes.
+type Progress func(index int, url string, stage capture.Stage)
+
+// Capturer runs captures with one engine into one store. Engine may be nil when no browser
+// could be started: every address then ends with EngineErr and no capture is recorded.
+type Capturer struct {
+	Store     *store.Store
+	Engine    *capture.Engine
+	EngineErr error
+}
+
+// Capture captures every address of req, at most req.Parallel at a time, calling progress as
+// stages begin and done as each ends (from the capturing goroutines). It returns the outcomes
+// in the order of req.URLs. Cancelling ctx stops the captures under way; what they collected
+// is still sealed, as failed, with the reason.
+func (c *Capturer) Capture(ctx context.Context, req CaptureRequest, progress Progress, done func(Outcome)) []Outcome {
+	if req.Case == "" {
+		req.Case = DefaultCase
+	}
+	par := req.Parallel
+	if par < 1 {
+		par = 2
+	}
+	outcomes := make([]Outcome, len(req.URLs))
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i, raw := range req.URLs {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+			var o Outcome
+			if ctx.Err() != nil {
+				o = Outcome{Index: i, Input: raw, Err: fmt.Errorf("not started: %w", ctx.Err())}
+			} else {
+				o = c.one(ctx, i, raw, req, progress)
+				<-sem
+			}
+			outcomes[i] = o
+			if done != nil {
+				done(o)
+			}
+		})
+	}
+	wg.Wait()
+	return outcomes
+}
+
+func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureRequest, progress Progress) Outcome {
+	o := Outcome{Index: i, Input: raw}
+	u, err := weburl.Normalize(raw)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	o.URL = u
+	if c.Engine == nil {
+		o.Err = c.EngineErr
+		if o.Err == nil {
+			o.Err = errors.New("workflow: no browser")
+		}
+		return o
+	}
+	// Sealing must finish even when the caller cancels: what was collected is kept.
+	keep := context.WithoutCancel(ctx)
+	if _, err := c.Store.EnsureCase(keep, req.Case, req.Operator); err != nil {
+		o.Err = err
+		return o
+	}
+	id, err := c.Store.BeginCapture(keep, req.Case, u, req.Operator)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	work, err := os.MkdirTemp(c.Store.TempDir(), "capture-")
+	if err != nil {
+		o.Err = fmt.Errorf("workflow: working folder: %w", err)
+		return o
+	}
+	defer os.RemoveAll(work)
+
+	started := time.Now().UTC()
+	res, err := c.Engine.Capture(ctx, u, work, func(s capture.Stage) {
+		if progress != nil {
+			progress(i, u, s)
+		}
+	})
+	if err != nil {
+		res = &capture.Result{Status: evidence.StatusFailed, Reason: err.Error(), Facts: evidence.Facts{RequestedURL: u}}
+	}
+
+	facts := res.Facts
+	col := Workstation()
+	col.Operator, col.Unit, col.Case = req.Operator, req.Unit, req.Case
+	col.StartedAt, col.FinishedAt = facts.Collection.StartedAt, facts.Collection.FinishedAt
+	if col.StartedAt.IsZero() {
+		col.StartedAt = started
+	}
+	if col.FinishedAt.IsZero() {
+		col.FinishedAt = time.Now().UTC()
+	}
+	facts.Collection = col
+
+	files := make([]store.SealFile, 0, len(res.Files)+1)
+	for _, f := range res.Files {
+		files = append(files, store.SealFile{Name: f.Name, MediaType: f.MediaType, Role: f.Role, Path: f.Path})
+	}
+	factsJSON, err := evidence.Canonical(facts)
+	if err == nil {
+		p := filepath.Join(work, "facts.json")
+		if err = os.WriteFile(p, factsJSON, 0o600); err == nil {
+			files = append(files, store.SealFile{Name: "facts.json", MediaType: "application/json", Role: evidence.RoleFacts, Path: p})
+		}
+	}
+	if err != nil {
+		o.Err = fmt.Errorf("workflow: facts: %w", err)
+	}
+	rec, err := c.Store.Seal(keep, id, store.SealRequest{
+		Status: res.Status, Reason: res.Reason, Facts: facts, Files: files, Actor: req.Operator,
+	})
+	if err != nil {
+		o.Err = errors.Join(o.Err, err)
+		return o
+	}
+	o.Record = rec
+	return o
+}
