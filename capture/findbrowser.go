@@ -30,27 +30,30 @@ var (
 // The first of these that is set decides:
 //  1. override, when not blank (the command line's --chrome option or a setting);
 //  2. the environment variable EVIDENTIA_CHROME (BrowserEnv), when not blank;
-//  3. the usual install locations, searched in a fixed order:
-//     - Windows: %ProgramFiles%, %ProgramW6432%, %ProgramFiles(x86)% and %LocalAppData%, each
-//     with Google\Chrome\Application\chrome.exe, then each with
-//     Microsoft\Edge\Application\msedge.exe, then each with Chromium\Application\chrome.exe;
-//     then chrome.exe and msedge.exe on %PATH%;
-//     - macOS: /Applications, then ~/Applications, for Google Chrome.app, Chromium.app,
-//     Microsoft Edge.app, Google Chrome Canary.app and Google Chrome for Testing.app (the
-//     program inside Contents/MacOS); then the Linux program names on $PATH;
-//     - Linux and other systems: google-chrome, google-chrome-stable, chromium,
-//     chromium-browser, microsoft-edge and microsoft-edge-stable on $PATH; then the same names
-//     in /usr/bin, then /snap/bin/chromium, /opt/google/chrome/chrome and
-//     /opt/microsoft/msedge/msedge.
+//  3. a search of the usual install locations, in this order.
+//
+// On Windows: %ProgramFiles%, %ProgramW6432%, %ProgramFiles(x86)% and %LocalAppData%, each
+// with Google\Chrome\Application\chrome.exe, then each with
+// Microsoft\Edge\Application\msedge.exe, then each with Chromium\Application\chrome.exe;
+// then chrome.exe and msedge.exe on %PATH%.
+//
+// On macOS: /Applications, then ~/Applications, for Google Chrome.app, Chromium.app, Microsoft
+// Edge.app, Google Chrome Canary.app and Google Chrome for Testing.app (the program inside
+// Contents/MacOS); then the Linux program names on $PATH (Homebrew).
+//
+// On Linux and other systems: google-chrome, google-chrome-stable, chromium, chromium-browser,
+// microsoft-edge and microsoft-edge-stable on $PATH; then the same names in /usr/bin; then
+// /snap/bin/chromium, /opt/google/chrome/chrome and /opt/microsoft/msedge/msedge.
 //
 // A path given by override or EVIDENTIA_CHROME (surrounding quotes are removed) must exist and
 // be executable: otherwise FindBrowser fails with ErrBrowserNotFound or
 // ErrBrowserNotExecutable and does not fall back to the search, because the operator asked
 // for that program. A name without a path separator, such as "chromium", is looked up on
-// PATH first. On macOS a .app bundle may be given; the program inside it is used.
+// PATH first. On macOS a .app bundle may be given; the program inside it is used. A file the
+// search finds must be a regular file and, except on Windows, have an execute permission bit.
 //
 // When the search finds nothing, the error wraps ErrBrowserNotFound and lists every place
-// that was looked at, in order.
+// that was looked at, in order, noting files that exist but are not executable.
 func FindBrowser(override string) (string, error) {
 	return fbFind(override, fbSystem{
 		goos:     runtime.GOOS,

@@ -234,6 +234,17 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 	rec, err := c.Store.Seal(keep, id, store.SealRequest{
 		Status: res.Status, Reason: res.Reason, Facts: facts, Files: files, Actor: req.Operator,
 	})
+	if err != nil && !errors.Is(err, store.ErrAlreadySealed) && !errors.Is(err, store.ErrInterrupted) {
+		// Sealing the artifacts failed (a full disk, an unreadable file): record the failure
+		// itself, with the facts alone, so that the attempt is never silently lost.
+		reason := fmt.Sprintf("the artifacts could not be stored: %v", err)
+		rec, err = c.Store.Seal(keep, id, store.SealRequest{
+			Status: evidence.StatusFailed, Reason: reason, Facts: facts, Actor: req.Operator,
+		})
+		if err == nil {
+			o.Err = errors.New(reason)
+		}
+	}
 	if err != nil {
 		o.Err = errors.Join(o.Err, err)
 		return o

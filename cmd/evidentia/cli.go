@@ -472,32 +472,47 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 	}
 	defer st.Close()
 	rep, err := st.Verify(ctx, store.Scope{Case: *caseName, IDs: ids}, defaultOperator())
-	if err != nil {
+	if rep == nil {
 		return 0, err
 	}
+	if err != nil {
+		// The check ran, but its result could not be logged: report both.
+		c.errorf("%v", err)
+	}
 	type problemJSON struct {
-		CaptureID string `json:"capture_id,omitempty"`
-		Artifact  string `json:"artifact,omitempty"`
-		EventSeq  int64  `json:"event_seq,omitempty"`
-		Error     string `json:"error"`
+		CaptureID     string `json:"capture_id,omitempty"`
+		Artifact      string `json:"artifact,omitempty"`
+		EventSeq      int64  `json:"event_seq,omitempty"`
+		Informational bool   `json:"informational"`
+		Error         string `json:"error"`
 	}
 	probs := []problemJSON{}
+	serious := 0
 	for _, p := range rep.Problems {
-		probs = append(probs, problemJSON{p.CaptureID, p.Artifact, p.EventSeq, p.String()})
+		probs = append(probs, problemJSON{p.CaptureID, p.Artifact, p.EventSeq, p.Informational(), p.String()})
+		if !p.Informational() {
+			serious++
+		}
 	}
+	ok := rep.OK() && err == nil
 	if *asJSON {
-		c.printJSON(map[string]any{"ok": rep.OK(), "captures": rep.Captures, "artifacts": rep.Artifacts, "events": rep.Events, "problems": probs})
+		c.printJSON(map[string]any{"ok": ok, "captures": rep.Captures, "artifacts": rep.Artifacts, "events": rep.Events,
+			"custody_head": rep.Head, "problems": probs})
 	} else {
 		for _, p := range probs {
-			fmt.Fprintf(c.stdout, "PROBLEM  %s\n", p.Error)
+			label := "PROBLEM"
+			if p.Informational {
+				label = "NOTE   "
+			}
+			fmt.Fprintf(c.stdout, "%s  %s\n", label, p.Error)
 		}
 		verdict := "intact"
-		if !rep.OK() {
-			verdict = fmt.Sprintf("%d problem(s) found", len(probs))
+		if !ok {
+			verdict = fmt.Sprintf("%d problem(s) found", serious)
 		}
 		fmt.Fprintf(c.stdout, "verified %d captures, %d artifacts, %d custody events: %s\n", rep.Captures, rep.Artifacts, rep.Events, verdict)
 	}
-	if rep.OK() {
+	if ok {
 		return exitOK, nil
 	}
 	return exitProblem, nil

@@ -93,11 +93,17 @@ type lineJSON struct {
 	StartedAt      string `json:"started_at"`
 	FinishedAt     string `json:"finished_at"`
 	Metadata       struct {
-		Title, Author, SiteName, Lang string
+		Title    string `json:"title"`
+		Author   string `json:"author"`
+		SiteName string `json:"site_name"`
+		Lang     string `json:"lang"`
 	} `json:"metadata"`
 	Artifacts []struct {
-		Name, Path, MediaType, SHA256 string
-		Size                          int64
+		Name      string `json:"name"`
+		Path      string `json:"path"`
+		MediaType string `json:"media_type"`
+		SHA256    string `json:"sha256"`
+		Size      int64  `json:"size"`
 	} `json:"artifacts"`
 }
 
@@ -191,7 +197,7 @@ func TestCLICaptureJSONContractAndVerify(t *testing.T) {
 	if code, out, _ := evidentia(t, "--data", data, "list", "--case", "선거-2026-001", "--json"); code != exitOK || len(decodeLines(t, out)) != 2 {
 		t.Errorf("list: exit %d %s", code, out)
 	}
-	code, out, _ = evidentia(t, "--data", data, "show", a.ID[:8], "--json")
+	code, out, _ = evidentia(t, "--data", data, "show", a.ID[:len(a.ID)-4], "--json")
 	if code != exitOK || !strings.Contains(out, `"custody"`) || !strings.Contains(out, `"requested_url"`) {
 		t.Errorf("show: exit %d %s", code, out)
 	}

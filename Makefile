@@ -1,0 +1,68 @@
+# Evidentia. `make run` starts the desktop app; `make test` runs every check.
+# Both first make sure the system has what they need (scripts/deps.sh).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# Go's default install location, for shells that have not added it yet.
+export PATH := $(PATH):/usr/local/go/bin
+
+GO    ?= go
+GOEXE := $(shell $(GO) env GOEXE 2>/dev/null)
+GOOS  := $(shell $(GO) env GOOS 2>/dev/null)
+
+# The GUI binary: Fyne's thread-checked build mode matches FyneApp.toml's
+# [Migrations] fyneDo = true (as `fyne build` does); no console on Windows.
+GUI_TAGS    := migrated_fynedo
+GUI_LDFLAGS := $(if $(filter windows,$(GOOS)),-H=windowsgui)
+
+# Tests that open real windows need an X display: without one, use Xvfb.
+# Deferred (=) so that it sees an xvfb-run that deps-test has just installed.
+XVFB = $(if $(DISPLAY),,$(if $(shell command -v xvfb-run),xvfb-run -a -s "-screen 0 1280x1024x24"))
+
+.PHONY: all deps deps-run deps-test build run test vet fmt-check bench clean
+
+all: build
+
+## deps: install (Debian/Ubuntu as root) or list everything build, run and test need
+deps: deps-test
+
+## deps-run: only what building and running the app needs
+deps-run:
+	@scripts/deps.sh run
+
+## deps-test: everything `make test` needs
+deps-test:
+	@scripts/deps.sh test
+
+## build: the command line (bin/evidentia) and the desktop app (bin/evidentia-gui)
+build:
+	CGO_ENABLED=1 $(GO) build -o bin/evidentia$(GOEXE) ./cmd/evidentia
+	CGO_ENABLED=1 $(GO) build -tags $(GUI_TAGS) -ldflags '$(GUI_LDFLAGS)' -o bin/evidentia-gui$(GOEXE) .
+
+## run: start the desktop app
+run: deps-run
+	CGO_ENABLED=1 $(GO) run .
+
+## test: vet, formatting, then every test with the race detector
+test: deps-test
+	@$(MAKE) --no-print-directory vet fmt-check
+	CGO_ENABLED=1 $(XVFB) $(GO) test -race -count=1 -timeout 40m ./...
+
+vet:
+	CGO_ENABLED=1 $(GO) vet ./...
+
+fmt-check:
+	@unformatted=$$(gofmt -l .); \
+	if [[ -n $$unformatted ]]; then \
+		echo "gofmt: these files are not formatted (run gofmt -w on them):" >&2; \
+		echo "$$unformatted" >&2; \
+		exit 1; \
+	fi
+
+## bench: benchmarks only, with allocations
+bench:
+	CGO_ENABLED=1 $(XVFB) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

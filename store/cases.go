@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Case is an investigation that captures belong to. Name is its unique key, as the operator
+// typed it (surrounding spaces removed). Captures is the number of captures in the case, of
+// every status; it is filled by the store and ignored on input.
+type Case struct {
+	ID          int64
+	Name        string
+	Number      string // the file or docket number
+	Description string
+	LawArticle  string // the provision of law the case concerns
+	CreatedAt   time.Time
+	Closed      bool
+	Captures    int
+}
+
+func cleanCaseName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", fmt.Errorf("%w: empty case name", ErrInvalid)
+	}
+	if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
+		return "", fmt.Errorf("%w: case name %q is not valid text", ErrInvalid, name)
+	}
+	return name, nil
+}
+
+const caseColumns = `k.id, k.name, k.number, k.description, k.law_article, k.created_at, k.closed,
+	(SELECT count(*) FROM captures c WHERE c.case_id = k.id)`
+
+func scanCase(sc interface{ Scan(...any) error }) (Case, error) {
+	var c Case
+	var created string
+	if err := sc.Scan(&c.ID, &c.Name, &c.Number, &c.Description, &c.LawArticle, &created, &c.Closed, &c.Captures); err != nil {
+		return Case{}, err
+	}
+	t, err := parseTime(created)
+	if err != nil {
+		return Case{}, err
+	}
+	c.CreatedAt = t
+	return c, nil
+}
+
+// caseByName returns the case named name, or an error wrapping ErrNotFound.
+func caseByName(ctx context.Context, q queryer, name string) (Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases k WHERE k.name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Case{}, fmt.Errorf("%w: case %q", ErrNotFound, name)
+	}
+	if err != nil {
+		return Case{}, fmt.Errorf("store: read case %q: %w", name, err)
+	}
+	return c, nil
+}
+
+func insertCase(ctx context.Context, tx *sql.Tx, c Case, actor string) (Case, error) {
+	created, createdText := now()
+	res, err := tx.ExecContext(ctx,
+		`INSERT INTO cases (name, number, description, law_article, created_at, closed) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.Name, c.Number, c.Description, c.LawArticle, createdText, c.Closed)
+	if err != nil {
+		return Case{}, fmt.Errorf("store: create case %q: %w", c.Name, err)
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return Case{}, fmt.Errorf("store: create case %q: %w", c.Name, err)
+	}
+	c.CreatedAt, c.Captures = created, 0
+	_, err = appendEvent(ctx, tx, Event{Actor: actor, Action: ActionCaseCreated, Case: c.Name, Details: map[string]string{
+		"name": c.Name, "number": c.Number, "description": c.Description, "law_article": c.LawArticle,
+		"closed": strconv.FormatBool(c.Closed),
+	}})
+	if err != nil {
+		return Case{}, err
+	}
+	return c, nil
+}
+
+// EnsureCase returns the case named name, creating it (with the custody event "case created"
+// by actor) when it does not exist. It is safe to call from several goroutines or processes at
+// once: the case is created once.
+func (s *Store) EnsureCase(ctx context.Context, name, actor string) (Case, error) {
+	name, err := cleanCaseName(name)
+	if err != nil {
+		return Case{}, err
+	}
+	var out Case
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		c, err := caseByName(ctx, tx, name)
+		if err == nil {
+			out = c
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		out, err = insertCase(ctx, tx, Case{Name: name}, actor)
+		return err
+	})
+	return out, err
+}
+
+// CreateCase creates the case c (ID, CreatedAt and Captures are ignored) and records the
+// custody event "case created" by actor. It returns an error wrapping ErrCaseExists when a case
+// of that name exists.
+func (s *Store) CreateCase(ctx context.Context, c Case, actor string) (Case, error) {
+	name, err := cleanCaseName(c.Name)
+	if err != nil {
+		return Case{}, err
+	}
+	c.Name = name
+	var out Case
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := caseByName(ctx, tx, name); err == nil {
+			return fmt.Errorf("%w: %q", ErrCaseExists, name)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		out, err = insertCase(ctx, tx, c, actor)
+		return err
+	})
+	return out, err
+}
+
+// SetCaseClosed closes (closed true) or reopens the case named name, recording the custody
+// event "case closed" or "case reopened" by actor. No capture can be begun in a closed case.
+// Setting the state a case already has changes nothing and records nothing.
+func (s *Store) SetCaseClosed(ctx context.Context, name string, closed bool, actor string) error {
+	name, err := cleanCaseName(name)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		c, err := caseByName(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if c.Closed == closed {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET closed = ? WHERE id = ?`, closed, c.ID); err != nil {
+			return fmt.Errorf("store: update case %q: %w", name, err)
+		}
+		action := ActionCaseReopened
+		if closed {
+			action = ActionCaseClosed
+		}
+		_, err = appendEvent(ctx, tx, Event{Actor: actor, Action: action, Case: name})
+		return err
+	})
+}
+
+// Cases returns every case, by name.
+func (s *Store) Cases(ctx context.Context) ([]Case, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases k ORDER BY k.name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: read cases: %w", err)
+	}
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: read cases: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read cases: %w", err)
+	}
+	return out, nil
+}
