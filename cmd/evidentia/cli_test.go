@@ -18,12 +18,14 @@ import (
 	"evidentia/capture"
 )
 
-var (
-	chromePath string
-	bin        string // the built evidentia command, for the kill test
-)
+var chromePath string
 
 func TestMain(m *testing.M) {
+	// The test binary doubles as the command, so that a test can run it as a separate
+	// process (and kill it) without building it.
+	if os.Getenv("EVIDENTIA_TEST_AS_CLI") == "1" {
+		main()
+	}
 	home, _ := os.MkdirTemp("", "evidentia-cli-home-")
 	os.Setenv("HOME", home)
 	os.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
@@ -239,26 +241,19 @@ func TestCLIShowUnknownID(t *testing.T) {
 	}
 }
 
-// TestCLIKilledMidCaptureThenVerify builds the command, kills it with SIGKILL while it is
-// capturing, and checks that the store opens, the capture is marked interrupted (never
+// TestCLIKilledMidCaptureThenVerify runs the command as its own process, kills it with SIGKILL
+// while it is capturing, and checks that the store opens, the capture is marked interrupted (never
 // sealed), and verification finds no tampering.
 func TestCLIKilledMidCaptureThenVerify(t *testing.T) {
 	needChrome(t)
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
 	srv := testPages(t)
-	exe := filepath.Join(t.TempDir(), "evidentia")
-	build := exec.Command("go", "build", "-o", exe, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	data := t.TempDir()
 	// One capture that completes first, so there is sealed evidence to keep intact.
 	if code, out, errs := evidentia(t, "--data", data, "--chrome", chromePath, "capture", "--json", srv.URL+"/b"); code != 0 {
 		t.Fatalf("first capture: %d %s %s", code, out, errs)
 	}
-	cmd := exec.Command(exe, "--data", data, "--chrome", chromePath, "capture", "--timeout", "60s", srv.URL+"/hang", srv.URL+"/a")
+	cmd := exec.Command(os.Args[0], "--data", data, "--chrome", chromePath, "capture", "--timeout", "60s", srv.URL+"/hang", srv.URL+"/a")
+	cmd.Env = append(os.Environ(), "EVIDENTIA_TEST_AS_CLI=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
