@@ -127,17 +127,21 @@ type run struct {
 	loadFired chan struct{}
 	loadOnce  sync.Once
 
-	files    []File
-	problems []string // reasons for a partial result
-	fatal    string   // reason for a failed result
-	facts    evidence.Facts
+	files   []File
+	chain   []string // PEM certificate chain of the final URL's origin
+	domNote string   // what was done to dom.html, if anything
+
+	viewportTaken bool
+	problems      []string // reasons for a partial result
+	fatal         string   // reason for a failed result
+	facts         evidence.Facts
 }
 
 func (c *run) do(parent context.Context) (*Result, error) {
 	e := c.e
 	c.start = time.Now()
 	c.deadline = c.start.Add(c.timeout)
-	reserve := min(max(c.timeout/4, 2*time.Second), 15*time.Second)
+	reserve := min(max(c.timeout/4, 2*time.Second), 15*time.Second, c.timeout/2)
 	c.waitEnd = c.deadline.Add(-reserve)
 	c.loadFired = make(chan struct{})
 	c.frames = map[cdp.FrameID]bool{}
@@ -200,7 +204,15 @@ func (c *run) result(cancelled string) *Result {
 	return res
 }
 
+// problem records something that makes the capture partial.
 func (c *run) problem(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	c.problems = append(c.problems, msg)
+	c.rec.event(evidence.EventError, msg, "")
+}
+
+// timedOut records a time limit that makes the capture partial.
+func (c *run) timedOut(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	c.problems = append(c.problems, msg)
 	c.rec.event(evidence.EventTimeout, msg, "")
@@ -224,7 +236,9 @@ func (c *run) setup() error {
 	c.frames[c.mainFrame] = true
 
 	// Subscriptions buffer from the moment they are made; the loops drain them until the tab ends.
-	c.listen()
+	if err := c.listen(); err != nil {
+		return err
+	}
 
 	ver := c.e.version
 	c.facts.Browser = evidence.Browser{
@@ -268,64 +282,50 @@ func (c *run) setup() error {
 	return nil
 }
 
-// listen starts one goroutine per event stream. The loops end when the tab's context ends.
-func (c *run) listen() {
+// listen starts recording. Network and page events are taken in order on the tab's read loop
+// (they only update state); the events that need a command in answer (paused requests,
+// dialogs, pop-ups) are served from goroutines. Everything ends when the tab's context ends.
+func (c *run) listen() error {
 	tab := c.tab
 	rec := c.rec
+	if err := chromedp.Listen(tab, func(ev any) {
+		switch ev := ev.(type) {
+		case *page.EventLoadEventFired:
+			c.loadOnce.Do(func() { close(c.loadFired) })
+		case *page.EventFrameAttached:
+			c.framesMu.Lock()
+			c.frames[ev.FrameID] = true
+			c.framesMu.Unlock()
+		case *page.EventWindowOpen:
+			rec.event(evidence.EventPopup, "the page asked to open a new window", ev.URL)
+		default:
+			rec.handle(ev)
+		}
+	}); err != nil {
+		return err
+	}
 	paused := chromedp.Events(tab, fetch.RequestPaused)
-	reqs := chromedp.Events(tab, network.RequestWillBeSent)
-	reqExtra := chromedp.Events(tab, network.RequestWillBeSentExtraInfo)
-	resps := chromedp.Events(tab, network.ResponseReceived)
-	respExtra := chromedp.Events(tab, network.ResponseReceivedExtraInfo)
-	finished := chromedp.Events(tab, network.LoadingFinished)
-	failed := chromedp.Events(tab, network.LoadingFailed)
 	dialogs := chromedp.Events(tab, page.JavascriptDialogOpening)
-	loads := chromedp.Events(tab, page.LoadEventFired)
-	attached := chromedp.Events(tab, page.FrameAttached)
-	windows := chromedp.Events(tab, page.WindowOpen)
 	downloads := chromedp.BrowserEvents(tab, browser.DownloadWillBegin)
 	targets := chromedp.BrowserEvents(tab, target.TargetCreated)
 
 	bodyDeadline := c.deadline.Add(-min(time.Second, c.timeout/10))
-	go func() {
-		for ev, err := range paused {
-			if err != nil {
-				return
-			}
-			rec.pending.Add(1)
-			go rec.handlePaused(tab, &ev, bodyDeadline)
-		}
-	}()
-	drain(reqs, func(ev network.EventRequestWillBeSent) { rec.handleRequest(&ev) })
-	drain(reqExtra, func(ev network.EventRequestWillBeSentExtraInfo) { rec.handleRequestExtra(&ev) })
-	drain(resps, func(ev network.EventResponseReceived) { rec.handleResponse(&ev) })
-	drain(respExtra, func(ev network.EventResponseReceivedExtraInfo) { rec.handleResponseExtra(&ev) })
-	drain(finished, func(ev network.EventLoadingFinished) { rec.handleFinished(ev.RequestID, "") })
-	drain(failed, func(ev network.EventLoadingFailed) {
-		reason := ev.ErrorText
-		if ev.Canceled {
-			reason = "cancelled: " + reason
-		}
-		if ev.BlockedReason != "" {
-			reason += " (" + string(ev.BlockedReason) + ")"
-		}
-		rec.handleFinished(ev.RequestID, reason)
-	})
-	drain(loads, func(page.EventLoadEventFired) { c.loadOnce.Do(func() { close(c.loadFired) }) })
-	drain(attached, func(ev page.EventFrameAttached) {
-		c.framesMu.Lock()
-		c.frames[ev.FrameID] = true
-		c.framesMu.Unlock()
-	})
-	drain(windows, func(ev page.EventWindowOpen) {
-		rec.event(evidence.EventPopup, "the page opened a new window; it was closed", ev.URL)
+	drain(paused, func(ev fetch.EventRequestPaused) {
+		go func() {
+			defer recoverTo(rec)
+			rec.handlePaused(tab, &ev, bodyDeadline)
+		}()
 	})
 	drain(dialogs, func(ev page.EventJavascriptDialogOpening) {
-		// Dismiss (cancel) every dialog; a beforeunload dialog is accepted so that the page
-		// cannot hold the tab open. An alert has only one button, and dismissing closes it.
+		// Dismiss (cancel) every dialog, except beforeunload, which is accepted so that the
+		// page cannot hold the tab open. An alert has one button; dismissing closes it.
 		accept := ev.Type == page.DialogTypeBeforeunload
 		_, err := chromedp.Call(tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
-		detail := fmt.Sprintf("%s dialog dismissed: %q", ev.Type, ev.Message)
+		verb := "dismissed"
+		if accept {
+			verb = "accepted (the page may not hold the tab)"
+		}
+		detail := fmt.Sprintf("%s dialog %s: %q", ev.Type, verb, ev.Message)
 		if err != nil {
 			detail += " (could not be closed: " + err.Error() + ")"
 		}
@@ -352,11 +352,21 @@ func (c *run) listen() {
 		}
 		rec.event(evidence.EventPopup, detail, info.URL)
 	})
+	return nil
+}
+
+// recoverTo turns a panic in a capture goroutine into an error event, so that it can never
+// take the process (and the other captures) down.
+func recoverTo(rec *recorder) {
+	if r := recover(); r != nil {
+		rec.event(evidence.EventError, fmt.Sprintf("internal error: %v", r), "")
+	}
 }
 
 // drain ranges over an event stream on its own goroutine until it ends.
 func drain[E any](seq func(func(E, error) bool), f func(E)) {
 	go func() {
+		defer func() { _ = recover() }()
 		for ev, err := range seq {
 			if err != nil {
 				return
@@ -373,7 +383,7 @@ func (c *run) navigate() {
 	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: c.url})
 	switch {
 	case err != nil && ctx.Err() != nil:
-		c.problem("the server did not answer within %s", c.timeout-time.Until(c.deadline).Round(time.Second))
+		c.timedOut("the main document did not arrive in full within %s", (c.timeout - time.Until(c.deadline)).Round(time.Second))
 		return
 	case err != nil:
 		c.fatal = "the browser could not open the address: " + err.Error()
@@ -388,10 +398,16 @@ func (c *run) navigate() {
 	case <-c.loadFired:
 		c.facts.Method.LoadEventFired = true
 	case <-ctx.Done():
-		c.problem("the page did not finish loading within %s", c.timeout)
+		c.timedOut("the page did not finish loading within %s", (c.timeout - time.Until(c.deadline)).Round(time.Second))
 		return
 	}
 	c.facts.Method.NetworkQuiet = c.waitQuiet(500*time.Millisecond, 5*time.Second)
+	// The viewport as first seen: before any scrolling.
+	vctx, vcancel := c.until(c.deadline)
+	defer vcancel()
+	if err := c.viewportShot(vctx); err != nil {
+		c.problem("viewport screenshot failed: %v", err)
+	}
 }
 
 // waitQuiet waits until the network has been quiet for window, for at most limit (and never
@@ -531,6 +547,12 @@ func (c *run) freeze() {
 	if navs > 1 {
 		c.rec.event(evidence.EventNote, fmt.Sprintf("the page navigated %d times in its main frame (redirects, refreshes or scripts)", navs), "")
 	}
+	c.rec.mu.Lock()
+	held := c.rec.held
+	c.rec.mu.Unlock()
+	if held {
+		c.problems = append(c.problems, fmt.Sprintf("the page kept navigating (a refresh or script loop); it was held after %d navigations and captured there", maxMainNavigations))
+	}
 }
 
 // collect takes the screenshots, DOM, MHTML, text and the facts, each bounded by the deadline.
@@ -539,18 +561,20 @@ func (c *run) collect() {
 	defer cancel()
 	step := func(name string, f func() error) {
 		if ctx.Err() != nil {
-			c.problem("%s not taken: the time limit of %s was reached", name, c.timeout)
+			c.timedOut("%s not taken: the time limit of %s was reached", name, c.timeout)
 			return
 		}
 		if err := f(); err != nil {
 			if ctx.Err() != nil {
-				c.problem("%s not taken: the time limit of %s was reached", name, c.timeout)
+				c.timedOut("%s not taken: the time limit of %s was reached", name, c.timeout)
 				return
 			}
 			c.problem("%s failed: %v", name, err)
 		}
 	}
-	step("viewport screenshot", func() error { return c.viewportShot(ctx) })
+	if !c.viewportTaken {
+		step("viewport screenshot", func() error { return c.viewportShot(ctx) })
+	}
 	step("full-page screenshot", func() error { return c.fullShot(ctx) })
 	var domHTML string
 	step("rendered DOM", func() error {
@@ -559,7 +583,14 @@ func (c *run) collect() {
 		if err != nil {
 			return err
 		}
-		return c.write("dom.html", "text/html; charset=utf-8", evidence.RoleDOM, []byte(domHTML))
+		data := []byte(domHTML)
+		// The serialisation is UTF-8 but keeps the page's own charset declaration; a byte
+		// order mark makes every browser read it as UTF-8.
+		if cs := c.documentCharset(ctx); cs != "" && !strings.EqualFold(cs, "utf-8") {
+			data = append([]byte("\ufeff"), data...)
+			c.domNote = "dom.html of this " + cs + " page is UTF-8 and starts with a UTF-8 byte order mark, so that its own charset declaration is not applied to it."
+		}
+		return c.write("dom.html", "text/html; charset=utf-8", evidence.RoleDOM, data)
 	})
 	step("MHTML snapshot", func() error {
 		res, err := chromedp.Call(ctx, page.CaptureSnapshot, page.CaptureSnapshotParams{Format: page.CaptureSnapshotFormatMhtml})
@@ -580,6 +611,18 @@ func (c *run) collect() {
 		c.facts.FinalURL = loc
 	}
 	c.facts.Metadata = pagemeta.Extract(domHTML, c.finalURL())
+	if strings.HasPrefix(c.finalURL(), "https:") {
+		c.chain = c.certChain(ctx, c.finalURL())
+	}
+}
+
+// documentCharset returns the character set the browser decoded the document with.
+func (c *run) documentCharset(ctx context.Context) string {
+	var cs string
+	if err := c.eval(ctx, `document.characterSet`, &cs); err != nil {
+		return ""
+	}
+	return cs
 }
 
 func (c *run) finalURL() string {
@@ -603,6 +646,7 @@ func (c *run) viewportShot(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.viewportTaken = true
 	return c.write("viewport.png", "image/png", evidence.RoleViewport, res.Data)
 }
 
@@ -673,14 +717,15 @@ func (c *run) outerHTML(ctx context.Context) (string, error) {
 	return res.OuterHTML, nil
 }
 
-// waitBodies waits for the response bodies still being read, until the deadline.
+// waitBodies stops new body reads and waits for those under way, at most until the deadline
+// and for at least a short grace period.
 func (c *run) waitBodies() {
-	done := make(chan struct{})
-	go func() { c.rec.pending.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(max(time.Until(c.deadline), 100*time.Millisecond)):
-		c.rec.event(evidence.EventTimeout, "some response bodies were still being read at the time limit and are not recorded", "")
+	end := c.deadline
+	if grace := time.Now().Add(500 * time.Millisecond); end.Before(grace) {
+		end = grace
+	}
+	if n := c.rec.closeBodies(end); n > 0 {
+		c.rec.event(evidence.EventTimeout, fmt.Sprintf("%d response(s) were still arriving at the time limit; their bodies are not recorded", n), "")
 	}
 }
 
@@ -728,19 +773,23 @@ func (c *run) mainExchange(all []*exchange) (*exchange, []*exchange) {
 		}
 	}
 	if main == nil {
-		for _, ex := range all { // a download or a failed navigation: the first main-frame document
+		for _, ex := range all { // a download or a failed navigation: the last main-frame document
 			if ex.frameID == c.mainFrame && ex.resourceType == network.ResourceTypeDocument {
 				main = ex
-				break
 			}
 		}
 	}
 	if main == nil {
 		return nil, nil
 	}
+	// The chain: every earlier main-frame document hop, HTTP redirects and client-side
+	// navigations (meta refresh, script) alike.
 	var hops []*exchange
 	for _, ex := range all {
-		if ex.requestID == main.requestID && ex.redirected {
+		if ex == main {
+			break
+		}
+		if ex.frameID == c.mainFrame && ex.resourceType == network.ResourceTypeDocument && ex.response != nil {
 			hops = append(hops, ex)
 		}
 	}
@@ -759,10 +808,16 @@ func (c *run) networkFacts(all []*exchange) {
 		}
 	}
 	main, hops := c.mainExchange(all)
-	for _, h := range hops {
-		hop := evidence.RedirectHop{URL: h.url, Location: h.location}
-		if h.response != nil {
-			hop.Status, hop.StatusText, hop.RemoteIP = int(h.response.Status), h.response.StatusText, h.response.RemoteIPAddress
+	for i, h := range hops {
+		hop := evidence.RedirectHop{URL: h.url, Location: h.location,
+			Status: int(h.response.Status), StatusText: h.response.StatusText, RemoteIP: h.response.RemoteIPAddress}
+		if !h.redirected {
+			next := main.url
+			if i+1 < len(hops) {
+				next = hops[i+1].url
+			}
+			hop.Location = next
+			hop.StatusText = "client-side navigation (meta refresh or script)"
 		}
 		c.facts.Redirects = append(c.facts.Redirects, hop)
 	}
@@ -775,7 +830,7 @@ func (c *run) networkFacts(all []*exchange) {
 	if r := main.response; r != nil {
 		n.HTTPStatus, n.StatusText = int(r.Status), r.StatusText
 		n.MIMEType, n.Charset = r.MimeType, r.Charset
-		n.RemoteIP, n.RemotePort, n.Protocol = r.RemoteIPAddress, int(r.RemotePort), r.Protocol
+		n.RemoteIP, n.RemotePort, n.Protocol = strings.Trim(r.RemoteIPAddress, "[]"), int(r.RemotePort), r.Protocol
 		if main.rawHead != "" {
 			n.RawHeadersRecorded = true
 			for _, l := range strings.Split(strings.ReplaceAll(main.rawHead, "\r\n", "\n"), "\n")[1:] {
@@ -798,7 +853,7 @@ func (c *run) networkFacts(all []*exchange) {
 				Subject: sd.SubjectName, Issuer: sd.Issuer, SANs: sd.SanList,
 				ValidFrom: time.Unix(int64(sd.ValidFrom), 0).UTC(), ValidTo: time.Unix(int64(sd.ValidTo), 0).UTC(),
 			}
-			n.TLS.ChainPEM = c.certChain(main.url)
+			n.TLS.ChainPEM = c.chain
 		}
 	}
 	if main.bodyOK {
@@ -815,12 +870,12 @@ func (c *run) networkFacts(all []*exchange) {
 	}
 }
 
-func (c *run) certChain(u string) []string {
+func (c *run) certChain(ctx context.Context, u string) []string {
 	pu, err := url.Parse(u)
 	if err != nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(c.tab, 3*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	res, err := chromedp.Call(ctx, network.GetCertificate, network.GetCertificateParams{Origin: pu.Scheme + "://" + pu.Host})
 	if err != nil {
@@ -885,6 +940,9 @@ func (c *run) recordReconstruction(all []*exchange) {
 		"Request headers are those the browser reported sending (DevTools requestWillBeSentExtraInfo) where available, else those the page requested.",
 		"Bodies of redirect responses are not available through the DevTools protocol and are not recorded.",
 		"dom.html is the document as the browser serialised it after scripts ran; the document as served is the document.* artifact.",
+	}
+	if c.domNote != "" {
+		r = append(r, c.domNote)
 	}
 	if h2 > 0 {
 		r = append(r, fmt.Sprintf("%d response(s) came over HTTP/2 or HTTP/3; their status lines and headers are rebuilt in HTTP/1.1 form from the browser's parsed view.", h2))

@@ -159,6 +159,11 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		chromedp.Flag("disable-notifications", true),
 		chromedp.Flag("autoplay-policy", "user-gesture-required"),
 		chromedp.Flag("lang", "ko-KR,ko,en-US,en"),
+		// Cross-site iframes (embedded posts, comment widgets) stay in the page's process, so
+		// that their traffic is recorded with the page's. Each capture has its own browser
+		// context with no credentials, so there is nothing for site isolation to protect.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,IsolateOrigins,site-per-process"),
+		chromedp.Flag("disable-site-isolation-trials", true),
 	)
 	if os.Geteuid() == 0 {
 		allocOpts = append(allocOpts, chromedp.NoSandbox)
@@ -234,6 +239,7 @@ func (e *Engine) Options() map[string]string {
 		"max_body_bytes":  strconv.FormatInt(e.cfg.maxBodyBytes, 10),
 		"user_agent":      e.userAgent,
 		"exec_path":       e.cfg.execPath,
+		"site_isolation":  "off: cross-site iframes load in the page's process so their traffic is recorded",
 	}
 }
 

@@ -31,36 +31,46 @@ type exchange struct {
 	postData     []byte
 	wallTime     time.Time
 
-	response    *network.Response
-	rawHead     string
-	respExtra   network.Headers
-	respTime    time.Time
-	finished    bool
-	failed      string
-	redirected  bool // a later hop reused the request id
-	body        []byte
-	bodyOK      bool
-	bodyNote    string
-	location    string
-	extraStatus int64
+	response     *network.Response
+	rawHead      string
+	respExtra    network.Headers
+	respTime     time.Time
+	finished     bool
+	failed       string
+	redirected   bool // a later hop reused the request id
+	body         []byte
+	bodyOK       bool
+	bodyNote     string
+	location     string
+	extraStatus  int64
+	hasRespExtra bool
 }
 
 // recorder collects the network traffic of one tab. Its handle* methods are called from the
 // event goroutines; everything else after the page is done.
 type recorder struct {
-	mu        sync.Mutex
-	seq       int
-	byID      map[network.RequestID]*exchange // the current hop of each request id
-	all       []*exchange
-	inflight  map[network.RequestID]bool
-	lastEvent time.Time
-	bodies    map[network.RequestID]body
-	pending   sync.WaitGroup
-	events    []evidence.Event
-	frozen    bool
-	mainFrame cdp.FrameID
-	mainNavs  int
-	maxBody   int64
+	mu         sync.Mutex
+	seq        int
+	byID       map[network.RequestID]*exchange // the current hop of each request id
+	all        []*exchange
+	inflight   map[network.RequestID]bool
+	lastEvent  time.Time
+	bodies     map[network.RequestID]body
+	pending    int           // body reads under way
+	idle       chan struct{} // closed and replaced when pending drops to 0
+	closing    bool          // no new body reads are started
+	unfinished int           // body reads abandoned at the time limit
+	events     []evidence.Event
+	dialogs    int
+	frozen     bool
+	held       bool // navigations were blocked because the page kept navigating
+	// Extra-info events that arrived before the hop they belong to, by request id.
+	earlyReqExtra  map[network.RequestID][]network.Headers
+	earlyRespExtra map[network.RequestID][]*network.EventResponseReceivedExtraInfo
+	finishedEarly  map[network.RequestID]struct{}
+	mainFrame      cdp.FrameID
+	mainNavs       int
+	maxBody        int64
 }
 
 type body struct {
@@ -71,18 +81,61 @@ type body struct {
 
 func newRecorder(maxBody int64) *recorder {
 	return &recorder{
-		byID:      map[network.RequestID]*exchange{},
-		inflight:  map[network.RequestID]bool{},
-		bodies:    map[network.RequestID]body{},
-		lastEvent: time.Now(),
-		maxBody:   maxBody,
+		byID:           map[network.RequestID]*exchange{},
+		inflight:       map[network.RequestID]bool{},
+		bodies:         map[network.RequestID]body{},
+		idle:           make(chan struct{}),
+		lastEvent:      time.Now(),
+		earlyReqExtra:  map[network.RequestID][]network.Headers{},
+		earlyRespExtra: map[network.RequestID][]*network.EventResponseReceivedExtraInfo{},
+		finishedEarly:  map[network.RequestID]struct{}{},
+		maxBody:        maxBody,
 	}
 }
+
+// maxMainNavigations bounds the main-frame navigations (meta refreshes, script redirects)
+// followed before the page is held where it is.
+const maxMainNavigations = 10
+
+// maxDialogEvents bounds the dialogs logged one by one (a page may open them in a loop).
+const maxDialogEvents = 50
 
 func (r *recorder) event(kind, detail, url string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if kind == evidence.EventDialog {
+		r.dialogs++
+		if r.dialogs > maxDialogEvents {
+			return
+		}
+	}
 	r.events = append(r.events, evidence.Event{At: time.Now().UTC(), Kind: kind, Detail: detail, URL: url})
+}
+
+// handle takes the network and page events in the order the browser sent them. It runs on
+// the tab's read loop (chromedp.Listen): it only records, under the lock, and sends no command.
+func (r *recorder) handle(ev any) {
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		r.handleRequest(ev)
+	case *network.EventRequestWillBeSentExtraInfo:
+		r.handleRequestExtra(ev)
+	case *network.EventResponseReceived:
+		r.handleResponse(ev)
+	case *network.EventResponseReceivedExtraInfo:
+		r.handleResponseExtra(ev)
+	case *network.EventLoadingFinished:
+		r.handleFinished(ev.RequestID, "")
+	case *network.EventLoadingFailed:
+		reason := ev.ErrorText
+		if ev.Canceled {
+			reason = "cancelled: " + reason
+		}
+		if ev.BlockedReason != "" {
+			reason += " (" + string(ev.BlockedReason) + ")"
+		}
+		r.handleFinished(ev.RequestID, reason)
+	}
 }
 
 func (r *recorder) handleRequest(ev *network.EventRequestWillBeSent) {
@@ -115,17 +168,36 @@ func (r *recorder) handleRequest(ev *network.EventRequestWillBeSent) {
 	for _, e := range ev.Request.PostDataEntries {
 		ex.postData = append(ex.postData, e.Bytes...)
 	}
+	if q := r.earlyReqExtra[ev.RequestID]; len(q) > 0 {
+		ex.reqExtra, r.earlyReqExtra[ev.RequestID] = q[0], q[1:]
+	}
+	if q := r.earlyRespExtra[ev.RequestID]; len(q) > 0 {
+		ex.setRespExtra(q[0])
+		r.earlyRespExtra[ev.RequestID] = q[1:]
+	}
 	r.byID[ev.RequestID] = ex
 	r.all = append(r.all, ex)
-	r.inflight[ev.RequestID] = true
+	if _, done := r.finishedEarly[ev.RequestID]; !done {
+		r.inflight[ev.RequestID] = true
+	}
+}
+
+func (ex *exchange) setRespExtra(ev *network.EventResponseReceivedExtraInfo) {
+	ex.rawHead = ev.HeadersText
+	ex.respExtra = ev.Headers
+	ex.extraStatus = ev.StatusCode
+	ex.hasRespExtra = true
 }
 
 func (r *recorder) handleRequestExtra(ev *network.EventRequestWillBeSentExtraInfo) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if ex, ok := r.byID[ev.RequestID]; ok {
+	if ex, ok := r.byID[ev.RequestID]; ok && ex.reqExtra == nil && ex.response == nil {
 		ex.reqExtra = ev.Headers
+		return
 	}
+	// It came before its requestWillBeSent (the browser sends them on different paths).
+	r.earlyReqExtra[ev.RequestID] = append(r.earlyReqExtra[ev.RequestID], ev.Headers)
 }
 
 func (r *recorder) handleResponse(ev *network.EventResponseReceived) {
@@ -141,15 +213,28 @@ func (r *recorder) handleResponse(ev *network.EventResponseReceived) {
 func (r *recorder) handleResponseExtra(ev *network.EventResponseReceivedExtraInfo) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	// ExtraInfo can arrive before or after responseReceived and, for redirects, before the
-	// next requestWillBeSent: attach it to the newest hop that has no extra info yet.
-	ex, ok := r.byID[ev.RequestID]
-	if !ok {
+	// It may come before or after responseReceived and, for a redirect, before or after the
+	// next hop's requestWillBeSent: give it to the newest hop of this request that has none
+	// yet and whose status (if known) matches; otherwise keep it for the next hop.
+	var target *exchange
+	for i := len(r.all) - 1; i >= 0; i-- {
+		ex := r.all[i]
+		if ex.requestID != ev.RequestID || ex.hasRespExtra {
+			continue
+		}
+		if ex.response != nil && ex.response.Status == ev.StatusCode {
+			target = ex
+			break
+		}
+		if ex.response == nil && target == nil {
+			target = ex
+		}
+	}
+	if target == nil {
+		r.earlyRespExtra[ev.RequestID] = append(r.earlyRespExtra[ev.RequestID], ev)
 		return
 	}
-	ex.rawHead = ev.HeadersText
-	ex.respExtra = ev.Headers
-	ex.extraStatus = ev.StatusCode
+	target.setRespExtra(ev)
 }
 
 func (r *recorder) handleFinished(id network.RequestID, failure string) {
@@ -160,7 +245,9 @@ func (r *recorder) handleFinished(id network.RequestID, failure string) {
 	if ex, ok := r.byID[id]; ok {
 		ex.finished = true
 		ex.failed = failure
+		return
 	}
+	r.finishedEarly[id] = struct{}{}
 }
 
 // quietFor reports whether no request is in flight and no network event came for d.
@@ -170,12 +257,55 @@ func (r *recorder) quietFor(d time.Duration) (bool, int) {
 	return len(r.inflight) == 0 && time.Since(r.lastEvent) >= d, len(r.inflight)
 }
 
+// beginBody registers a body read; it returns false once the recorder is closing.
+func (r *recorder) beginBody() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closing {
+		return false
+	}
+	r.pending++
+	return true
+}
+
+func (r *recorder) endBody() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending--
+	if r.pending == 0 {
+		close(r.idle)
+		r.idle = make(chan struct{})
+	}
+}
+
+// closeBodies stops new body reads and waits until the reads under way end or until
+// deadline. It returns how many were still under way.
+func (r *recorder) closeBodies(deadline time.Time) int {
+	r.mu.Lock()
+	r.closing = true
+	for r.pending > 0 {
+		idle := r.idle
+		r.mu.Unlock()
+		select {
+		case <-idle:
+		case <-time.After(time.Until(deadline)):
+			r.mu.Lock()
+			r.unfinished = r.pending
+			n := r.pending
+			r.mu.Unlock()
+			return n
+		}
+		r.mu.Lock()
+	}
+	r.mu.Unlock()
+	return 0
+}
+
 // handlePaused answers a Fetch.requestPaused event. It runs on its own goroutine: it may send
 // commands. At the response stage it reads the body as the browser received it (before any
 // character decoding) and lets the response through. At the request stage (main-frame
 // documents only) it blocks navigations once the page is frozen for collection.
 func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPaused, bodyDeadline time.Time) {
-	defer r.pending.Done()
 	cont := func() {
 		_, _ = chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
 	}
@@ -183,13 +313,22 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 	if !isResponse {
 		r.mu.Lock()
 		main := ev.FrameID == r.mainFrame && ev.ResourceType == network.ResourceTypeDocument
-		block := main && r.frozen && ev.RedirectedRequestID == ""
+		newNav := main && ev.RedirectedRequestID == ""
+		loop := newNav && r.mainNavs >= maxMainNavigations
+		block := newNav && (r.frozen || loop)
 		if main && !block {
 			r.mainNavs++
 		}
 		r.mu.Unlock()
 		if block {
-			r.event(evidence.EventNavigation, "the page tried to navigate away while it was being recorded; the navigation was blocked", ev.Request.URL)
+			why := "the page tried to navigate away while it was being recorded; the navigation was blocked"
+			if loop {
+				r.mu.Lock()
+				r.held = true
+				r.mu.Unlock()
+				why = fmt.Sprintf("the page kept navigating (%d times: a refresh or script loop); further navigations were blocked", maxMainNavigations)
+			}
+			r.event(evidence.EventNavigation, why, ev.Request.URL)
 			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
 			return
 		}
@@ -200,11 +339,25 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 		cont()
 		return
 	}
+	// Streams (server-sent events, media) never end: reading them whole would starve the page.
+	ctype := strings.ToLower(fetchHeader(ev.ResponseHeaders, "content-type"))
+	if ev.ResourceType == network.ResourceTypeEventSource || ev.ResourceType == network.ResourceTypeMedia ||
+		strings.HasPrefix(ctype, "text/event-stream") {
+		r.storeBody(ev.NetworkID, body{note: "body not recorded: a stream (" + string(ev.ResourceType) + ")"})
+		cont()
+		return
+	}
 	if n := contentLength(ev.ResponseHeaders); n > r.maxBody {
 		r.storeBody(ev.NetworkID, body{note: fmt.Sprintf("body not recorded: %d bytes is more than the limit of %d", n, r.maxBody)})
 		cont()
 		return
 	}
+	if !r.beginBody() {
+		r.storeBody(ev.NetworkID, body{note: "body not recorded: the response came after the recording ended"})
+		cont()
+		return
+	}
+	defer r.endBody()
 	bctx, cancel := context.WithDeadline(ctx, bodyDeadline)
 	res, err := chromedp.Call(bctx, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID})
 	cancel()
@@ -213,6 +366,8 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 		r.storeBody(ev.NetworkID, body{note: "body not recorded: the response did not finish within the time limit"})
 	case err != nil:
 		r.storeBody(ev.NetworkID, body{note: "body not recorded: " + err.Error()})
+	case int64(len(res.Body)) > r.maxBody:
+		r.storeBody(ev.NetworkID, body{note: fmt.Sprintf("body not recorded: %d bytes is more than the limit of %d", len(res.Body), r.maxBody)})
 	default:
 		r.storeBody(ev.NetworkID, body{data: res.Body, ok: true})
 	}
@@ -225,12 +380,16 @@ func (r *recorder) storeBody(id network.RequestID, b body) {
 	r.bodies[id] = b
 }
 
-// snapshot attaches the bodies to their exchanges and returns the exchanges in request order.
+// snapshot returns copies of the exchanges, in request order, with their bodies attached.
+// The copies are the caller's: later events do not change them.
 func (r *recorder) snapshot() []*exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make([]*exchange, len(r.all))
-	copy(out, r.all)
+	for i, ex := range r.all {
+		cp := *ex
+		out[i] = &cp
+	}
 	for _, ex := range out {
 		if ex.redirected {
 			continue
@@ -269,7 +428,7 @@ func (ex *exchange) toArchive() *archive.Exchange {
 		a.Status = int(ex.response.Status)
 		a.StatusText = ex.response.StatusText
 		a.Protocol = ex.response.Protocol
-		a.RemoteIP = ex.response.RemoteIPAddress
+		a.RemoteIP = strings.Trim(ex.response.RemoteIPAddress, "[]")
 		a.RawResponseHead = strings.TrimRight(ex.rawHead, "\r\n")
 		if ex.respExtra != nil {
 			a.ResponseHeaders = archive.SplitHeaderMap(ex.respExtra)
@@ -289,6 +448,15 @@ func headerValue(h network.Headers, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func fetchHeader(h []*fetch.HeaderEntry, name string) string {
+	for _, e := range h {
+		if strings.EqualFold(e.Name, name) {
+			return e.Value
+		}
+	}
+	return ""
 }
 
 func contentLength(h []*fetch.HeaderEntry) int64 {

@@ -170,6 +170,14 @@ window.addEventListener('scroll', () => { if (innerHeight + scrollY > document.b
 		w.Header().Set("Content-Type", "image/png")
 		w.Write(s.png)
 	})
+	mux.HandleFunc("/xsite", func(w http.ResponseWriter, r *http.Request) {
+		port := r.Host[strings.LastIndex(r.Host, ":"):]
+		html(w, `<!doctype html><html><head><title>Embeds a widget</title></head><body><p>article</p>
+<iframe src="http://widget.test`+port+`/frame" width="300" height="200"></iframe></body></html>`)
+	})
+	mux.HandleFunc("/frame", func(w http.ResponseWriter, r *http.Request) {
+		html(w, `<!doctype html><html><body><p>comment widget</p><img src="/lazy.png" width="40" height="30"></body></html>`)
+	})
 	mux.HandleFunc("/setstate", func(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "tracker", Value: "set-by-first-capture", Path: "/"})
 		html(w, `<!doctype html><html><head><title>Set state</title></head><body><script>localStorage.setItem('k','v');</script></body></html>`)

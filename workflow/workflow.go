@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,7 +150,7 @@ func (c *Capturer) Capture(ctx context.Context, req CaptureRequest, progress Pro
 			if ctx.Err() != nil {
 				o = Outcome{Index: i, Input: raw, Err: fmt.Errorf("not started: %w", ctx.Err())}
 			} else {
-				o = c.one(ctx, i, raw, req, progress)
+				o = c.safeOne(ctx, i, raw, req, progress)
 				<-sem
 			}
 			outcomes[i] = o
@@ -160,6 +161,16 @@ func (c *Capturer) Capture(ctx context.Context, req CaptureRequest, progress Pro
 	}
 	wg.Wait()
 	return outcomes
+}
+
+// safeOne runs one capture; a panic becomes the outcome's error instead of ending the process.
+func (c *Capturer) safeOne(ctx context.Context, i int, raw string, req CaptureRequest, progress Progress) (o Outcome) {
+	defer func() {
+		if r := recover(); r != nil {
+			o = Outcome{Index: i, Input: raw, Err: fmt.Errorf("workflow: internal error: %v", r)}
+		}
+	}()
+	return c.one(ctx, i, raw, req, progress)
 }
 
 func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureRequest, progress Progress) Outcome {
@@ -229,7 +240,9 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 		}
 	}
 	if err != nil {
-		o.Err = fmt.Errorf("workflow: facts: %w", err)
+		// Without facts.json the capture is incomplete whatever the page did.
+		res.Status = evidence.StatusFailed
+		res.Reason = strings.TrimPrefix(res.Reason+"; facts.json could not be written: "+err.Error(), "; ")
 	}
 	rec, err := c.Store.Seal(keep, id, store.SealRequest{
 		Status: res.Status, Reason: res.Reason, Facts: facts, Files: files, Actor: req.Operator,
