@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nlnwa/gowarc/v3"
@@ -157,7 +158,14 @@ func (ww *WARCWriter) WriteExchange(ex *Exchange) error {
 	return err
 }
 
+// gowarcMu serialises gowarc's option set-up and record building: gowarc v3.1.0 writes a
+// global of github.com/google/uuid (EnableRandPool) every time it builds options, and reads
+// it when it makes a record id, so two WARCs written at once would race.
+var gowarcMu sync.Mutex
+
 func newBuilder(t gowarc.RecordType) gowarc.WarcRecordBuilder {
+	gowarcMu.Lock()
+	defer gowarcMu.Unlock()
 	return gowarc.NewRecordBuilder(t,
 		gowarc.WithAddMissingRecordId(true),
 		gowarc.WithAddMissingContentLength(true),
@@ -173,7 +181,9 @@ func (ww *WARCWriter) write(rb gowarc.WarcRecordBuilder) (string, error) {
 	if ww.err != nil {
 		return "", ww.err
 	}
+	gowarcMu.Lock()
 	rec, _, err := rb.Build()
+	gowarcMu.Unlock()
 	if err != nil {
 		return "", fmt.Errorf("archive: build warc record: %w", err)
 	}
@@ -299,7 +309,9 @@ type WARCRecord struct {
 // WARC-Block-Digest and (where present) WARC-Payload-Digest are SHA-256 digests that match
 // the bytes. It returns the records, or an error wrapping ErrBadWARC that names the record.
 func ReadWARC(r io.Reader) ([]WARCRecord, error) {
+	gowarcMu.Lock()
 	rd, err := gowarc.NewWarcFileReaderFromStream(r, 0, gowarc.WithStrictValidation())
+	gowarcMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadWARC, err)
 	}

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -854,6 +855,10 @@ func (c *run) networkFacts(all []*exchange) {
 				ValidFrom: time.Unix(int64(sd.ValidFrom), 0).UTC(), ValidTo: time.Unix(int64(sd.ValidTo), 0).UTC(),
 			}
 			n.TLS.ChainPEM = c.chain
+			// The browser reports only the common names; the certificate has the full names.
+			if leaf := parseLeaf(c.chain); leaf != nil && sameCertificate(leaf, sd) {
+				n.TLS.Subject, n.TLS.Issuer = leaf.Subject.String(), leaf.Issuer.String()
+			}
 		}
 	}
 	if main.bodyOK {
@@ -891,6 +896,27 @@ func (c *run) certChain(ctx context.Context, u string) []string {
 		out = append(out, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
 	}
 	return out
+}
+
+func parseLeaf(chain []string) *x509.Certificate {
+	if len(chain) == 0 {
+		return nil
+	}
+	blk, _ := pem.Decode([]byte(chain[0]))
+	if blk == nil {
+		return nil
+	}
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		return nil
+	}
+	return cert
+}
+
+// sameCertificate checks that the leaf certificate fetched for the origin is the one the main
+// document's connection used, by its validity window (the browser does not report the key).
+func sameCertificate(leaf *x509.Certificate, sd *network.SecurityDetails) bool {
+	return leaf.NotAfter.Unix() == int64(sd.ValidTo) && leaf.NotBefore.Unix() == int64(sd.ValidFrom)
 }
 
 // documentName picks the artifact name and media type of the document as served.
