@@ -863,6 +863,9 @@ func (c *run) networkFacts(all []*exchange) {
 	}
 	if main.bodyOK {
 		name, mt := documentName(main)
+		if strings.HasPrefix(mt, "application/pdf") {
+			c.rec.event(evidence.EventNote, "the address is a PDF file: it is recorded byte for byte as "+name+"; the screenshots show the browser's PDF viewer, which a headless browser may leave blank", main.url)
+		}
 		if err := c.write(name, mt, evidence.RoleDocument, main.body); err != nil {
 			c.problem("document not written: %v", err)
 		}

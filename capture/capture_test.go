@@ -470,6 +470,9 @@ func TestCapturePDFAndImageAsSuch(t *testing.T) {
 			if res.Status == evidence.StatusFailed {
 				t.Fatalf("status %s: %s", res.Status, res.Reason)
 			}
+			if tc.name == "document.pdf" && !hasEvent(res, evidence.EventNote, "PDF") {
+				t.Errorf("no note that the PDF viewer may be blank: %+v", res.Facts.Method.Events)
+			}
 			if !bytes.Equal(files[tc.name], tc.want) {
 				t.Errorf("%s: got %d bytes, want the %d served; files %v", tc.name, len(files[tc.name]), len(tc.want), keys(files))
 			}

@@ -177,7 +177,10 @@ func (r *recorder) handleRequest(ev *network.EventRequestWillBeSent) {
 	}
 	r.byID[ev.RequestID] = ex
 	r.all = append(r.all, ex)
-	if _, done := r.finishedEarly[ev.RequestID]; !done {
+	// Only network traffic counts towards "the network is busy": the browser's own requests
+	// (the PDF viewer's chrome-extension: stream, data: and blob: URLs) may never finish.
+	_, done := r.finishedEarly[ev.RequestID]
+	if !done && (strings.HasPrefix(ex.url, "http:") || strings.HasPrefix(ex.url, "https:")) {
 		r.inflight[ev.RequestID] = true
 	}
 }
