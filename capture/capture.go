@@ -167,12 +167,18 @@ func (c *run) do(parent context.Context) (*Result, error) {
 
 	c.progress(StageLoading)
 	c.navigate()
-	if parent.Err() == nil && c.fatal == "" {
+	if parent.Err() == nil && c.fatal == "" && time.Now().Before(c.waitEnd) {
 		c.progress(StageScrolling)
 		c.scroll()
 	}
 	c.freeze()
-	if parent.Err() == nil {
+	switch {
+	case parent.Err() != nil:
+	case c.fatal != "":
+		// What the browser shows now is its own error page, not the posting: it is not
+		// recorded as the page. The WARC and the facts say what happened.
+		c.rec.event(evidence.EventNote, "the browser's error page is not recorded as the page", "")
+	default:
 		c.progress(StageScreenshot)
 		c.collect()
 	}
@@ -384,7 +390,7 @@ func (c *run) navigate() {
 	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: c.url})
 	switch {
 	case err != nil && ctx.Err() != nil:
-		c.timedOut("the main document did not arrive in full within %s", (c.timeout - time.Until(c.deadline)).Round(time.Second))
+		c.timedOut("the main document did not arrive in full within the time limit of %s", c.timeout)
 		return
 	case err != nil:
 		c.fatal = "the browser could not open the address: " + err.Error()
@@ -399,7 +405,7 @@ func (c *run) navigate() {
 	case <-c.loadFired:
 		c.facts.Method.LoadEventFired = true
 	case <-ctx.Done():
-		c.timedOut("the page did not finish loading within %s", (c.timeout - time.Until(c.deadline)).Round(time.Second))
+		c.timedOut("the page did not finish loading within the time limit of %s", c.timeout)
 		return
 	}
 	c.facts.Method.NetworkQuiet = c.waitQuiet(500*time.Millisecond, 5*time.Second)
@@ -529,7 +535,7 @@ func (c *run) scroll() {
 			sleep(300 * time.Millisecond)
 		}
 	}
-	if !c.facts.Method.ReachedBottom && ctx.Err() != nil {
+	if !c.facts.Method.ReachedBottom && ctx.Err() != nil && c.facts.Method.ScrollSteps > 0 {
 		c.rec.event(evidence.EventTimeout, "scrolling stopped at its time limit before the bottom of the page", "")
 	}
 	bctx, bcancel := c.until(c.deadline)
@@ -608,7 +614,7 @@ func (c *run) collect() {
 		return c.write("text.txt", "text/plain; charset=utf-8", evidence.RoleText, []byte(text))
 	})
 	var loc string
-	if err := c.eval(ctx, `location.href`, &loc); err == nil && loc != "" && loc != "about:blank" {
+	if err := c.eval(ctx, `location.href`, &loc); err == nil && (strings.HasPrefix(loc, "http:") || strings.HasPrefix(loc, "https:")) {
 		c.facts.FinalURL = loc
 	}
 	c.facts.Metadata = pagemeta.Extract(domHTML, c.finalURL())

@@ -122,7 +122,8 @@ type Engine struct {
 }
 
 // New finds the browser and starts it. ctx bounds the life of the browser process: when ctx
-// ends, the browser is stopped. Call Close when done.
+// ends, the browser is stopped, so a program that cancels captures (Ctrl+C, a Cancel button)
+// should give New a context that outlives them and call Close when done.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	cfg := config{
 		timeout:       DefaultTimeout,

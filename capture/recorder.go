@@ -319,7 +319,7 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 		newNav := main && ev.RedirectedRequestID == ""
 		loop := newNav && r.mainNavs >= maxMainNavigations
 		block := newNav && (r.frozen || loop)
-		if main && !block {
+		if newNav && !block {
 			r.mainNavs++
 		}
 		r.mu.Unlock()

@@ -28,6 +28,10 @@ var Version = "0.1.0"
 // DefaultCase is the case a capture goes to when none is named.
 const DefaultCase = "default"
 
+// ErrNotStarted is the outcome of an address whose capture never began because the batch was
+// cancelled first.
+var ErrNotStarted = errors.New("workflow: cancelled before the capture began")
+
 var (
 	selfOnce sync.Once
 	selfSum  evidence.Digest
@@ -148,7 +152,7 @@ func (c *Capturer) Capture(ctx context.Context, req CaptureRequest, progress Pro
 			}
 			var o Outcome
 			if ctx.Err() != nil {
-				o = Outcome{Index: i, Input: raw, Err: fmt.Errorf("not started: %w", ctx.Err())}
+				o = Outcome{Index: i, Input: raw, Err: ErrNotStarted}
 			} else {
 				o = c.safeOne(ctx, i, raw, req, progress)
 				<-sem

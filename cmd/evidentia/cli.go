@@ -110,7 +110,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+			msg := strings.Replace(err.Error(), " -", " --", 1)
+			if strings.Contains(msg, "--timeout") {
+				msg += " (give a unit, for example 60s or 2m)"
+			}
+			return nil, usageError{fmt.Sprintf("%s: %s", fs.Name(), msg)}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -232,16 +236,21 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	}
 	defer st.Close()
 
-	chrome := c.chrome
+	// The browser outlives Ctrl+C, so that the captures under way end cleanly (sealed as
+	// cancelled) before it is closed.
 	var eng *capture.Engine
 	var engErr error
-	if path, err := capture.FindBrowser(chrome); err != nil {
+	if path, err := capture.FindBrowser(c.chrome); err != nil {
 		engErr = err
 	} else {
-		eng, engErr = capture.New(ctx, capture.WithExecPath(path), capture.WithTimeout(*timeout))
+		eng, engErr = capture.New(context.WithoutCancel(ctx), capture.WithExecPath(path), capture.WithTimeout(*timeout))
 	}
 	if engErr != nil {
 		c.errorf("%v", engErr)
+		c.errorf("install Chrome, Edge or Chromium, or give its path with --chrome PATH or EVIDENTIA_CHROME")
+		if !*asJSON {
+			return exitProblem, nil
+		}
 	} else {
 		defer eng.Close()
 	}
@@ -249,7 +258,6 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	var mu sync.Mutex
 	counts := map[string]int{}
 	total := len(urls)
-	doneN := 0
 	progress := func(i int, u string, s capture.Stage) {
 		if !*asJSON && s == capture.StageOpening {
 			mu.Lock()
@@ -260,7 +268,6 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	done := func(o workflow.Outcome) {
 		mu.Lock()
 		defer mu.Unlock()
-		doneN++
 		var line captureJSON
 		if o.Record != nil {
 			line = recordJSON(o.Record)
@@ -274,7 +281,11 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 			}
 		}
 		line.Input = o.Input
-		counts[line.Status]++
+		if o.Record == nil {
+			counts["refused"]++ // never captured: bad address, no browser, cancelled first
+		} else {
+			counts[line.Status]++
+		}
 		if *asJSON {
 			c.printJSON(line)
 			return
@@ -283,7 +294,11 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 		if shown == "" {
 			shown = o.Input
 		}
-		fmt.Fprintf(c.stdout, "[%d/%d] %-8s %s\n", doneN, total, line.Status, shown)
+		status := line.Status
+		if o.Record == nil {
+			status = "refused"
+		}
+		fmt.Fprintf(c.stdout, "[%d/%d] %-8s %s\n", o.Index+1, total, status, shown)
 		if line.ID != "" {
 			fmt.Fprintf(c.stdout, "        id %s  http %d  %s\n", line.ID, line.HTTPStatus, oneLine(line.Title))
 			fmt.Fprintf(c.stdout, "        manifest sha256 %s  (%d artifacts)\n", line.ManifestSHA256, len(line.Artifacts))
@@ -298,13 +313,18 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	}, progress, done)
 
 	if !*asJSON {
-		fmt.Fprintf(c.stdout, "%d captured: %d complete, %d partial, %d failed (case %q, data %s)\n",
-			total, counts["complete"], counts["partial"], counts["failed"], *caseName, st.Dir())
+		fmt.Fprintf(c.stdout, "%d address(es): %d complete, %d partial, %d failed, %d not captured (case %q, data %s)\n",
+			total, counts["complete"], counts["partial"], counts["failed"], counts["refused"], *caseName, st.Dir())
 	}
 	if counts["complete"] == total {
 		return exitOK, nil
 	}
 	return exitProblem, nil
+}
+
+// localTime shows t in the workstation's time zone with its offset (JSON output stays UTC).
+func localTime(t time.Time) string {
+	return t.Local().Format("2006-01-02 15:04:05 -07:00")
 }
 
 func oneLine(s string) string {
@@ -340,7 +360,10 @@ func (c *cli) cases(ctx context.Context, args []string) (int, error) {
 				"law_article": k.LawArticle, "created_at": k.CreatedAt.UTC(), "closed": k.Closed, "captures": k.Captures})
 			continue
 		}
-		fmt.Fprintf(c.stdout, "%-30s %5d captures  created %s\n", k.Name, k.Captures, k.CreatedAt.UTC().Format(time.RFC3339))
+		fmt.Fprintf(c.stdout, "%s\t%d capture(s)\tcreated %s\n", k.Name, k.Captures, localTime(k.CreatedAt))
+	}
+	if len(cs) == 0 && !*asJSON {
+		fmt.Fprintln(c.stderr, "evidentia: no cases yet")
 	}
 	return exitOK, nil
 }
@@ -362,8 +385,14 @@ func (c *cli) list(ctx context.Context, args []string) (int, error) {
 	}
 	defer st.Close()
 	recs, err := st.Captures(ctx, *caseName)
+	if errors.Is(err, store.ErrNotFound) && *caseName != "" {
+		return 0, fmt.Errorf("there is no case named %q (evidentia cases lists them)", *caseName)
+	}
 	if err != nil {
 		return 0, err
+	}
+	if len(recs) == 0 && !*asJSON {
+		fmt.Fprintln(c.stderr, "evidentia: no captures yet")
 	}
 	for i := range recs {
 		r := &recs[i]
@@ -371,7 +400,7 @@ func (c *cli) list(ctx context.Context, args []string) (int, error) {
 			c.printJSON(recordJSON(r))
 			continue
 		}
-		fmt.Fprintf(c.stdout, "%s  %-11s %s  %-20s %s  %s\n", r.ID, r.Status, r.StartedAt.UTC().Format("2006-01-02 15:04:05Z"), r.Case, r.URL, oneLine(r.Title))
+		fmt.Fprintf(c.stdout, "%s  %-11s %s  %s  %s  %s\n", r.ID, r.Status, localTime(r.StartedAt), r.Case, r.URL, oneLine(r.Title))
 	}
 	return exitOK, nil
 }
@@ -419,8 +448,12 @@ func (c *cli) show(ctx context.Context, args []string) (int, error) {
 		fmt.Fprintf(w, "Reason     %s\n", r.Reason)
 	}
 	fmt.Fprintf(w, "URL        %s\nFinal URL  %s\nHTTP       %d\nTitle      %s\n", r.URL, r.FinalURL, r.HTTPStatus, r.Title)
-	fmt.Fprintf(w, "Operator   %s\nStarted    %s\nFinished   %s\nManifest   sha256 %s\n", r.Operator,
-		r.StartedAt.UTC().Format(time.RFC3339), r.FinishedAt.UTC().Format(time.RFC3339), r.ManifestSHA256)
+	fmt.Fprintf(w, "Operator   %s\n", r.Operator)
+	if r.Manifest != nil && r.Manifest.Facts.Collection.Unit != "" {
+		fmt.Fprintf(w, "Unit       %s\n", r.Manifest.Facts.Collection.Unit)
+	}
+	fmt.Fprintf(w, "Started    %s (%s)\nFinished   %s (%s)\nManifest   sha256 %s\n",
+		localTime(r.StartedAt), r.StartedAt.UTC().Format(time.RFC3339), localTime(r.FinishedAt), r.FinishedAt.UTC().Format(time.RFC3339), r.ManifestSHA256)
 	if m := r.Manifest; m != nil {
 		md := m.Facts.Metadata
 		for _, kv := range [][2]string{{"Author", md.Author}, {"Site", md.SiteName}, {"Published", md.PublishedTime}, {"Language", md.Lang}, {"Canonical", md.CanonicalURL}} {
@@ -439,7 +472,7 @@ func (c *cli) show(ctx context.Context, args []string) (int, error) {
 			fmt.Fprintf(w, "Redirect   %d %s -> %s\n", h.Status, h.URL, h.Location)
 		}
 		for _, e := range m.Facts.Method.Events {
-			fmt.Fprintf(w, "Event      %s: %s %s\n", e.Kind, e.Detail, e.URL)
+			fmt.Fprintf(w, "Event      %s: %s\n", e.Kind, strings.TrimSpace(e.Detail+" "+e.URL))
 		}
 	}
 	fmt.Fprintln(w, "Artifacts")
@@ -450,7 +483,7 @@ func (c *cli) show(ctx context.Context, args []string) (int, error) {
 	}
 	fmt.Fprintln(w, "Custody")
 	for _, e := range events {
-		fmt.Fprintf(w, "  #%d %s %-18s %s\n", e.Seq, e.At.UTC().Format(time.RFC3339), e.Action, e.Actor)
+		fmt.Fprintf(w, "  #%d %s %-18s %s\n", e.Seq, localTime(e.At), e.Action, e.Actor)
 	}
 	return exitOK, nil
 }
@@ -510,7 +543,7 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 		if !ok {
 			verdict = fmt.Sprintf("%d problem(s) found", serious)
 		}
-		fmt.Fprintf(c.stdout, "verified %d captures, %d artifacts, %d custody events: %s\n", rep.Captures, rep.Artifacts, rep.Events, verdict)
+		fmt.Fprintf(c.stdout, "checked %d capture(s) and %d artifact(s), and the whole custody log (%d events): %s\n", rep.Captures, rep.Artifacts, rep.Events, verdict)
 	}
 	if ok {
 		return exitOK, nil

@@ -232,6 +232,11 @@ func TestCLIMissingBrowser(t *testing.T) {
 	if len(lines) != 1 || lines[0].Status != "failed" || lines[0].Error == "" {
 		t.Errorf("lines %+v", lines)
 	}
+	// Without --json: one clear message, no per-address noise.
+	code, out, stderr = evidentia(t, "--data", t.TempDir(), "--chrome", filepath.Join(t.TempDir(), "nochrome"), "capture", "https://example.com")
+	if code != exitProblem || out != "" || !strings.Contains(stderr, "install Chrome") {
+		t.Errorf("exit %d stdout %q stderr %q", code, out, stderr)
+	}
 }
 
 func TestCLIShowUnknownID(t *testing.T) {
@@ -300,5 +305,37 @@ func TestCLIKilledMidCaptureThenVerify(t *testing.T) {
 	}
 	if code != exitOK && len(rep.Problems) == 0 {
 		t.Errorf("verify exit %d with no problem listed: %s", code, out)
+	}
+}
+
+// TestCLIInterruptSealsWhatWasCollected sends SIGINT (Ctrl+C) to the command while a page
+// hangs: the capture ends promptly, sealed as failed with the reason, and the store verifies.
+func TestCLIInterruptSealsWhatWasCollected(t *testing.T) {
+	needChrome(t)
+	srv := testPages(t)
+	data := t.TempDir()
+	cmd := exec.Command(os.Args[0], "--data", data, "--chrome", chromePath, "capture", "--json", "--timeout", "60s", srv.URL+"/hang")
+	cmd.Env = append(os.Environ(), "EVIDENTIA_TEST_AS_CLI=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2500 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the command took %s to stop after Ctrl+C", took)
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitProblem {
+		t.Errorf("exit: %v (stderr %s)", err, stderr.String())
+	}
+	lines := decodeLines(t, stdout.String())
+	if len(lines) != 1 || lines[0].Status != "failed" || !strings.Contains(lines[0].Error, "cancelled") || lines[0].ManifestSHA256 == "" {
+		t.Fatalf("lines: %+v\nstderr: %s", lines, stderr.String())
+	}
+	if code, out, _ := evidentia(t, "--data", data, "verify", "--json"); code != exitOK || !strings.Contains(out, `"ok":true`) {
+		t.Errorf("verify after Ctrl+C: %d %s", code, out)
 	}
 }
