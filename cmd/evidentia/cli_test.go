@@ -265,7 +265,8 @@ func TestCLIKilledMidCaptureThenVerify(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3 * time.Second)
+	waitCapturing(t, data, &stderr)
+	time.Sleep(time.Second)
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the whole group: the command and its browser
 	cmd.Wait()
 
@@ -321,7 +322,8 @@ func TestCLIInterruptSealsWhatWasCollected(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2500 * time.Millisecond)
+	waitCapturing(t, data, &stderr)
+	time.Sleep(time.Second)
 	start := time.Now()
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()
@@ -337,5 +339,21 @@ func TestCLIInterruptSealsWhatWasCollected(t *testing.T) {
 	}
 	if code, out, _ := evidentia(t, "--data", data, "verify", "--json"); code != exitOK || !strings.Contains(out, `"ok":true`) {
 		t.Errorf("verify after Ctrl+C: %d %s", code, out)
+	}
+}
+
+// waitCapturing waits until a capture in data is under way (the browser may start slowly
+// under -race or on a loaded machine).
+func waitCapturing(t *testing.T, data string, stderr *bytes.Buffer) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		_, out, _ := evidentia(t, "--data", data, "list", "--json")
+		if strings.Contains(out, `"status":"capturing"`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no capture started; the command said: %s", stderr.String())
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
