@@ -60,7 +60,8 @@ type config struct {
 // Option configures an Engine.
 type Option func(*config)
 
-// WithExecPath sets the browser executable. Without it, New calls FindBrowser("").
+// WithExecPath sets the browser executable (checked by FindBrowser). Without it, New
+// searches as FindBrowser("") does.
 func WithExecPath(path string) Option { return func(c *config) { c.execPath = path } }
 
 // WithTimeout sets the time one capture may take in all (default 60 s).
@@ -138,15 +139,12 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.execPath == "" {
-		p, err := FindBrowser("")
-		if err != nil {
-			return nil, err
-		}
-		cfg.execPath = p
-	} else if err := checkExecutable(cfg.execPath); err != nil {
+	// FindBrowser checks an explicit path too (exists, executable, a macOS .app resolved).
+	p, err := FindBrowser(cfg.execPath)
+	if err != nil {
 		return nil, err
 	}
+	cfg.execPath = p
 
 	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(cfg.execPath),
@@ -254,17 +252,6 @@ func (e *Engine) acquire() error {
 		return fmt.Errorf("%w: the browser has stopped", ErrBrowserStart)
 	}
 	e.wg.Add(1)
-	return nil
-}
-
-func checkExecutable(p string) error {
-	st, err := os.Stat(p)
-	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrBrowserNotFound, p, err)
-	}
-	if st.IsDir() {
-		return fmt.Errorf("%w: %s is a folder, not a program", ErrBrowserNotFound, p)
-	}
 	return nil
 }
 
