@@ -343,6 +343,22 @@ func TestCaptureDismissesDialogs(t *testing.T) {
 	}
 }
 
+func TestCaptureSurvivesDialogLoop(t *testing.T) {
+	res, _ := captureURL(t, "/alertloop")
+	if res.Status != evidence.StatusComplete {
+		t.Fatalf("status %s: %s", res.Status, res.Reason)
+	}
+	n := 0
+	for _, e := range res.Facts.Method.Events {
+		if e.Kind == evidence.EventDialog {
+			n++
+		}
+	}
+	if n != maxDialogEvents+1 || !hasEvent(res, evidence.EventDialog, "70 further dialogs") {
+		t.Errorf("%d dialog events; want %d and a count of the rest", n, maxDialogEvents+1)
+	}
+}
+
 func TestCaptureBlocksDownload(t *testing.T) {
 	res, _ := captureURL(t, "/download")
 	if res.Status != evidence.StatusComplete {

@@ -35,35 +35,32 @@ type exchange struct {
 	rawHead      string
 	respExtra    network.Headers
 	respTime     time.Time
-	finished     bool
 	failed       string
 	redirected   bool // a later hop reused the request id
 	body         []byte
 	bodyOK       bool
 	bodyNote     string
 	location     string
-	extraStatus  int64
 	hasRespExtra bool
 }
 
 // recorder collects the network traffic of one tab. Its handle* methods are called from the
 // event goroutines; everything else after the page is done.
 type recorder struct {
-	mu         sync.Mutex
-	seq        int
-	byID       map[network.RequestID]*exchange // the current hop of each request id
-	all        []*exchange
-	inflight   map[network.RequestID]bool
-	lastEvent  time.Time
-	bodies     map[network.RequestID]body
-	pending    int           // body reads under way
-	idle       chan struct{} // closed and replaced when pending drops to 0
-	closing    bool          // no new body reads are started
-	unfinished int           // body reads abandoned at the time limit
-	events     []evidence.Event
-	dialogs    int
-	frozen     bool
-	held       bool // navigations were blocked because the page kept navigating
+	mu        sync.Mutex
+	seq       int
+	byID      map[network.RequestID]*exchange // the current hop of each request id
+	all       []*exchange
+	inflight  map[network.RequestID]bool
+	lastEvent time.Time
+	bodies    map[network.RequestID]body
+	pending   int           // body reads under way
+	idle      chan struct{} // closed and replaced when pending drops to 0
+	closing   bool          // no new body reads are started
+	events    []evidence.Event
+	dialogs   int
+	frozen    bool
+	held      bool // navigations were blocked because the page kept navigating
 	// Extra-info events that arrived before the hop they belong to, by request id.
 	earlyReqExtra  map[network.RequestID][]network.Headers
 	earlyRespExtra map[network.RequestID][]*network.EventResponseReceivedExtraInfo
@@ -145,7 +142,6 @@ func (r *recorder) handleRequest(ev *network.EventRequestWillBeSent) {
 	if prev, ok := r.byID[ev.RequestID]; ok && ev.RedirectResponse != nil {
 		prev.response = ev.RedirectResponse
 		prev.redirected = true
-		prev.finished = true
 		prev.respTime = time.Now()
 		if loc, ok := headerValue(ev.RedirectResponse.Headers, "location"); ok {
 			prev.location = loc
@@ -188,7 +184,6 @@ func (r *recorder) handleRequest(ev *network.EventRequestWillBeSent) {
 func (ex *exchange) setRespExtra(ev *network.EventResponseReceivedExtraInfo) {
 	ex.rawHead = ev.HeadersText
 	ex.respExtra = ev.Headers
-	ex.extraStatus = ev.StatusCode
 	ex.hasRespExtra = true
 }
 
@@ -246,7 +241,6 @@ func (r *recorder) handleFinished(id network.RequestID, failure string) {
 	r.lastEvent = time.Now()
 	delete(r.inflight, id)
 	if ex, ok := r.byID[id]; ok {
-		ex.finished = true
 		ex.failed = failure
 		return
 	}
@@ -293,7 +287,6 @@ func (r *recorder) closeBodies(deadline time.Time) int {
 		case <-idle:
 		case <-time.After(time.Until(deadline)):
 			r.mu.Lock()
-			r.unfinished = r.pending
 			n := r.pending
 			r.mu.Unlock()
 			return n
@@ -410,6 +403,10 @@ func (r *recorder) takeEvents() []evidence.Event {
 	defer r.mu.Unlock()
 	ev := make([]evidence.Event, len(r.events))
 	copy(ev, r.events)
+	if extra := r.dialogs - maxDialogEvents; extra > 0 {
+		ev = append(ev, evidence.Event{At: time.Now().UTC(), Kind: evidence.EventDialog,
+			Detail: fmt.Sprintf("%d further dialogs were dismissed and not listed one by one", extra)})
+	}
 	return ev
 }
 

@@ -101,6 +101,9 @@ document.getElementById('out').textContent = 'confirm=' + ok + ' prompt=' + name
 window.addEventListener('beforeunload', e => { e.preventDefault(); e.returnValue = 'stay'; });
 </script></body></html>`)
 	})
+	mux.HandleFunc("/alertloop", func(w http.ResponseWriter, r *http.Request) {
+		html(w, `<!doctype html><html><head><title>Alert loop</title></head><body><p>nagging</p><script>for (let i = 0; i < 120; i++) alert('again ' + i);</script></body></html>`)
+	})
 	mux.HandleFunc("/download", func(w http.ResponseWriter, r *http.Request) {
 		html(w, `<!doctype html><html><head><title>Download</title></head><body><a id="a" href="/file.bin" download="evil.exe">get</a>
 <script>document.getElementById('a').click();</script></body></html>`)
