@@ -196,7 +196,7 @@ func (c *run) result(cancelled string) *Result {
 	c.facts.Collection.FinishedAt = time.Now().UTC()
 	c.facts.Method.Events = append(c.facts.Method.Events, c.rec.takeEvents()...)
 	c.facts.Method.Timeout = c.timeout.String()
-	c.facts.Method.WaitStrategy = "load event, then network quiet for 500 ms (at most 5 s), then scroll to the bottom in viewport steps (at most 15 s and the page-height limit), then network quiet again, then back to the top"
+	c.facts.Method.WaitStrategy = "load event, then network quiet for 500 ms (at most 5 s; requests still open then are not waited for again), then scroll to the bottom in viewport steps (at most 15 s and the page-height limit), then network quiet again, then back to the top; responses still arriving get 2 s more"
 	c.facts.Method.Options = c.e.Options()
 	c.facts.Method.Options["timeout"] = c.timeout.String()
 	res := &Result{Status: evidence.StatusComplete, Facts: c.facts, Files: c.files}
@@ -409,6 +409,9 @@ func (c *run) navigate() {
 		return
 	}
 	c.facts.Method.NetworkQuiet = c.waitQuiet(500*time.Millisecond, 5*time.Second)
+	if !c.facts.Method.NetworkQuiet {
+		c.rec.ignoreOpen()
+	}
 	// The viewport as first seen: before any scrolling.
 	vctx, vcancel := c.until(c.deadline)
 	defer vcancel()
@@ -541,7 +544,7 @@ func (c *run) scroll() {
 	bctx, bcancel := c.until(c.deadline)
 	defer bcancel()
 	_ = c.eval(bctx, `window.scrollTo(0, 0)`, nil)
-	c.waitQuiet(300*time.Millisecond, 3*time.Second)
+	c.waitQuiet(300*time.Millisecond, 2*time.Second)
 }
 
 // freeze blocks further main-frame navigations, so that what is collected next all comes
@@ -724,12 +727,19 @@ func (c *run) outerHTML(ctx context.Context) (string, error) {
 	return res.OuterHTML, nil
 }
 
-// waitBodies stops new body reads and waits for those under way, at most until the deadline
-// and for at least a short grace period.
+// bodyGrace is how long, once the page is recorded, the responses still arriving are given to
+// finish. A long-poll or a slow download would otherwise hold every capture to its time limit.
+const bodyGrace = 2 * time.Second
+
+// waitBodies stops new body reads and waits for those under way, for bodyGrace but never
+// past the deadline (and always for a moment).
 func (c *run) waitBodies() {
-	end := c.deadline
-	if grace := time.Now().Add(500 * time.Millisecond); end.Before(grace) {
-		end = grace
+	end := time.Now().Add(bodyGrace)
+	if end.After(c.deadline) {
+		end = c.deadline
+	}
+	if min := time.Now().Add(200 * time.Millisecond); end.Before(min) {
+		end = min
 	}
 	if n := c.rec.closeBodies(end); n > 0 {
 		c.rec.event(evidence.EventTimeout, fmt.Sprintf("%d response(s) were still arriving at the time limit; their bodies are not recorded", n), "")

@@ -416,6 +416,29 @@ func TestCaptureNeverEndingResponseEndsWithinTimeout(t *testing.T) {
 	}
 }
 
+func TestCaptureLongPollDoesNotHoldTheCapture(t *testing.T) {
+	start := time.Now()
+	res, files := captureURL(t, "/longpoll")
+	took := time.Since(start)
+	if res.Status != evidence.StatusComplete {
+		t.Errorf("status %s: %s", res.Status, res.Reason)
+	}
+	// The engine's limit here is 20 s: a capture held by the open response would take ~19 s.
+	if took > 12*time.Second {
+		t.Errorf("an open long-poll held the capture for %s", took)
+	}
+	if !hasEvent(res, evidence.EventTimeout, "still arriving") {
+		t.Errorf("the unfinished response is not in the record: %+v", res.Facts.Method.Events)
+	}
+	var truncated bool
+	for _, r := range warcRecords(t, files) {
+		truncated = truncated || (r.Type == "response" && strings.HasSuffix(r.TargetURI, "/poll"))
+	}
+	if !truncated {
+		t.Errorf("the long-poll response is not in the WARC")
+	}
+}
+
 func TestCaptureRedirectLoopFails(t *testing.T) {
 	res, files := captureURL(t, "/loop")
 	if res.Status != evidence.StatusFailed || !strings.Contains(res.Reason, "ERR_TOO_MANY_REDIRECTS") {

@@ -42,16 +42,20 @@ type exchange struct {
 	bodyNote     string
 	location     string
 	hasRespExtra bool
+	fromPaused   bool // the response is known only from Fetch's response stage
 }
 
 // recorder collects the network traffic of one tab. Its handle* methods are called from the
 // event goroutines; everything else after the page is done.
 type recorder struct {
-	mu        sync.Mutex
-	seq       int
-	byID      map[network.RequestID]*exchange // the current hop of each request id
-	all       []*exchange
-	inflight  map[network.RequestID]bool
+	mu       sync.Mutex
+	seq      int
+	byID     map[network.RequestID]*exchange // the current hop of each request id
+	all      []*exchange
+	inflight map[network.RequestID]bool
+	// paused keeps the status and headers seen at Fetch's response stage, for a response
+	// whose body never finished (the page then never saw it, so Network has no response).
+	paused    map[network.RequestID]*network.Response
 	lastEvent time.Time
 	bodies    map[network.RequestID]body
 	pending   int           // body reads under way
@@ -80,6 +84,7 @@ func newRecorder(maxBody int64) *recorder {
 	return &recorder{
 		byID:           map[network.RequestID]*exchange{},
 		inflight:       map[network.RequestID]bool{},
+		paused:         map[network.RequestID]*network.Response{},
 		bodies:         map[network.RequestID]body{},
 		idle:           make(chan struct{}),
 		lastEvent:      time.Now(),
@@ -247,6 +252,21 @@ func (r *recorder) handleFinished(id network.RequestID, failure string) {
 	r.finishedEarly[id] = struct{}{}
 }
 
+func (r *recorder) hold() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.held = true
+}
+
+// ignoreOpen stops counting the requests open now when judging whether the network is quiet:
+// it is called once they have kept the network busy past the first wait (long-polls,
+// beacons), so that later waits look only at what the page does next.
+func (r *recorder) ignoreOpen() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	clear(r.inflight)
+}
+
 // quietFor reports whether no request is in flight and no network event came for d.
 func (r *recorder) quietFor(d time.Duration) (bool, int) {
 	r.mu.Lock()
@@ -319,9 +339,7 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 		if block {
 			why := "the page tried to navigate away while it was being recorded; the navigation was blocked"
 			if loop {
-				r.mu.Lock()
-				r.held = true
-				r.mu.Unlock()
+				r.hold()
 				why = fmt.Sprintf("the page kept navigating (%d times: a refresh or script loop); further navigations were blocked", maxMainNavigations)
 			}
 			r.event(evidence.EventNavigation, why, ev.Request.URL)
@@ -348,6 +366,15 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 		cont()
 		return
 	}
+	hdr := network.Headers{}
+	for _, h := range ev.ResponseHeaders {
+		if old, ok := hdr[h.Name]; ok {
+			hdr[h.Name] = fmt.Sprint(old) + "\n" + h.Value
+		} else {
+			hdr[h.Name] = h.Value
+		}
+	}
+	r.setPaused(ev.NetworkID, &network.Response{URL: ev.Request.URL, Status: ev.ResponseStatusCode, StatusText: ev.ResponseStatusText, Headers: hdr})
 	if !r.beginBody() {
 		r.storeBody(ev.NetworkID, body{note: "body not recorded: the response came after the recording ended"})
 		cont()
@@ -370,6 +397,12 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 	cont()
 }
 
+func (r *recorder) setPaused(id network.RequestID, resp *network.Response) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.paused[id] = resp
+}
+
 func (r *recorder) storeBody(id network.RequestID, b body) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -389,6 +422,10 @@ func (r *recorder) snapshot() []*exchange {
 	for _, ex := range out {
 		if ex.redirected {
 			continue
+		}
+		if ex.response == nil && r.paused[ex.requestID] != nil {
+			ex.response = r.paused[ex.requestID]
+			ex.fromPaused = true
 		}
 		if b, ok := r.bodies[ex.requestID]; ok {
 			ex.body, ex.bodyOK, ex.bodyNote = b.data, b.ok, b.note

@@ -104,6 +104,20 @@ window.addEventListener('beforeunload', e => { e.preventDefault(); e.returnValue
 	mux.HandleFunc("/alertloop", func(w http.ResponseWriter, r *http.Request) {
 		html(w, `<!doctype html><html><head><title>Alert loop</title></head><body><p>nagging</p><script>for (let i = 0; i < 120; i++) alert('again ' + i);</script></body></html>`)
 	})
+	mux.HandleFunc("/longpoll", func(w http.ResponseWriter, r *http.Request) {
+		html(w, `<!doctype html><html><head><title>Long poll</title></head><body><p>live comments</p><script>
+fetch('/poll').then(r => r.text()).then(t => { document.body.append(t); });
+</script></body></html>`)
+	})
+	mux.HandleFunc("/poll", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush() // headers now, the body never
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Minute):
+		}
+	})
 	mux.HandleFunc("/download", func(w http.ResponseWriter, r *http.Request) {
 		html(w, `<!doctype html><html><head><title>Download</title></head><body><a id="a" href="/file.bin" download="evil.exe">get</a>
 <script>document.getElementById('a').click();</script></body></html>`)
