@@ -242,20 +242,12 @@ func requestBlock(u *url.URL, ex *Exchange) []byte {
 func responseBlock(ex *Exchange) []byte {
 	var b bytes.Buffer
 	statusLine := fmt.Sprintf("HTTP/1.1 %d %s", ex.Status, statusText(ex))
-	headers := ex.ResponseHeaders
 	if ex.RawResponseHead != "" {
-		lines := strings.Split(strings.ReplaceAll(ex.RawResponseHead, "\r\n", "\n"), "\n")
-		if len(lines) > 0 && strings.HasPrefix(lines[0], "HTTP/") {
-			statusLine = lines[0]
-			lines = lines[1:]
-		}
-		headers = nil
-		for _, l := range lines {
-			if name, value, ok := strings.Cut(l, ":"); ok {
-				headers = append(headers, Header{strings.TrimSpace(name), strings.TrimSpace(value)})
-			}
+		if first, _, _ := strings.Cut(ex.RawResponseHead, "\n"); strings.HasPrefix(first, "HTTP/") {
+			statusLine = strings.TrimRight(first, "\r")
 		}
 	}
+	headers := ex.HeaderLines()
 	b.WriteString(statusLine + "\r\n")
 	for _, h := range headers {
 		if transferHeaders[strings.ToLower(h.Name)] {
@@ -267,6 +259,25 @@ func responseBlock(ex *Exchange) []byte {
 	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", len(ex.Body))
 	b.Write(ex.Body)
 	return b.Bytes()
+}
+
+// HeaderLines returns the response header lines: parsed from RawResponseHead when the
+// browser had the raw text, else ResponseHeaders.
+func (ex *Exchange) HeaderLines() []Header {
+	if ex.RawResponseHead == "" {
+		return ex.ResponseHeaders
+	}
+	var headers []Header
+	lines := strings.Split(strings.ReplaceAll(ex.RawResponseHead, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		if i == 0 && strings.HasPrefix(l, "HTTP/") {
+			continue
+		}
+		if name, value, ok := strings.Cut(l, ":"); ok {
+			headers = append(headers, Header{strings.TrimSpace(name), strings.TrimSpace(value)})
+		}
+	}
+	return headers
 }
 
 func statusText(ex *Exchange) string {

@@ -65,9 +65,6 @@ type Result struct {
 // ErrBadURL is returned by Capture for an address it will not open.
 var ErrBadURL = errors.New("capture: not a web address that can be captured")
 
-// ErrCancelled is the reason given when the caller's context ended the capture.
-var ErrCancelled = errors.New("capture: cancelled")
-
 // Capture opens rawURL in a fresh browser context and writes its artifacts into dir (which
 // must exist and be empty). It returns an error only when it could not start at all (a bad
 // URL, a closed engine, an unwritable folder); every other outcome, including a page that
@@ -160,7 +157,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	c.progress(StageOpening)
 	if err := c.setup(); err != nil {
 		if parent.Err() != nil {
-			return c.result(ErrCancelled.Error()), nil
+			return c.result(true), nil
 		}
 		return nil, fmt.Errorf("capture: open a browser tab: %w", err)
 	}
@@ -186,13 +183,13 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	c.waitBodies()
 	c.archive()
 	if parent.Err() != nil {
-		return c.result(ErrCancelled.Error()), nil
+		return c.result(true), nil
 	}
-	return c.result(""), nil
+	return c.result(false), nil
 }
 
-// result assembles the Result; cancelled, when set, overrides the status.
-func (c *run) result(cancelled string) *Result {
+// result assembles the Result; cancelled overrides the status.
+func (c *run) result(cancelled bool) *Result {
 	c.facts.Collection.FinishedAt = time.Now().UTC()
 	c.facts.Method.Events = append(c.facts.Method.Events, c.rec.takeEvents()...)
 	c.facts.Method.Timeout = c.timeout.String()
@@ -201,7 +198,7 @@ func (c *run) result(cancelled string) *Result {
 	c.facts.Method.Options["timeout"] = c.timeout.String()
 	res := &Result{Status: evidence.StatusComplete, Facts: c.facts, Files: c.files}
 	switch {
-	case cancelled != "":
+	case cancelled:
 		res.Status, res.Reason = evidence.StatusFailed, "the capture was cancelled before it finished"
 	case c.fatal != "":
 		res.Status, res.Reason = evidence.StatusFailed, c.fatal
@@ -848,21 +845,9 @@ func (c *run) networkFacts(all []*exchange) {
 		n.HTTPStatus, n.StatusText = int(r.Status), r.StatusText
 		n.MIMEType, n.Charset = r.MimeType, r.Charset
 		n.RemoteIP, n.RemotePort, n.Protocol = strings.Trim(r.RemoteIPAddress, "[]"), int(r.RemotePort), r.Protocol
-		if main.rawHead != "" {
-			n.RawHeadersRecorded = true
-			for _, l := range strings.Split(strings.ReplaceAll(main.rawHead, "\r\n", "\n"), "\n")[1:] {
-				if name, v, ok := strings.Cut(l, ":"); ok {
-					n.ResponseHeaders = append(n.ResponseHeaders, evidence.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(v)})
-				}
-			}
-		} else {
-			hdr := main.respExtra
-			if hdr == nil {
-				hdr = r.Headers
-			}
-			for _, h := range archive.SplitHeaderMap(hdr) {
-				n.ResponseHeaders = append(n.ResponseHeaders, evidence.Header{Name: h.Name, Value: h.Value})
-			}
+		n.RawHeadersRecorded = main.rawHead != ""
+		for _, h := range main.toArchive().HeaderLines() {
+			n.ResponseHeaders = append(n.ResponseHeaders, evidence.Header{Name: h.Name, Value: h.Value})
 		}
 		if sd := r.SecurityDetails; sd != nil {
 			n.TLS = &evidence.TLS{

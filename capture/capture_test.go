@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
 	"evidentia/archive"
 	"evidentia/evidence"
 )
@@ -620,3 +623,18 @@ func TestNewWithMissingBrowser(t *testing.T) {
 // slack is how far past its time limit a capture may end: closing the tab and writing the
 // WARC happen after the limit, and the race detector and a loaded CI machine slow everything.
 const slack = 6 * time.Second
+
+// pageTargets lists the browser's page targets.
+func (e *Engine) pageTargets() ([]*target.Info, error) {
+	infos, err := chromedp.Targets(e.browserCtx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*target.Info
+	for _, i := range infos {
+		if i.Type == "page" {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -253,19 +252,4 @@ func (e *Engine) acquire() error {
 	}
 	e.wg.Add(1)
 	return nil
-}
-
-// pageTargets lists the browser's page targets (for tests and diagnostics).
-func (e *Engine) pageTargets() ([]*target.Info, error) {
-	infos, err := chromedp.Targets(e.browserCtx)
-	if err != nil {
-		return nil, err
-	}
-	var out []*target.Info
-	for _, i := range infos {
-		if i.Type == "page" {
-			out = append(out, i)
-		}
-	}
-	return out, nil
 }

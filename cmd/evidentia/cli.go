@@ -307,8 +307,8 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 			fmt.Fprintf(c.stdout, "        reason: %s\n", line.Error)
 		}
 	}
-	cap := &workflow.Capturer{Store: st, Engine: eng, EngineErr: engErr}
-	cap.Capture(ctx, workflow.CaptureRequest{
+	capturer := &workflow.Capturer{Store: st, Engine: eng, EngineErr: engErr}
+	capturer.Capture(ctx, workflow.CaptureRequest{
 		URLs: urls, Case: *caseName, Operator: *operator, Unit: *unit, Parallel: *parallel,
 	}, progress, done)
 
