@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"evidentia/identity"
+)
+
+// maxP12Size bounds the PKCS#12 files read by identity import (they are a few kilobytes).
+const maxP12Size = 1 << 20
+
+// identityJSON is what identity create, import and show print with --json.
+type identityJSON struct {
+	Path        string      `json:"path"`
+	Subject     string      `json:"subject"`
+	Issuer      string      `json:"issuer"`
+	Serial      string      `json:"serial"` // hexadecimal
+	NotBefore   time.Time   `json:"not_before"`
+	NotAfter    time.Time   `json:"not_after"`
+	Expired     bool        `json:"expired"`
+	KeyType     string      `json:"key_type"`
+	SHA256      string      `json:"sha256"` // of the certificate (DER)
+	SelfSigned  bool        `json:"self_signed"`
+	Emails      []string    `json:"emails"`
+	Chain       []chainJSON `json:"chain"`
+	CreatedAt   time.Time   `json:"created_at"`
+	PreviousWas string      `json:"previous_kept_as,omitempty"` // create/import --replace
+}
+
+type chainJSON struct {
+	Subject  string    `json:"subject"`
+	Issuer   string    `json:"issuer"`
+	SHA256   string    `json:"sha256"`
+	NotAfter time.Time `json:"not_after"`
+}
+
+func (c *cli) identity(ctx context.Context, args []string) (int, error) {
+	if len(args) == 0 {
+		return 0, usageError{"identity: give create, import or show"}
+	}
+	switch args[0] {
+	case "create":
+		return c.identityCreate(ctx, args[1:])
+	case "import":
+		return c.identityImport(ctx, args[1:])
+	case "show":
+		return c.identityShow(ctx, args[1:])
+	}
+	return 0, usageError{fmt.Sprintf("identity: unknown subcommand %q (create, import or show)", args[0])}
+}
+
+func (c *cli) identityCreate(_ context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("identity create", flag.ContinueOnError)
+	name := fs.String("name", "", "signer's name (certificate CN)")
+	org := fs.String("org", "", "signer's organization (certificate O)")
+	email := fs.String("email", "", "signer's e-mail address")
+	replace := fs.Bool("replace", false, "replace the present identity (kept beside it)")
+	asJSON := fs.Bool("json", false, "JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) > 0 {
+		return 0, usageError{"identity create: takes no arguments (give --name and --org)"}
+	}
+	if strings.TrimSpace(*name) == "" || strings.TrimSpace(*org) == "" {
+		return 0, usageError{"identity create: --name and --org are required"}
+	}
+	path := c.identityPath()
+	if err := c.refuseExisting(path, *replace); err != nil {
+		return 0, err
+	}
+	id, err := identity.Create(identity.CreateOptions{Name: *name, Org: *org, Email: *email})
+	if err != nil {
+		return 0, err
+	}
+	return c.sealAndInstall(id, path, *replace, *asJSON, "created")
+}
+
+func (c *cli) identityImport(_ context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("identity import", flag.ContinueOnError)
+	replace := fs.Bool("replace", false, "replace the present identity (kept beside it)")
+	asJSON := fs.Bool("json", false, "JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) != 1 {
+		return 0, usageError{"identity import: give one PKCS#12 file (.p12 or .pfx)"}
+	}
+	p12Path := pos[0]
+	path := c.identityPath()
+	if err := c.refuseExisting(path, *replace); err != nil {
+		return 0, err
+	}
+	data, err := readSmall(p12Path, maxP12Size)
+	if err != nil {
+		return 0, err
+	}
+	pw, err := c.p12Password(p12Path)
+	if err != nil {
+		return 0, err
+	}
+	id, err := identity.Import(data, pw)
+	if errors.Is(err, identity.ErrWrongPassphrase) {
+		return 0, hintError{msg: fmt.Sprintf("wrong password for %s (%s)", p12Path, p12PasswordEnv), err: err}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", p12Path, err)
+	}
+	return c.sealAndInstall(id, path, *replace, *asJSON, "imported")
+}
+
+// refuseExisting returns ErrExists when there is an identity file and replace is not set,
+// before any passphrase is asked for.
+func (c *cli) refuseExisting(path string, replace bool) error {
+	if replace {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%w at %s: give --replace to replace it (the old one is kept beside it, so that reports signed with it stay verifiable)", identity.ErrExists, path)
+	}
+	return nil
+}
+
+// sealAndInstall asks for the new passphrase (twice on a terminal), seals id and installs it.
+func (c *cli) sealAndInstall(id *identity.Identity, path string, replace, asJSON bool, verb string) (int, error) {
+	pass, err := c.passphrase("New passphrase for the signing identity (at least 8 characters): ", true)
+	if err != nil {
+		return 0, err
+	}
+	defer clear(pass)
+	f, err := identity.Seal(id, pass)
+	if errors.Is(err, identity.ErrWeakPassphrase) {
+		return 0, hintError{msg: fmt.Sprintf("passphrase refused: it must have at least %d characters", identity.MinPassphrase), err: err}
+	}
+	if err != nil {
+		return 0, err
+	}
+	archived, err := identity.Install(path, f, replace, time.Now())
+	if errors.Is(err, identity.ErrExists) {
+		return 0, fmt.Errorf("%w: give --replace to replace it", err)
+	}
+	if err != nil {
+		return 0, err
+	}
+	out := describe(path, f)
+	out.PreviousWas = archived
+	if asJSON {
+		c.printJSON(out)
+		return exitOK, nil
+	}
+	fmt.Fprintf(c.stdout, "%s signing identity %s\n", verb, out.Subject)
+	c.printIdentity(out)
+	if archived != "" {
+		fmt.Fprintf(c.stdout, "previous identity kept as %s (reports signed with it stay verifiable)\n", archived)
+	}
+	return exitOK, nil
+}
+
+func (c *cli) identityShow(_ context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("identity show", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) > 0 {
+		return 0, usageError{"identity show: takes no arguments"}
+	}
+	path := c.identityPath()
+	f, err := identity.Load(path)
+	if errors.Is(err, identity.ErrNoIdentity) {
+		return 0, errNoIdentityHint
+	}
+	if err != nil {
+		return 0, err
+	}
+	out := describe(path, f)
+	if *asJSON {
+		c.printJSON(out)
+		return exitOK, nil
+	}
+	c.printIdentity(out)
+	return exitOK, nil
+}
+
+func describe(path string, f *identity.File) identityJSON {
+	cert := f.Certificate()
+	sum := identity.Fingerprint(cert)
+	out := identityJSON{
+		Path: path, Subject: cert.Subject.String(), Issuer: cert.Issuer.String(),
+		Serial: hex.EncodeToString(cert.SerialNumber.Bytes()), NotBefore: cert.NotBefore.UTC(), NotAfter: cert.NotAfter.UTC(),
+		Expired: time.Now().After(cert.NotAfter), KeyType: identity.KeyType(cert), SHA256: hex.EncodeToString(sum[:]),
+		SelfSigned: identity.SelfSigned(cert), Emails: append([]string{}, cert.EmailAddresses...),
+		Chain: []chainJSON{}, CreatedAt: f.CreatedAt().UTC(),
+	}
+	for _, ca := range f.Chain() {
+		s := identity.Fingerprint(ca)
+		out.Chain = append(out.Chain, chainJSON{Subject: ca.Subject.String(), Issuer: ca.Issuer.String(),
+			SHA256: hex.EncodeToString(s[:]), NotAfter: ca.NotAfter.UTC()})
+	}
+	return out
+}
+
+func (c *cli) printIdentity(d identityJSON) {
+	w := c.stdout
+	fmt.Fprintf(w, "Subject      %s\n", d.Subject)
+	if len(d.Emails) > 0 {
+		fmt.Fprintf(w, "E-mail       %s\n", strings.Join(d.Emails, ", "))
+	}
+	issuer := d.Issuer
+	if d.SelfSigned {
+		issuer += " (self-signed)"
+	}
+	fmt.Fprintf(w, "Issuer       %s\n", issuer)
+	fmt.Fprintf(w, "Serial       %s\n", d.Serial)
+	validity := fmt.Sprintf("%s to %s", localTime(d.NotBefore), localTime(d.NotAfter))
+	if d.Expired {
+		validity += " (EXPIRED)"
+	}
+	fmt.Fprintf(w, "Valid        %s\n", validity)
+	fmt.Fprintf(w, "Key          %s\n", d.KeyType)
+	fmt.Fprintf(w, "SHA-256      %s\n", d.SHA256)
+	switch {
+	case len(d.Chain) == 0 && d.SelfSigned:
+		fmt.Fprintf(w, "Chain        none (self-signed: PDF readers trust it only once told to)\n")
+	case len(d.Chain) == 0:
+		fmt.Fprintf(w, "Chain        none (the issuers' certificates were not in the file)\n")
+	}
+	for i, ca := range d.Chain {
+		label := ""
+		if i == 0 {
+			label = "Chain"
+		}
+		fmt.Fprintf(w, "%-12s %d. %s\n", label, i+1, ca.Subject)
+	}
+	fmt.Fprintf(w, "File         %s\n", d.Path)
+}
+
+// readSmall reads the file at path, refusing one larger than limit bytes.
+func readSmall(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes: not a PKCS#12 file", path, limit)
+	}
+	return data, nil
+}
