@@ -26,16 +26,16 @@ import (
 
 // Errors returned (wrapped) by Sign and Verify.
 var (
-	ErrNotPDF          = errors.New("signature: not a readable PDF")
-	ErrNotSigned       = errors.New("signature: the PDF has no signature")
-	ErrNotWholeFile    = errors.New("signature: the signature does not cover the whole file")
-	ErrDigestMismatch  = errors.New("signature: digest mismatch (the file was changed after signing)")
-	ErrBadSignature    = errors.New("signature: the signature does not verify")
-	ErrUntrusted       = errors.New("signature: the signer's certificate is not trusted")
-	ErrTimestamp       = errors.New("signature: timestamp token invalid")
-	ErrNoTimestamp     = errors.New("signature: no timestamp")
-	ErrTSA             = errors.New("signature: timestamp authority failed")
-	ErrInvalidSigner   = errors.New("signature: unusable signing identity")
+	ErrNotPDF         = errors.New("signature: not a readable PDF")
+	ErrNotSigned      = errors.New("signature: the PDF has no signature")
+	ErrNotWholeFile   = errors.New("signature: the signature does not cover the whole file")
+	ErrDigestMismatch = errors.New("signature: digest mismatch (the file was changed after signing)")
+	ErrBadSignature   = errors.New("signature: the signature does not verify")
+	ErrUntrusted      = errors.New("signature: the signer's certificate is not trusted")
+	ErrTimestamp      = errors.New("signature: timestamp token invalid")
+	ErrNoTimestamp    = errors.New("signature: no timestamp")
+	ErrTSA            = errors.New("signature: timestamp authority failed")
+	ErrInvalidSigner  = errors.New("signature: unusable signing identity")
 )
 
 // Signer is who signs: a certificate, the issuers above it (nearest first, may be empty) and

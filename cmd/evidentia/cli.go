@@ -21,6 +21,7 @@ import (
 )
 
 type cli struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	dataDir        string
 	chrome         string
@@ -32,10 +33,17 @@ const usageText = `usage:
   evidentia [--data DIR] list [--case NAME] [--json]
   evidentia [--data DIR] show ID [--json]
   evidentia [--data DIR] verify [--json] [--case NAME | ID...]
+  evidentia [--data DIR] verify [--json] [--ca ROOTS.pem] FILE.pdf
+  evidentia [--data DIR] report --case NAME [--capture ID]... --out FILE.pdf [--lang ko|en] [--sign] [--tsa URL] [--operator NAME] [--unit NAME] [--json]
+  evidentia [--data DIR] identity create --name NAME --org ORG [--email ADDRESS] [--replace] [--json]
+  evidentia [--data DIR] identity import FILE.p12 [--replace] [--json]
+  evidentia [--data DIR] identity show [--json]
   evidentia version
 
 Data folder: --data, else EVIDENTIA_DATA, else the per-user default.
 Browser: --chrome, else EVIDENTIA_CHROME, else Chrome, Edge or Chromium where installed.
+Timestamp authority: --tsa, else EVIDENTIA_TSA.
+Signing identity passphrase: EVIDENTIA_PASSPHRASE, else asked on the terminal (EVIDENTIA_P12_PASSWORD for a .p12).
 `
 
 // usageError marks an error in the command line itself (exit status 2).
@@ -78,6 +86,10 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		code, err = c.show(ctx, cmdArgs)
 	case "verify":
 		code, err = c.verify(ctx, cmdArgs)
+	case "identity":
+		code, err = c.identity(ctx, cmdArgs)
+	case "report":
+		code, err = c.report(ctx, cmdArgs)
 	case "version":
 		fmt.Fprintf(c.stdout, "evidentia %s\n", workflow.Version)
 		return exitOK
@@ -492,9 +504,19 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	caseName := fs.String("case", "", "only this case")
 	asJSON := fs.Bool("json", false, "JSON")
+	caFile := fs.String("ca", "", "PEM file of extra trusted root certificates (for a PDF)")
 	ids, err := parse(fs, args)
 	if err != nil {
 		return 0, err
+	}
+	if len(ids) == 1 && isPDFArg(ids[0]) {
+		if *caseName != "" {
+			return 0, usageError{"verify: --case does not apply to a PDF report"}
+		}
+		return c.verifyPDF(ctx, ids[0], *caFile, *asJSON)
+	}
+	if *caFile != "" {
+		return 0, usageError{"verify: --ca applies to a PDF report only"}
 	}
 	if *caseName != "" && len(ids) > 0 {
 		return 0, usageError{"verify: give --case or IDs, not both"}

@@ -50,7 +50,7 @@ func needChrome(t *testing.T) {
 }
 
 // evidentia runs the command line in-process and returns exit code, stdout and stderr.
-func evidentia(t *testing.T, args ...string) (int, string, string) {
+func evidentia(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(t.Context(), args, &out, &errb)

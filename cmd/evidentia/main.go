@@ -5,11 +5,23 @@
 //	evidentia [--data DIR] list [--case NAME] [--json]
 //	evidentia [--data DIR] show ID [--json]
 //	evidentia [--data DIR] verify [--json] [--case NAME | ID...]
+//	evidentia [--data DIR] verify [--json] [--ca ROOTS.pem] FILE.pdf
+//	evidentia [--data DIR] report --case NAME [--capture ID]... --out FILE.pdf [--lang ko|en] [--sign] [--tsa URL] [--operator NAME] [--unit NAME] [--json]
+//	evidentia [--data DIR] identity create --name NAME --org ORG [--email ADDRESS] [--replace] [--json]
+//	evidentia [--data DIR] identity import FILE.p12 [--replace] [--json]
+//	evidentia [--data DIR] identity show [--json]
 //
 // Results go to standard output (one JSON object per line with --json); diagnostics go to
 // standard error, prefixed "evidentia: ". Exit status: 0 when every capture is complete or
 // everything verified intact; 1 when a capture is partial or failed, verification found a
-// problem, or an operation failed; 2 for a usage error.
+// problem, or an operation failed; 2 for a usage error. For a PDF, verify exits 0 when the
+// signature is valid and covers the whole file and the embedded manifests do not contradict
+// the store, 1 otherwise, naming the reason.
+//
+// The signing identity (identity create/import/show; report --sign) lives in identity.json in
+// the data folder, its private key sealed with a passphrase: EVIDENTIA_PASSPHRASE when set, else
+// asked on the terminal (twice when a new one is chosen). The password of a .p12 file is
+// EVIDENTIA_P12_PASSWORD when set, else asked on the terminal.
 package main
 
 import (
@@ -44,6 +56,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			code = exitProblem
 		}
 	}()
-	c := &cli{stdout: stdout, stderr: stderr}
+	c := &cli{stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	return c.main(ctx, args)
 }

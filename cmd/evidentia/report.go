@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"evidentia/report"
+	"evidentia/signature"
+	"evidentia/store"
+	"evidentia/workflow"
+)
+
+// listFlag is a flag that may be given many times.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// systemLang is the report language the system locale asks for: English for an English (or
+// other non-Korean) locale, Korean for a Korean or unknown one.
+func systemLang(getenv func(string) string) report.Lang {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := strings.ToLower(getenv(k))
+		if v == "" {
+			continue
+		}
+		if v == "c" || v == "posix" || strings.HasPrefix(v, "c.") || strings.HasPrefix(v, "ko") {
+			return report.Korean
+		}
+		return report.English
+	}
+	return report.Korean
+}
+
+func (c *cli) report(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	caseName := fs.String("case", "", "the case")
+	var ids listFlag
+	fs.Var(&ids, "capture", "a capture ID (repeatable)")
+	out := fs.String("out", "", "the PDF to write")
+	lang := fs.String("lang", "", "ko or en")
+	sign := fs.Bool("sign", false, "sign with the signing identity")
+	tsa := fs.String("tsa", "", "RFC 3161 timestamp authority URL")
+	tsaTimeout := fs.Duration("tsa-timeout", signature.DefaultTSATimeout, "how long to wait for the timestamp authority")
+	operator := fs.String("operator", "", "who makes the report")
+	unit := fs.String("unit", "", "the operator's team or office")
+	asJSON := fs.Bool("json", false, "JSON")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	ids = append(ids, rest...)
+	if *caseName == "" {
+		return 0, usageError{"report: --case is required"}
+	}
+	if *out == "" {
+		return 0, usageError{"report: --out FILE.pdf is required"}
+	}
+	l := report.Lang(*lang)
+	switch l {
+	case "":
+		l = systemLang(os.Getenv)
+	case report.Korean, report.English:
+	default:
+		return 0, usageError{fmt.Sprintf("report: --lang must be ko or en, not %q", *lang)}
+	}
+	if *tsa == "" {
+		*tsa = os.Getenv("EVIDENTIA_TSA")
+	}
+	if *tsa != "" && !*sign {
+		return 0, usageError{"report: a timestamp (--tsa or EVIDENTIA_TSA) stamps the signature: add --sign"}
+	}
+	if *operator == "" {
+		*operator = defaultOperator()
+	}
+
+	req := workflow.ReportRequest{
+		Case: *caseName, CaptureIDs: ids, Lang: l, Operator: *operator, Unit: *unit, Out: *out,
+		TSA: *tsa, TSATimeout: *tsaTimeout,
+	}
+	if *sign {
+		id, err := c.unlockIdentity()
+		if err != nil {
+			return 0, err
+		}
+		req.Signer = &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key}
+		if *tsa == "" {
+			c.errorf("note: no timestamp authority (--tsa or EVIDENTIA_TSA): the signing time will be this computer's own claim")
+		}
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	res, err := workflow.Report(ctx, st, req)
+	if res == nil {
+		return 0, err
+	}
+	if err != nil {
+		// Written, but the custody log could not record it: say both.
+		c.errorf("%v", err)
+	}
+	for _, id := range res.Skipped {
+		c.errorf("note: capture %s is not sealed and was left out", id)
+	}
+	if *asJSON {
+		v := map[string]any{
+			"report_id": res.ReportID, "path": res.Path, "sha256": res.SHA256, "size": res.Size,
+			"captures": res.Captures, "skipped": res.Skipped, "signed": res.Signed, "signer": res.Signer, "lang": l,
+			"timestamp": nil,
+		}
+		if ts := res.Timestamp; ts != nil {
+			v["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial}
+		}
+		c.printJSON(v)
+	} else {
+		fmt.Fprintf(c.stdout, "report %s: %s (%d bytes, %d capture(s))\n", res.ReportID, res.Path, res.Size, len(res.Captures))
+		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", res.SHA256)
+		switch {
+		case res.Timestamp != nil:
+			fmt.Fprintf(c.stdout, "  signed by %s, timestamped %s by %s\n", res.Signer, localTime(res.Timestamp.Time), res.Timestamp.Authority)
+		case res.Signed:
+			fmt.Fprintf(c.stdout, "  signed by %s (no timestamp)\n", res.Signer)
+		default:
+			fmt.Fprintln(c.stdout, "  not signed (add --sign)")
+		}
+	}
+	if err != nil {
+		return exitProblem, nil
+	}
+	return exitOK, nil
+}
+
+// isPDFArg tells whether a verify argument names a PDF file rather than a capture ID.
+func isPDFArg(s string) bool {
+	if strings.HasSuffix(strings.ToLower(s), ".pdf") {
+		return true
+	}
+	fi, err := os.Stat(s)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// verifyPDF checks a PDF report: signature, timestamp, certificate and embedded manifests.
+func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON bool) (int, error) {
+	var roots *x509.CertPool
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return 0, err
+		}
+		if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
+			roots = x509.NewCertPool()
+		}
+		if !roots.AppendCertsFromPEM(pem) {
+			return 0, fmt.Errorf("%s holds no PEM certificate", caFile)
+		}
+	}
+	// The store is consulted when it exists; a report received from elsewhere verifies without.
+	var st *store.Store
+	dir := store.ResolveDir(c.dataDir)
+	if _, err := os.Stat(dir); err == nil {
+		if st, err = store.Open(ctx, dir); err != nil {
+			return 0, err
+		}
+		defer st.Close()
+	}
+	chk, err := workflow.VerifyReport(ctx, st, path, roots)
+	if err != nil {
+		if errors.Is(err, signature.ErrNotPDF) {
+			c.errorf("%s: INVALID: %v", path, err)
+			return exitProblem, nil
+		}
+		return 0, err
+	}
+	verr := chk.Err()
+	if asJSON {
+		c.printJSON(checkJSON(chk, verr))
+	} else {
+		c.printCheck(chk, verr)
+	}
+	if verr != nil {
+		return exitProblem, nil
+	}
+	return exitOK, nil
+}
+
+func (c *cli) printCheck(chk *workflow.ReportCheck, verr error) {
+	w := c.stdout
+	if verr != nil {
+		fmt.Fprintf(w, "%s: INVALID: %v\n", chk.Path, verr)
+	} else {
+		fmt.Fprintf(w, "%s: VALID\n", chk.Path)
+	}
+	fmt.Fprintf(w, "  file SHA-256 %s (%d bytes)\n", chk.SHA256, chk.Signature.Size)
+	for i, s := range chk.Signature.Signatures {
+		fmt.Fprintf(w, "  signature %d (%s)\n", i+1, s.SubFilter)
+		if s.Signer != nil {
+			fmt.Fprintf(w, "    signed by   %s\n", s.Signer.Subject)
+			fmt.Fprintf(w, "    certificate %s (%s)\n", s.Trust, s.TrustDetail)
+		}
+		if s.WholeFile {
+			fmt.Fprintf(w, "    covers      the whole file\n")
+		}
+		if !s.SigningTime.IsZero() {
+			fmt.Fprintf(w, "    claimed at  %s\n", localTime(s.SigningTime))
+		}
+		if ts := s.Timestamp; ts != nil {
+			fmt.Fprintf(w, "    timestamp   %s (UTC %s) by %s, serial %s, imprint %s, authority %s\n",
+				localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), ts.Authority, ts.Serial, okText(ts.ImprintOK), ts.Trust)
+		}
+		for _, p := range s.Problems {
+			fmt.Fprintf(w, "    PROBLEM     %v\n", p)
+		}
+		for _, n := range s.Notes {
+			fmt.Fprintf(w, "    note        %s\n", n)
+		}
+	}
+	for _, a := range chk.Attachments {
+		fmt.Fprintf(w, "  attachment %s: %s (SHA-256 %s)\n", a.Name, a.State, a.SHA256)
+	}
+	for _, e := range chk.Recorded {
+		fmt.Fprintf(w, "  recorded in the custody log: #%d %s %s by %s\n", e.Seq, localTime(e.At), e.Action, e.Actor)
+	}
+}
+
+func okText(ok bool) string {
+	if ok {
+		return "OK"
+	}
+	return "MISMATCH"
+}
+
+func checkJSON(chk *workflow.ReportCheck, verr error) map[string]any {
+	sigs := []map[string]any{}
+	for _, s := range chk.Signature.Signatures {
+		m := map[string]any{
+			"subfilter": s.SubFilter, "whole_file": s.WholeFile, "valid": s.Valid(), "byte_range": s.ByteRange,
+			"trust": s.Trust, "trust_detail": s.TrustDetail, "notes": s.Notes, "problems": errorTexts(s.Problems),
+			"signing_time": nil, "timestamp": nil, "signer": nil,
+		}
+		if s.Signer != nil {
+			m["signer"] = map[string]any{"subject": s.Signer.Subject.String(), "issuer": s.Signer.Issuer.String(),
+				"serial": s.Signer.SerialNumber.String(), "not_before": s.Signer.NotBefore.UTC(), "not_after": s.Signer.NotAfter.UTC()}
+		}
+		if !s.SigningTime.IsZero() {
+			m["signing_time"] = s.SigningTime.UTC()
+		}
+		if ts := s.Timestamp; ts != nil {
+			m["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial,
+				"policy": ts.Policy, "hash": ts.Hash, "imprint_ok": ts.ImprintOK, "trust": ts.Trust}
+		}
+		sigs = append(sigs, m)
+	}
+	atts := []map[string]any{}
+	for _, a := range chk.Attachments {
+		atts = append(atts, map[string]any{"name": a.Name, "capture_id": a.CaptureID, "sha256": a.SHA256, "state": a.State})
+	}
+	recorded := []map[string]any{}
+	for _, e := range chk.Recorded {
+		recorded = append(recorded, map[string]any{"seq": e.Seq, "at": e.At.UTC(), "actor": e.Actor, "capture_id": e.CaptureID})
+	}
+	v := map[string]any{"path": chk.Path, "sha256": chk.SHA256, "size": chk.Signature.Size, "valid": verr == nil,
+		"error": nil, "signatures": sigs, "attachments": atts, "recorded": recorded}
+	if verr != nil {
+		v["error"] = verr.Error()
+	}
+	return v
+}
+
+func errorTexts(errs []error) []string {
+	out := []string{}
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
+}

@@ -1,0 +1,944 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"evidentia/evidence"
+)
+
+// Build writes the report for in as an unsigned PDF to w.
+//
+// The report is A4 portrait in in.Lang: a cover, a summary table of the captures, one section
+// per capture starting on a new page (facts, the full-page screenshot cut into page-high
+// slices, artifacts, method notes and custody events), and a closing hash confirmation. Each
+// capture's ManifestJSON is attached as AttachmentName(ID). Every page carries the report ID
+// and "page N / M" in its footer.
+//
+// Build reads the screenshots (the tiles when the capture has them) through open, by digest,
+// and checks every byte it reads against the artifact's digest and size: an Opener error is
+// returned, and bytes that do not match return an error wrapping ErrArtifactMismatch. An image
+// that is intact but cannot be decoded is not an error: the report shows a notice in its
+// place and still lists the file and its hash. Screenshots of different captures are
+// prepared concurrently, at most runtime.GOMAXPROCS at a time; everything else runs on the
+// calling goroutine.
+//
+// Build returns an error wrapping ErrBadInput, before writing anything, when in has no
+// captures, an unknown Lang, no ReportID or GeneratedAt, or a capture without a sealed
+// Manifest whose CaptureID is its ID, without ManifestJSON hashing to ManifestSHA256, or with
+// an ID used twice; and when open is nil. It returns ctx.Err() (wrapped) when ctx ends first,
+// checked between captures and between pages; nothing is written to w then either.
+//
+// The output depends only on in and the artifacts' bytes: dates come from in.GeneratedAt and
+// nothing is random. (fpdf orders image objects of equal width as Go's map iteration does, so
+// two builds of a report with several images may differ in the order of those objects in the
+// file; the pages, their text and images, and the attachments do not.)
+//
+// Build assembles the whole file in memory and writes it to w with a single Write at the
+// end. It does not change in and does not keep w, open or anything it was given.
+func Build(ctx context.Context, w io.Writer, in Input, open Opener) error {
+	t, err := validate(in, open)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	preps, wait := prepareAll(ctx, in.Captures, open)
+	defer wait()
+	defer cancel()
+
+	d, err := newDoc(ctx, t)
+	if err != nil {
+		return err
+	}
+	setInfo(d.pdf, in, t)
+	d.footerLeft = fmt.Sprintf(t.FooterReport, in.ReportID)
+
+	d.cover(in)
+	links := make([]int, len(in.Captures))
+	for i := range links {
+		links[i] = d.pdf.AddLink()
+	}
+	d.headerLeft = t.HeaderTitle
+	if in.Case.Number != "" {
+		d.headerLeft += " · " + in.Case.Number
+	} else if in.Case.Name != "" {
+		d.headerLeft += " · " + in.Case.Name
+	}
+	d.summary(in, links)
+	for i, c := range in.Captures {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		var p prepared
+		select {
+		case p = <-preps[i]:
+		case <-ctx.Done():
+			return fmt.Errorf("report: %w", ctx.Err())
+		}
+		if p.err != nil {
+			return fmt.Errorf("report: capture %s: %w", c.ID, p.err)
+		}
+		d.capture(i, len(in.Captures), c, p.shot, links[i])
+		if !d.ok() {
+			return d.err
+		}
+	}
+	d.hashes(in)
+	if !d.ok() {
+		return d.err
+	}
+
+	atts := make([]fpdf.Attachment, len(in.Captures))
+	for i, c := range in.Captures {
+		atts[i] = fpdf.Attachment{
+			Content:     c.ManifestJSON,
+			Filename:    AttachmentName(c.ID),
+			Description: fmt.Sprintf(t.AttachmentDesc, c.ID, c.ManifestSHA256),
+		}
+	}
+	d.pdf.SetAttachments(atts)
+
+	var buf bytes.Buffer
+	if err := d.pdf.Output(&buf); err != nil {
+		return fmt.Errorf("report: pdf: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	out, err := tagFonts(buf.Bytes(), in.ReportID)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// validate checks in against Build's contract and returns the strings of its language.
+func validate(in Input, open Opener) (*texts, error) {
+	t, ok := textsFor(in.Lang)
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown language %q", ErrBadInput, in.Lang)
+	}
+	switch {
+	case len(in.Captures) == 0:
+		return nil, fmt.Errorf("%w: no captures", ErrBadInput)
+	case in.ReportID == "":
+		return nil, fmt.Errorf("%w: no report ID", ErrBadInput)
+	case in.GeneratedAt.IsZero():
+		return nil, fmt.Errorf("%w: no generation time", ErrBadInput)
+	case open == nil:
+		return nil, fmt.Errorf("%w: no opener", ErrBadInput)
+	}
+	seen := make(map[string]bool)
+	for i, c := range in.Captures {
+		switch {
+		case c.ID == "":
+			return nil, fmt.Errorf("%w: capture %d has no ID", ErrBadInput, i+1)
+		case seen[c.ID]:
+			return nil, fmt.Errorf("%w: capture %s appears twice", ErrBadInput, c.ID)
+		case c.Manifest == nil:
+			return nil, fmt.Errorf("%w: capture %s has no manifest", ErrBadInput, c.ID)
+		case c.Manifest.CaptureID != c.ID:
+			return nil, fmt.Errorf("%w: capture %s has the manifest of %s", ErrBadInput, c.ID, c.Manifest.CaptureID)
+		case !c.Manifest.Status.Sealed():
+			return nil, fmt.Errorf("%w: capture %s is %s, not sealed", ErrBadInput, c.ID, c.Manifest.Status)
+		case len(c.ManifestJSON) == 0:
+			return nil, fmt.Errorf("%w: capture %s has no manifest JSON", ErrBadInput, c.ID)
+		case evidence.SumBytes(c.ManifestJSON) != c.ManifestSHA256:
+			return nil, fmt.Errorf("%w: capture %s: manifest JSON does not hash to %s", ErrBadInput, c.ID, c.ManifestSHA256)
+		}
+		seen[c.ID] = true
+	}
+	return t, nil
+}
+
+func setInfo(pdf *fpdf.Fpdf, in Input, t *texts) {
+	title := t.Title
+	if in.Case.Number != "" {
+		title += " - " + in.Case.Number
+	}
+	pdf.SetTitle(title, true)
+	if in.Case.Name != "" {
+		pdf.SetSubject(in.Case.Name, true)
+	}
+	if in.Operator != "" {
+		pdf.SetAuthor(in.Operator, true)
+	}
+	pdf.SetKeywords(in.ReportID, true)
+	pdf.SetCreator("Evidentia "+in.AppVersion, true)
+	pdf.SetProducer("Evidentia "+in.AppVersion+" (fpdf)", true)
+	if in.Lang == Korean {
+		pdf.SetLang("ko-KR")
+	} else {
+		pdf.SetLang("en")
+	}
+	pdf.SetCreationDate(in.GeneratedAt.UTC())
+	pdf.SetModificationDate(in.GeneratedAt.UTC())
+}
+
+// tagFonts gives the embedded font subsets their subset names (see fontSpec), in place.
+func tagFonts(b []byte, seed string) ([]byte, error) {
+	for _, f := range []fontSpec{fontRegular, fontBold} {
+		old := []byte("/utf8" + f.family)
+		sum := sha256.Sum256([]byte(seed + "\x00" + f.psName))
+		tag := make([]byte, 6)
+		for i := range tag {
+			tag[i] = 'A' + sum[i]%26
+		}
+		repl := []byte("/" + string(tag) + "+" + f.psName)
+		if len(repl) != len(old) {
+			return nil, fmt.Errorf("report: font name %s: lengths differ", f.psName)
+		}
+		if bytes.Count(b, old) == 0 {
+			continue // the face was not used
+		}
+		b = bytes.ReplaceAll(b, old, repl)
+	}
+	return b, nil
+}
+
+// Time and number formatting.
+
+var seoul = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Seoul"); err == nil {
+		return l
+	}
+	return time.FixedZone("KST", 9*60*60)
+}()
+
+func (d *doc) kst(t time.Time) string {
+	if t.IsZero() {
+		return d.t.NotRecorded
+	}
+	return t.In(seoul).Format("2006-01-02 15:04:05 KST")
+}
+
+// kst2 is kst on two lines, date and time, for narrow columns.
+func (d *doc) kst2(t time.Time) string {
+	if t.IsZero() {
+		return d.t.NotRecorded
+	}
+	return t.In(seoul).Format("2006-01-02\n15:04:05 KST")
+}
+
+func (d *doc) utc(t time.Time) string {
+	if t.IsZero() {
+		return d.t.NotRecorded
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+func (d *doc) both(t time.Time) string {
+	if t.IsZero() {
+		return d.t.NotRecorded
+	}
+	return d.kst(t) + "\n" + d.utc(t)
+}
+
+func (d *doc) orNot(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return d.t.NotRecorded
+	}
+	return s
+}
+
+func (d *doc) yesNo(b bool) string {
+	if b {
+		return d.t.Yes
+	}
+	return d.t.No
+}
+
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func (d *doc) statusText(s evidence.Status) (string, [3]int) {
+	switch s {
+	case evidence.StatusComplete:
+		return d.t.StatusComplete, [3]int{20, 110, 40}
+	case evidence.StatusPartial:
+		return d.t.StatusPartial, [3]int{170, 100, 0}
+	case evidence.StatusFailed:
+		return d.t.StatusFailed, [3]int{180, 30, 30}
+	}
+	return string(s), [3]int{}
+}
+
+func (d *doc) roleText(r string) string {
+	switch r {
+	case evidence.RoleScreenshot:
+		return d.t.RoleScreenshot
+	case evidence.RoleTile:
+		return d.t.RoleTile
+	case evidence.RoleViewport:
+		return d.t.RoleViewport
+	case evidence.RoleDocument:
+		return d.t.RoleDocument
+	case evidence.RoleDOM:
+		return d.t.RoleDOM
+	case evidence.RoleMHTML:
+		return d.t.RoleMHTML
+	case evidence.RoleWARC:
+		return d.t.RoleWARC
+	case evidence.RoleText:
+		return d.t.RoleText
+	case evidence.RoleFacts:
+		return d.t.RoleFacts
+	}
+	return r
+}
+
+// actionText translates the custody actions the store records; others are shown as they are.
+func (d *doc) actionText(a string) string {
+	switch a {
+	case "captured":
+		return d.t.ActCaptured
+	case "viewed":
+		return d.t.ActViewed
+	case "annotated":
+		return d.t.ActAnnotated
+	case "reported":
+		return d.t.ActReported
+	case "exported":
+		return d.t.ActExported
+	case "verified":
+		return d.t.ActVerified
+	}
+	return a
+}
+
+func (d *doc) eventKind(k string) string {
+	switch k {
+	case evidence.EventDialog:
+		return d.t.EvDialog
+	case evidence.EventDownload:
+		return d.t.EvDownload
+	case evidence.EventPopup:
+		return d.t.EvPopup
+	case evidence.EventNavigation:
+		return d.t.EvNavigation
+	case evidence.EventTimeout:
+		return d.t.EvTimeout
+	case evidence.EventError:
+		return d.t.EvError
+	case evidence.EventNote:
+		return d.t.EvNote
+	}
+	return k
+}
+
+// host returns the host of the capture's final (else requested) URL.
+func host(f *evidence.Facts) string {
+	for _, s := range []string{f.FinalURL, f.RequestedURL} {
+		if u, err := url.Parse(s); err == nil && u.Host != "" {
+			return u.Host
+		}
+	}
+	return ""
+}
+
+// truncate shortens s to at most n characters, at a space when one is near.
+func truncate(s string, n int) string {
+	rs := []rune(strings.Join(strings.Fields(s), " "))
+	if len(rs) <= n {
+		return string(rs)
+	}
+	cut := n - 1
+	for i := cut; i > n*3/4; i-- {
+		if rs[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimSpace(string(rs[:cut])) + "…"
+}
+
+func sortedPairs(m map[string]string, sep string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	lines := make([]string, len(keys))
+	for i, k := range keys {
+		lines[i] = k + sep + m[k]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Sections.
+
+func (d *doc) cover(in Input) {
+	t := d.t
+	d.newPage()
+	d.setFont(true, 22)
+	d.color(20, 40, 80)
+	title := d.clean(t.Title)
+	d.pdf.Text(marginL+(contentW-d.width(title))/2, 48, title)
+	d.pdf.SetDrawColor(20, 40, 80)
+	d.pdf.SetLineWidth(0.6)
+	d.pdf.Line(marginL+contentW/4, 55, marginL+contentW*3/4, 55)
+	d.pdf.SetLineWidth(0.2)
+	d.color(0, 0, 0)
+	d.y = 66
+
+	rows := [][2]string{{t.CaseName, d.orNot(in.Case.Name)}, {t.CaseNumber, d.orNot(in.Case.Number)}}
+	if in.Case.Description != "" {
+		rows = append(rows, [2]string{t.CaseDescription, in.Case.Description})
+	}
+	if in.Case.LawArticle != "" {
+		rows = append(rows, [2]string{t.LawArticle, in.Case.LawArticle})
+	}
+	d.kv(t.CoverCaseHdr, rows, nil)
+
+	var nc, np, nf int
+	for _, c := range in.Captures {
+		switch c.Manifest.Status {
+		case evidence.StatusComplete:
+			nc++
+		case evidence.StatusPartial:
+			np++
+		case evidence.StatusFailed:
+			nf++
+		}
+	}
+	sig := t.NotSigned
+	if in.Signer != "" {
+		sig = fmt.Sprintf(t.SignedBy, in.Signer)
+	}
+	rows = [][2]string{
+		{t.ReportID, in.ReportID},
+		{t.GeneratedKST, d.kst(in.GeneratedAt)},
+		{t.GeneratedUTC, d.utc(in.GeneratedAt)},
+		{t.Operator, d.orNot(in.Operator)},
+		{t.Unit, d.orNot(in.Unit)},
+		{t.AppVersion, d.orNot(in.AppVersion)},
+		{t.AppSHA256, d.orNot(string(in.AppSHA256))},
+		{t.CaptureCount, fmt.Sprintf(t.CaptureCountFmt, len(in.Captures), nc, np, nf)},
+		{t.Signature, sig},
+	}
+	cells := map[int]cell{}
+	if in.AppSHA256 != "" {
+		cells[6] = hash(string(in.AppSHA256))
+	}
+	cells[8] = bold(sig)
+	d.kv(t.CoverRptHdr, rows, cells)
+
+	d.y += 3
+	d.para(t.CoverIntro, false, sizeBody)
+	d.y += 2
+	if in.Signer != "" {
+		d.para(t.SignedNote, false, sizeBody)
+	} else {
+		d.para(t.UnsignedNote, false, sizeBody)
+	}
+}
+
+func (d *doc) summary(in Input, links []int) {
+	t := d.t
+	d.newPage()
+	d.setFont(true, 15)
+	d.pdf.Bookmark(t.SummaryTitle, 0, -1)
+	d.heading1(t.SummaryTitle)
+	cols := []column{
+		{title: t.ColNo, w: 12, align: 'R'},
+		{title: t.ColCaptured, w: 27},
+		{title: t.ColSite, w: 38},
+		{title: t.ColTitle},
+		{title: t.ColStatus, w: 20},
+	}
+	cols[3].w = contentW - 12 - 27 - 38 - 20
+	rows := make([][]cell, len(in.Captures))
+	for i, c := range in.Captures {
+		f := &c.Manifest.Facts
+		title := f.Metadata.Title
+		if strings.TrimSpace(title) == "" {
+			title = t.Untitled
+		}
+		status, rgb := d.statusText(c.Manifest.Status)
+		site := host(f)
+		if f.Metadata.SiteName != "" && f.Metadata.SiteName != site {
+			site = f.Metadata.SiteName + "\n" + site
+		}
+		rows[i] = []cell{
+			txt(strconv.Itoa(i + 1)),
+			txt(d.kst2(f.Collection.StartedAt)),
+			txt(site),
+			txt(truncate(title, 90)),
+			{text: status, bold: true, rgb: rgb},
+		}
+	}
+	d.table(table{cols: cols, header: true}, rows, links)
+}
+
+func (d *doc) capture(i, n int, c Capture, sh *shot, link int) {
+	t := d.t
+	m := c.Manifest
+	f := &m.Facts
+	heading := fmt.Sprintf(t.CaptureHeading, i+1, n)
+	d.headerRight = heading + " · " + c.ID
+	d.newPage()
+	if !d.ok() {
+		return
+	}
+	d.pdf.SetLink(link, 0, -1)
+	d.setFont(true, 15)
+	d.pdf.Bookmark(d.clean(heading+" "+truncate(f.Metadata.Title, 40)), 0, -1)
+	d.heading1(heading)
+
+	// Identification.
+	status, rgb := d.statusText(m.Status)
+	st := cell{text: status, bold: true, rgb: rgb}
+	if m.Reason != "" {
+		st.text += " - " + t.Reason + ": " + m.Reason
+	}
+	rows := [][2]string{
+		{t.CaptureID, c.ID},
+		{t.Status, st.text},
+		{t.RequestedURL, d.orNot(f.RequestedURL)},
+		{t.FinalURL, d.orNot(f.FinalURL)},
+	}
+	md := &f.Metadata
+	if md.CanonicalURL != "" {
+		rows = append(rows, [2]string{t.CanonicalURL, md.CanonicalURL})
+	}
+	site := host(f)
+	if md.SiteName != "" {
+		site = md.SiteName + " (" + site + ")"
+	}
+	rows = append(rows,
+		[2]string{t.PageTitle, d.orNot(md.Title)},
+		[2]string{t.Author, d.orNot(md.Author)},
+		[2]string{t.Site, d.orNot(site)},
+		[2]string{t.Published, d.pageTime(md.PublishedKST, md.PublishedTime)},
+	)
+	if md.ModifiedTime != "" || md.ModifiedKST != "" {
+		rows = append(rows, [2]string{t.Modified, d.pageTime(md.ModifiedKST, md.ModifiedTime)})
+	}
+	if md.Lang != "" {
+		rows = append(rows, [2]string{t.Language, md.Lang})
+	}
+	if md.Description != "" {
+		rows = append(rows, [2]string{t.Description, md.Description})
+	}
+	if len(md.PostIDs) > 0 {
+		rows = append(rows, [2]string{t.PostIDs, sortedPairs(md.PostIDs, ": ")})
+	}
+	d.kv(t.Identification, rows, map[int]cell{1: st})
+
+	// Redirects.
+	if len(f.Redirects) == 0 {
+		d.heading2(t.Redirects, 10)
+		d.para(t.NoRedirects, false, sizeTable)
+	} else {
+		cols := []column{
+			{title: t.HopNo, w: 10, align: 'R'},
+			{title: t.HopStatus, w: 30},
+			{title: t.HopURL + " → " + t.HopLocation, w: contentW - 40},
+		}
+		var rs [][]cell
+		for j, h := range f.Redirects {
+			s := strconv.Itoa(h.Status)
+			if h.StatusText != "" {
+				s += " " + h.StatusText
+			}
+			if h.RemoteIP != "" {
+				s += "\n" + h.RemoteIP
+			}
+			rs = append(rs, []cell{txt(strconv.Itoa(j + 1)), txt(s), txt(h.URL + "\n→ " + d.orNot(h.Location))})
+		}
+		d.table(table{title: t.Redirects, cols: cols, header: true}, rs, nil)
+	}
+
+	// Collection.
+	col := &f.Collection
+	collector := col.Operator
+	if col.Unit != "" {
+		collector += " (" + col.Unit + ")"
+	}
+	ws := strings.TrimSpace(col.Hostname + " " + strings.Trim(col.OS+"/"+col.Arch, "/"))
+	rows = [][2]string{
+		{t.Started, d.both(col.StartedAt)},
+		{t.Finished, d.both(col.FinishedAt)},
+		{t.Collector, d.orNot(collector)},
+		{t.CaseLabel, d.orNot(col.Case)},
+		{t.Workstation, d.orNot(ws)},
+		{t.TimeZone, d.orNot(col.TimeZone)},
+	}
+	if len(col.LocalIPs) > 0 {
+		rows = append(rows, [2]string{t.LocalIPs, strings.Join(col.LocalIPs, ", ")})
+	}
+	rows = append(rows, [2]string{t.Program, fmt.Sprintf(t.ProgramFmt, d.orNot(col.AppVersion))})
+	cells := map[int]cell{}
+	if col.AppSHA256 != "" {
+		cells[len(rows)] = hash(string(col.AppSHA256))
+		rows = append(rows, [2]string{t.AppSHA256, string(col.AppSHA256)})
+	}
+	d.kv(t.Collection, rows, cells)
+
+	// Network.
+	nw := &f.Network
+	httpStatus := t.NotRecorded
+	if nw.HTTPStatus != 0 {
+		httpStatus = strings.TrimSpace(strconv.Itoa(nw.HTTPStatus) + " " + nw.StatusText)
+	}
+	server := t.NotRecorded
+	if nw.RemoteIP != "" {
+		server = nw.RemoteIP
+		if nw.RemotePort != 0 {
+			server = net.JoinHostPort(nw.RemoteIP, strconv.Itoa(nw.RemotePort))
+		}
+	}
+	ctype := nw.MIMEType
+	if nw.Charset != "" {
+		ctype += "; charset=" + nw.Charset
+	}
+	headers := t.HeadersRecon
+	if nw.RawHeadersRecorded {
+		headers = t.HeadersRaw
+	}
+	rows = [][2]string{
+		{t.HTTPStatus, httpStatus},
+		{t.Server, server},
+		{t.Protocol, d.orNot(nw.Protocol)},
+		{t.ContentType, d.orNot(ctype)},
+		{t.Resources, fmt.Sprintf(t.ResourcesFmt, nw.Resources, nw.FailedResources)},
+		{t.Headers, headers},
+	}
+	if tl := nw.TLS; tl != nil {
+		rows = append(rows,
+			[2]string{t.TLSProtocol, d.orNot(tl.Protocol)},
+			[2]string{t.Cipher, d.orNot(tl.Cipher)},
+		)
+		if tl.KeyExchange != "" {
+			rows = append(rows, [2]string{t.KeyExchange, tl.KeyExchange})
+		}
+		rows = append(rows,
+			[2]string{t.CertSubject, d.orNot(tl.Subject)},
+			[2]string{t.CertIssuer, d.orNot(tl.Issuer)},
+		)
+		if len(tl.SANs) > 0 {
+			rows = append(rows, [2]string{t.CertSANs, strings.Join(tl.SANs, ", ")})
+		}
+		rows = append(rows, [2]string{t.CertValidity, fmt.Sprintf(t.ValidityFmt, d.utc(tl.ValidFrom), d.utc(tl.ValidTo))})
+	} else {
+		rows = append(rows, [2]string{t.TLSProtocol, t.NoTLS})
+	}
+	d.kv(t.NetworkTitle, rows, nil)
+
+	// Browser.
+	br := &f.Browser
+	product := br.Product
+	if br.Revision != "" {
+		product += " (" + br.Revision + ")"
+	}
+	viewport := t.NotRecorded
+	if br.ViewportWidth > 0 {
+		viewport = fmt.Sprintf(t.ViewportFmt, br.ViewportWidth, br.ViewportHeight, strconv.FormatFloat(br.DeviceScale, 'g', -1, 64))
+	}
+	d.kv(t.BrowserTitle, [][2]string{
+		{t.Product, d.orNot(product)},
+		{t.UserAgent, d.orNot(br.UserAgent)},
+		{t.Viewport, viewport},
+	}, nil)
+
+	d.screenshot(c, sh)
+	d.artifacts(m)
+	d.method(&f.Method)
+	d.custody(c.Custody)
+	d.headerRight = ""
+}
+
+// pageTime shows a time the page stated: normalised to KST when that was possible, and as
+// the page gave it.
+func (d *doc) pageTime(kst, given string) string {
+	if kst == "" && given == "" {
+		return d.t.NotRecorded
+	}
+	if kst == "" {
+		if tm, err := time.Parse(time.RFC3339, given); err == nil {
+			kst = d.kst(tm)
+		}
+	}
+	if kst == "" {
+		return fmt.Sprintf(d.t.AsGiven, given)
+	}
+	if given == "" || given == kst {
+		return kst
+	}
+	return kst + "\n" + fmt.Sprintf(d.t.AsGiven, given)
+}
+
+func (d *doc) screenshot(c Capture, sh *shot) {
+	t := d.t
+	if sh == nil || len(sh.parts) == 0 {
+		d.heading2(t.Screenshot, 12)
+		d.notice(t.NoScreenshot)
+		return
+	}
+	var slices int
+	for _, p := range sh.parts {
+		if p.jpeg != nil {
+			slices++
+		}
+	}
+	k := 0
+	name := ""
+	if len(sh.sources) > 0 {
+		name = sh.sources[0].Name
+		if len(sh.sources) > 1 {
+			name += " … " + sh.sources[len(sh.sources)-1].Name
+		}
+	}
+	for j, p := range sh.parts {
+		if !d.ok() {
+			return
+		}
+		switch p.notice {
+		case "missing":
+			d.heading2(t.Screenshot, 12)
+			d.notice(fmt.Sprintf(t.ShotNotInManif, p.name))
+			continue
+		case "undecodable":
+			d.heading2(t.Screenshot, 20)
+			d.notice(fmt.Sprintf(t.ShotUndecoded, p.art.Name, p.decError),
+				cell{text: t.ShotHashLabel + " " + string(p.art.SHA256)})
+			continue
+		}
+		k++
+		d.newPage()
+		if !d.ok() {
+			return
+		}
+		// Caption: what this is, and the hashes of the originals it comes from.
+		d.setFont(true, sizeBody)
+		cap1 := d.clean(t.Screenshot + " " + fmt.Sprintf(t.ShotPageFmt, k, slices) + " — " + name)
+		d.pdf.Text(marginL, baseline(d.y, sizeBody), d.fit(cap1, contentW*0.62))
+		d.setFont(false, sizeSmall)
+		rowsText := fmt.Sprintf(t.ShotRowsFmt, group(int64(p.y0+1)), group(int64(p.y1)), group(int64(sh.total)))
+		d.pdf.Text(pageW-marginR-d.width(rowsText), baseline(d.y, sizeBody), rowsText)
+		y := d.y + 3.9
+		for n, src := range p.from {
+			if n == 2 {
+				d.setFont(false, sizeSmall)
+				d.pdf.Text(marginL, baseline(y, sizeHash), fmt.Sprintf(t.ShotMoreTiles, len(p.from)-2))
+				break
+			}
+			a := sh.sources[src]
+			d.setFont(false, sizeSmall)
+			label := d.clean(t.ShotOriginal + " " + a.Name)
+			d.pdf.Text(marginL, baseline(y, sizeHash), label)
+			d.setFont(false, sizeHash)
+			hs := t.ShotHashLabel + " " + string(a.SHA256)
+			d.pdf.Text(pageW-marginR-d.width(hs), baseline(y, sizeHash), hs)
+			y += 3.9
+		}
+		top := contentTop + shotCaptionH
+		name := fmt.Sprintf("shot-%s-%03d", c.ID, j)
+		d.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(p.jpeg))
+		h := float64(p.h) * contentW / float64(p.w)
+		d.pdf.ImageOptions(name, marginL, top, contentW, h, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+		d.pdf.SetDrawColor(160, 160, 160)
+		d.pdf.Rect(marginL, top, contentW, h, "D")
+		d.y = top + h + 4
+	}
+}
+
+// fit shortens s (clean, current font) with an ellipsis until it is at most w wide.
+func (d *doc) fit(s string, w float64) string {
+	if d.width(s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	for len(rs) > 1 && d.width(string(rs)+"…") > w {
+		rs = rs[:len(rs)-1]
+	}
+	return string(rs) + "…"
+}
+
+func (d *doc) artifacts(m *evidence.Manifest) {
+	t := d.t
+	hw := d.hashWidth()
+	cols := []column{
+		{title: t.ArtName + " / " + t.ArtRole},
+		{title: t.ArtSize, w: 22, align: 'R'},
+		{title: t.SHA256, w: hw},
+	}
+	cols[0].w = contentW - 22 - hw
+	rows := make([][]cell, len(m.Artifacts))
+	for i, a := range m.Artifacts {
+		rows[i] = []cell{txt(a.Name + "\n" + d.roleText(a.Role)), txt(group(a.Size)), hash(string(a.SHA256))}
+	}
+	d.table(table{title: t.Artifacts, cols: cols, header: true}, rows, nil)
+}
+
+func (d *doc) method(me *evidence.Method) {
+	t := d.t
+	mode := d.orNot(me.ScreenshotMode)
+	if len(me.Tiles) > 0 {
+		mode += " (" + fmt.Sprintf(t.ShotTilesFmt, len(me.Tiles)) + ")"
+	}
+	rows := [][2]string{
+		{t.Timeout, d.orNot(me.Timeout)},
+		{t.WaitStrategy, d.orNot(me.WaitStrategy)},
+		{t.LoadEvent, d.yesNo(me.LoadEventFired)},
+		{t.NetworkQuiet, d.yesNo(me.NetworkQuiet)},
+		{t.Scrolling, fmt.Sprintf(t.ScrollFmt, me.ScrollSteps, group(int64(me.ScrollHeight)))},
+		{t.ReachedBottom, d.yesNo(me.ReachedBottom)},
+		{t.PageHeight, fmt.Sprintf(t.Pixels, group(int64(me.PageHeight)))},
+		{t.ScreenshotMode, mode},
+	}
+	if len(me.Options) > 0 {
+		rows = append(rows, [2]string{t.Options, sortedPairs(me.Options, " = ")})
+	}
+	d.kv(t.Method, rows, nil)
+
+	if len(me.Events) == 0 {
+		d.heading2(t.Events, 10)
+		d.para(t.NoEvents, false, sizeTable)
+	} else {
+		cols := []column{
+			{title: t.EvTime, w: 27},
+			{title: t.EvKind, w: 27},
+			{title: t.EvDetail, w: contentW - 54},
+		}
+		rows := make([][]cell, len(me.Events))
+		for i, e := range me.Events {
+			detail := e.Detail
+			if e.URL != "" {
+				detail = strings.TrimSpace(detail + "\n" + e.URL)
+			}
+			rows[i] = []cell{txt(d.kst2(e.At)), txt(d.eventKind(e.Kind)), txt(detail)}
+		}
+		d.table(table{title: t.Events, cols: cols, header: true}, rows, nil)
+	}
+
+	d.heading2(t.Reconstructed, 10)
+	if len(me.Reconstructed) == 0 {
+		d.para(t.NoneRecon, false, sizeTable)
+	} else {
+		for _, r := range me.Reconstructed {
+			d.setFont(false, sizeTable)
+			d.ensure(lineH(sizeTable))
+			d.pdf.Text(marginL+1, baseline(d.y, sizeTable), "·")
+			d.paraAt(marginL+4, contentW-4, r, false, sizeTable)
+		}
+	}
+}
+
+func (d *doc) custody(evs []CustodyEvent) {
+	t := d.t
+	if len(evs) == 0 {
+		d.heading2(t.Custody, 10)
+		d.para(t.NoCustody, false, sizeTable)
+		return
+	}
+	cols := []column{
+		{title: t.CuSeq, w: 12, align: 'R'},
+		{title: t.CuTime, w: 27},
+		{title: t.CuActor, w: 30},
+		{title: t.CuAction, w: 26},
+		{title: t.CuDetails, w: contentW - 95},
+	}
+	rows := make([][]cell, len(evs))
+	for i, e := range evs {
+		rows[i] = []cell{txt(strconv.FormatInt(e.Seq, 10)), txt(d.kst2(e.At)), txt(e.Actor), txt(d.actionText(e.Action)), txt(sortedPairs(e.Details, ": "))}
+	}
+	d.table(table{title: t.Custody, cols: cols, header: true}, rows, nil)
+}
+
+func (d *doc) hashes(in Input) {
+	t := d.t
+	d.headerRight = ""
+	d.newPage()
+	if !d.ok() {
+		return
+	}
+	d.setFont(true, 15)
+	d.pdf.Bookmark(t.HashTitle, 0, -1)
+	d.heading1(t.HashTitle)
+	d.para(t.HashIntro, false, sizeBody)
+	d.y += 2
+	hw := d.hashWidth()
+	cols := []column{
+		{title: t.HashFile},
+		{title: t.SHA256, w: hw},
+	}
+	cols[0].w = contentW - hw
+	var rows [][]cell
+	for i, c := range in.Captures {
+		rows = append(rows, []cell{{text: fmt.Sprintf(t.CaptureHeading, i+1, len(in.Captures)) + " · " + t.HashCapture + " " + c.ID, bold: true, band: true}})
+		for _, a := range c.Manifest.Artifacts {
+			rows = append(rows, []cell{txt(a.Name), hash(string(a.SHA256))})
+		}
+		rows = append(rows, []cell{bold(fmt.Sprintf(t.HashManifest, AttachmentName(c.ID))), hash(string(c.ManifestSHA256))})
+	}
+	d.table(table{cols: cols, header: true}, rows, nil)
+
+	d.heading2(t.HowTo, 20)
+	d.para(t.HowFileIntro, false, sizeBody)
+	d.commands([][2]string{
+		{t.HowWindows, "certutil -hashfile FILE SHA256"},
+		{t.HowMacOS, "shasum -a 256 FILE"},
+		{t.HowLinux, "sha256sum FILE"},
+	})
+	d.para(t.HowSigIntro, false, sizeBody)
+	d.commands([][2]string{
+		{t.HowAcrobat, ""},
+		{t.HowPoppler, "pdfsig report.pdf"},
+		{t.HowEvidentia, "evidentia verify report.pdf"},
+	})
+	d.para(t.HowAttach, false, sizeBody)
+	d.commands([][2]string{
+		{t.HowAttachList, "pdfdetach -list report.pdf"},
+		{t.HowAttachSave, "pdfdetach -saveall report.pdf"},
+	})
+	d.y += 2
+	d.para(t.HowURLNote, false, sizeSmall)
+}
+
+// commands lists command lines under labels, indented.
+func (d *doc) commands(cmds [][2]string) {
+	lh := lineH(sizeBody)
+	for _, c := range cmds {
+		d.ensure(lh)
+		if !d.ok() {
+			return
+		}
+		d.setFont(false, sizeBody)
+		label := d.clean(c[0])
+		d.pdf.Text(marginL+5, baseline(d.y, sizeBody), label)
+		if c[1] != "" {
+			x := marginL + 5 + max(32, d.width(label)+3)
+			d.setFont(true, sizeBody)
+			d.pdf.Text(x, baseline(d.y, sizeBody), c[1])
+		}
+		d.y += lh
+	}
+	d.y += 1.5
+}

@@ -1,0 +1,606 @@
+package report
+
+// texts holds every string the report prints, in one language. Every field must be set in
+// every language (TestTextsComplete checks): a report never mixes languages in its own words.
+// Fields holding a format have the verbs documented beside them.
+type texts struct {
+	Title        string
+	HeaderTitle  string
+	CoverIntro   string
+	CoverCaseHdr string
+	CoverRptHdr  string
+
+	CaseName        string
+	CaseNumber      string
+	CaseDescription string
+	LawArticle      string
+	ReportID        string
+	GeneratedKST    string
+	GeneratedUTC    string
+	Operator        string
+	Unit            string
+	AppVersion      string
+	AppSHA256       string
+	CaptureCount    string
+	CaptureCountFmt string // %d total, %d complete, %d partial, %d failed
+	Signature       string
+	SignedBy        string // %s signer
+	NotSigned       string
+	SignedNote      string
+	UnsignedNote    string
+
+	SummaryTitle string
+	ColNo        string
+	ColCaptured  string
+	ColSite      string
+	ColTitle     string
+	ColStatus    string
+	Untitled     string
+
+	StatusComplete string
+	StatusPartial  string
+	StatusFailed   string
+
+	CaptureHeading string // %d number, %d total
+	Identification string
+	CaptureID      string
+	Status         string
+	Reason         string
+	RequestedURL   string
+	FinalURL       string
+	CanonicalURL   string
+	PageTitle      string
+	Author         string
+	Site           string
+	Published      string
+	Modified       string
+	AsGiven        string // %s the value as the page gave it
+	Language       string
+	Description    string
+	PostIDs        string
+
+	Redirects   string
+	HopNo       string
+	HopStatus   string
+	HopURL      string
+	HopLocation string
+	NoRedirects string
+
+	Collection   string
+	Started      string
+	Finished     string
+	Collector    string
+	CaseLabel    string
+	Workstation  string
+	TimeZone     string
+	LocalIPs     string
+	Program      string
+	ProgramFmt   string // %s version
+	NotRecorded  string
+	NetworkTitle string
+	HTTPStatus   string
+	Server       string
+	Protocol     string
+	ContentType  string
+	Resources    string
+	ResourcesFmt string // %d resources, %d failed
+	Headers      string
+	HeadersRaw   string
+	HeadersRecon string
+	TLSProtocol  string
+	Cipher       string
+	KeyExchange  string
+	CertSubject  string
+	CertIssuer   string
+	CertSANs     string
+	CertValidity string
+	ValidityFmt  string // %s from, %s to
+	NoTLS        string
+
+	BrowserTitle string
+	Product      string
+	UserAgent    string
+	Viewport     string
+	ViewportFmt  string // %d width, %d height, %s scale
+
+	Screenshot     string
+	ShotPageFmt    string // %d slice, %d slices
+	ShotRowsFmt    string // %s first row, %s last row, %s total rows
+	ShotTilesFmt   string // %d tiles
+	ShotOriginal   string
+	ShotMoreTiles  string // %d further tiles
+	NoScreenshot   string
+	ShotUndecoded  string // %s artifact name, %s decoder error
+	ShotNotInManif string // %s tile name
+	ShotHashLabel  string
+
+	Artifacts string
+	ArtName   string
+	ArtRole   string
+	ArtSize   string
+	SHA256    string
+
+	RoleScreenshot string
+	RoleTile       string
+	RoleViewport   string
+	RoleDocument   string
+	RoleDOM        string
+	RoleMHTML      string
+	RoleWARC       string
+	RoleText       string
+	RoleFacts      string
+
+	Method         string
+	Timeout        string
+	WaitStrategy   string
+	LoadEvent      string
+	NetworkQuiet   string
+	Scrolling      string
+	ScrollFmt      string // %d steps, %s px
+	ReachedBottom  string
+	PageHeight     string
+	ScreenshotMode string
+	Options        string
+	Yes            string
+	No             string
+	Pixels         string // %s number of CSS pixels
+
+	Events        string
+	EvTime        string
+	EvKind        string
+	EvDetail      string
+	NoEvents      string
+	EvDialog      string
+	EvDownload    string
+	EvPopup       string
+	EvNavigation  string
+	EvTimeout     string
+	EvError       string
+	EvNote        string
+	Reconstructed string
+	NoneRecon     string
+
+	Custody   string
+	CuSeq     string
+	CuTime    string
+	CuActor   string
+	CuAction  string
+	CuDetails string
+	NoCustody string
+
+	ActCaptured  string
+	ActViewed    string
+	ActAnnotated string
+	ActReported  string
+	ActExported  string
+	ActVerified  string
+
+	HashTitle     string
+	HashIntro     string
+	HashCapture   string
+	HashFile      string
+	HashManifest  string // %s attachment name
+	HowTo         string
+	HowFileIntro  string
+	HowWindows    string
+	HowMacOS      string
+	HowLinux      string
+	HowSigIntro   string
+	HowAcrobat    string
+	HowPoppler    string
+	HowEvidentia  string
+	HowAttach     string
+	HowAttachList string
+	HowAttachSave string
+	HowURLNote    string
+
+	FooterReport   string // %s report ID
+	FooterPage     string // %s page number, %s page count
+	AttachmentDesc string // %s capture ID, %s manifest SHA-256
+	Continued      string
+}
+
+// textsFor returns the strings of lang, or false when lang is not a report language.
+func textsFor(lang Lang) (*texts, bool) {
+	switch lang {
+	case Korean:
+		return &textsKo, true
+	case English:
+		return &textsEn, true
+	}
+	return nil, false
+}
+
+var textsKo = texts{
+	Title:        "전자증거 채증 보고서",
+	HeaderTitle:  "전자증거 채증 보고서",
+	CoverIntro:   "이 보고서는 Evidentia가 웹 게시물을 채증하여 봉인한 결과를 정리한 것입니다. 각 채증의 매니페스트(파일 목록과 SHA-256 해시, 수집 정보)는 이 PDF에 첨부 파일로 들어 있으며, 마지막의 해시 확인서에 따라 누구나 원본 파일의 무결성을 직접 확인할 수 있습니다. 원본 증거는 변경되지 않았으며, 이 보고서는 원본을 가리키는 새 기록입니다.",
+	CoverCaseHdr: "사건",
+	CoverRptHdr:  "보고서",
+
+	CaseName:        "사건명",
+	CaseNumber:      "사건번호",
+	CaseDescription: "사건 개요",
+	LawArticle:      "적용 법조",
+	ReportID:        "보고서 ID",
+	GeneratedKST:    "작성 시각 (KST)",
+	GeneratedUTC:    "작성 시각 (UTC)",
+	Operator:        "작성자",
+	Unit:            "소속",
+	AppVersion:      "Evidentia 버전",
+	AppSHA256:       "실행 파일 SHA-256",
+	CaptureCount:    "채증 건수",
+	CaptureCountFmt: "%d건 (완료 %d, 부분 %d, 실패 %d)",
+	Signature:       "전자서명",
+	SignedBy:        "전자서명 : %s",
+	NotSigned:       "서명되지 않음",
+	SignedNote:      "이 보고서는 작성 후 전자서명되었습니다. 서명은 PDF 뷰어의 서명 패널이나 마지막 쪽의 방법으로 확인할 수 있으며, 서명 이후 한 바이트라도 바뀌면 서명 확인이 실패합니다.",
+	UnsignedNote:    "이 보고서는 전자서명되지 않았습니다. 내용의 무결성은 마지막 쪽의 해시 확인서로 확인하십시오.",
+
+	SummaryTitle: "채증 목록",
+	ColNo:        "번호",
+	ColCaptured:  "채증 시각 (KST)",
+	ColSite:      "사이트",
+	ColTitle:     "제목",
+	ColStatus:    "상태",
+	Untitled:     "(제목 없음)",
+
+	StatusComplete: "완료",
+	StatusPartial:  "부분",
+	StatusFailed:   "실패",
+
+	CaptureHeading: "채증 %d / %d",
+	Identification: "식별 정보",
+	CaptureID:      "채증 ID",
+	Status:         "상태",
+	Reason:         "사유",
+	RequestedURL:   "요청 URL",
+	FinalURL:       "최종 URL",
+	CanonicalURL:   "정규 URL",
+	PageTitle:      "제목",
+	Author:         "게시자",
+	Site:           "사이트",
+	Published:      "게시 시각",
+	Modified:       "수정 시각",
+	AsGiven:        "페이지 표기: %s",
+	Language:       "언어",
+	Description:    "설명",
+	PostIDs:        "게시물 ID",
+
+	Redirects:   "리다이렉트 경로",
+	HopNo:       "단계",
+	HopStatus:   "상태 코드",
+	HopURL:      "URL",
+	HopLocation: "이동 위치 (Location)",
+	NoRedirects: "리다이렉트 없이 요청 URL에서 바로 응답했습니다.",
+
+	Collection:   "수집 정보",
+	Started:      "채증 시작",
+	Finished:     "채증 종료",
+	Collector:    "채증자",
+	CaseLabel:    "사건",
+	Workstation:  "작업 컴퓨터",
+	TimeZone:     "시간대",
+	LocalIPs:     "로컬 IP",
+	Program:      "프로그램",
+	ProgramFmt:   "Evidentia %s",
+	NotRecorded:  "(기록 없음)",
+	NetworkTitle: "네트워크",
+	HTTPStatus:   "HTTP 상태",
+	Server:       "서버 IP:포트",
+	Protocol:     "프로토콜",
+	ContentType:  "콘텐츠 유형",
+	Resources:    "리소스",
+	ResourcesFmt: "%d개 (실패 %d개)",
+	Headers:      "응답 헤더",
+	HeadersRaw:   "수신한 원문 그대로 기록",
+	HeadersRecon: "브라우저가 해석한 값에서 재구성",
+	TLSProtocol:  "TLS 프로토콜",
+	Cipher:       "암호 스위트",
+	KeyExchange:  "키 교환",
+	CertSubject:  "인증서 주체",
+	CertIssuer:   "인증서 발급자",
+	CertSANs:     "인증서 대체 이름",
+	CertValidity: "인증서 유효 기간",
+	ValidityFmt:  "%s 부터 %s 까지",
+	NoTLS:        "TLS 없음 (암호화되지 않은 HTTP)",
+
+	BrowserTitle: "브라우저",
+	Product:      "제품",
+	UserAgent:    "User-Agent",
+	Viewport:     "화면 크기",
+	ViewportFmt:  "%d × %d px, 배율 %s",
+
+	Screenshot:     "전체 화면 캡처",
+	ShotPageFmt:    "%d / %d",
+	ShotRowsFmt:    "세로 %s–%s px (전체 %s px)",
+	ShotTilesFmt:   "타일 %d개를 순서대로 이어 붙임",
+	ShotOriginal:   "원본",
+	ShotMoreTiles:  "외 타일 %d개 (파일 목록 참조)",
+	NoScreenshot:   "이 채증에는 전체 화면 캡처가 없습니다.",
+	ShotUndecoded:  "%s 파일을 이미지로 읽을 수 없어 표시하지 못했습니다 (%s). 원본 파일은 변경 없이 보관되어 있으며 파일 목록과 해시 확인서에 올라 있습니다.",
+	ShotNotInManif: "타일 %s가 매니페스트의 파일 목록에 없어 표시하지 못했습니다.",
+	ShotHashLabel:  "SHA-256",
+
+	Artifacts: "파일 목록",
+	ArtName:   "파일명",
+	ArtRole:   "종류",
+	ArtSize:   "크기 (바이트)",
+	SHA256:    "SHA-256",
+
+	RoleScreenshot: "전체 화면 캡처",
+	RoleTile:       "캡처 타일",
+	RoleViewport:   "첫 화면 캡처",
+	RoleDocument:   "HTML 원문",
+	RoleDOM:        "렌더링된 DOM",
+	RoleMHTML:      "MHTML 보관본",
+	RoleWARC:       "WARC 네트워크 기록",
+	RoleText:       "본문 텍스트",
+	RoleFacts:      "수집 정보 (JSON)",
+
+	Method:         "채증 방법",
+	Timeout:        "제한 시간",
+	WaitStrategy:   "대기 방식",
+	LoadEvent:      "load 이벤트 발생",
+	NetworkQuiet:   "네트워크 유휴 확인",
+	Scrolling:      "스크롤",
+	ScrollFmt:      "%d회, %s px",
+	ReachedBottom:  "페이지 끝 도달",
+	PageHeight:     "페이지 높이",
+	ScreenshotMode: "캡처 방식",
+	Options:        "옵션",
+	Yes:            "예",
+	No:             "아니요",
+	Pixels:         "%s px",
+
+	Events:        "채증 중 발생한 일",
+	EvTime:        "시각 (KST)",
+	EvKind:        "종류",
+	EvDetail:      "내용",
+	NoEvents:      "기록된 사건이 없습니다.",
+	EvDialog:      "대화상자",
+	EvDownload:    "다운로드 차단",
+	EvPopup:       "팝업",
+	EvNavigation:  "이동 차단",
+	EvTimeout:     "시간 초과",
+	EvError:       "오류",
+	EvNote:        "참고",
+	Reconstructed: "기록이 아닌 재구성 항목",
+	NoneRecon:     "재구성한 항목이 없습니다.",
+
+	Custody:   "보관 이력",
+	CuSeq:     "순번",
+	CuTime:    "시각 (KST)",
+	CuActor:   "행위자",
+	CuAction:  "행위",
+	CuDetails: "세부 내용",
+	NoCustody: "보관 이력이 없습니다.",
+
+	ActCaptured:  "채증",
+	ActViewed:    "열람",
+	ActAnnotated: "메모 추가",
+	ActReported:  "보고서 작성",
+	ActExported:  "내보내기",
+	ActVerified:  "검증",
+
+	HashTitle:     "해시 확인서",
+	HashIntro:     "아래 표는 이 보고서에 실린 모든 채증의 파일과 매니페스트의 SHA-256 해시입니다. 보관된 원본 파일의 해시를 다시 계산하여 표의 값과 한 글자도 다르지 않으면, 그 파일은 채증 시점 이후 바뀌지 않은 것입니다.",
+	HashCapture:   "채증 ID",
+	HashFile:      "파일",
+	HashManifest:  "%s (매니페스트)",
+	HowTo:         "직접 확인하는 방법",
+	HowFileIntro:  "파일의 SHA-256 계산 (FILE 자리에 파일 이름):",
+	HowWindows:    "Windows:",
+	HowMacOS:      "macOS:",
+	HowLinux:      "Linux:",
+	HowSigIntro:   "보고서 전자서명 확인:",
+	HowAcrobat:    "Adobe Acrobat Reader: 서명 패널",
+	HowPoppler:    "poppler:",
+	HowEvidentia:  "Evidentia:",
+	HowAttach:     "첨부된 매니페스트 확인: 각 채증의 매니페스트가 <채증 ID>.manifest.json 이름으로 첨부되어 있습니다. 꺼낸 파일의 SHA-256은 위 표의 매니페스트 해시와 같아야 합니다.",
+	HowAttachList: "첨부 목록:",
+	HowAttachSave: "모두 꺼내기:",
+	HowURLNote:    "긴 URL과 값은 칸 너비에 맞추어 임의의 위치에서 줄을 바꾸었으며, 줄바꿈 자리에 문자를 더하지 않았습니다.",
+
+	FooterReport:   "보고서 ID %s",
+	FooterPage:     "%s / %s 쪽",
+	AttachmentDesc: "채증 %s의 매니페스트 (SHA-256 %s)",
+	Continued:      "(계속)",
+}
+
+var textsEn = texts{
+	Title:        "Web Evidence Capture Report",
+	HeaderTitle:  "Web Evidence Capture Report",
+	CoverIntro:   "This report sets out web postings captured and sealed by Evidentia. Each capture's manifest (its files with their SHA-256 hashes and the facts observed while collecting it) is attached to this PDF, and the hash confirmation at the end lets anyone check the integrity of the original files without trusting this program. The evidentiary originals were not modified; this report is a new record that points at them.",
+	CoverCaseHdr: "Case",
+	CoverRptHdr:  "Report",
+
+	CaseName:        "Case name",
+	CaseNumber:      "Case number",
+	CaseDescription: "Description",
+	LawArticle:      "Law article",
+	ReportID:        "Report ID",
+	GeneratedKST:    "Generated (KST)",
+	GeneratedUTC:    "Generated (UTC)",
+	Operator:        "Operator",
+	Unit:            "Unit",
+	AppVersion:      "Evidentia version",
+	AppSHA256:       "Executable SHA-256",
+	CaptureCount:    "Captures",
+	CaptureCountFmt: "%d (%d complete, %d partial, %d failed)",
+	Signature:       "Signature",
+	SignedBy:        "Signed digitally by %s",
+	NotSigned:       "Not signed",
+	SignedNote:      "This report was signed digitally after it was written. Check the signature in the signature panel of a PDF reader or as described on the last page; changing a single byte after signing makes the check fail.",
+	UnsignedNote:    "This report is not signed. Check the integrity of its contents with the hash confirmation on the last page.",
+
+	SummaryTitle: "Summary of captures",
+	ColNo:        "No.",
+	ColCaptured:  "Captured (KST)",
+	ColSite:      "Site",
+	ColTitle:     "Title",
+	ColStatus:    "Status",
+	Untitled:     "(untitled)",
+
+	StatusComplete: "Complete",
+	StatusPartial:  "Partial",
+	StatusFailed:   "Failed",
+
+	CaptureHeading: "Capture %d of %d",
+	Identification: "Identification",
+	CaptureID:      "Capture ID",
+	Status:         "Status",
+	Reason:         "Reason",
+	RequestedURL:   "Requested URL",
+	FinalURL:       "Final URL",
+	CanonicalURL:   "Canonical URL",
+	PageTitle:      "Title",
+	Author:         "Author",
+	Site:           "Site",
+	Published:      "Published",
+	Modified:       "Modified",
+	AsGiven:        "as given: %s",
+	Language:       "Language",
+	Description:    "Description",
+	PostIDs:        "Post IDs",
+
+	Redirects:   "Redirect chain",
+	HopNo:       "Hop",
+	HopStatus:   "Status",
+	HopURL:      "URL",
+	HopLocation: "Location",
+	NoRedirects: "No redirects: the requested URL answered directly.",
+
+	Collection:   "Collection",
+	Started:      "Capture started",
+	Finished:     "Capture finished",
+	Collector:    "Collected by",
+	CaseLabel:    "Case",
+	Workstation:  "Workstation",
+	TimeZone:     "Time zone",
+	LocalIPs:     "Local IPs",
+	Program:      "Program",
+	ProgramFmt:   "Evidentia %s",
+	NotRecorded:  "(not recorded)",
+	NetworkTitle: "Network",
+	HTTPStatus:   "HTTP status",
+	Server:       "Server IP:port",
+	Protocol:     "Protocol",
+	ContentType:  "Content type",
+	Resources:    "Resources",
+	ResourcesFmt: "%d (%d failed)",
+	Headers:      "Response headers",
+	HeadersRaw:   "recorded raw, as received",
+	HeadersRecon: "reconstructed from the browser's parsed view",
+	TLSProtocol:  "TLS protocol",
+	Cipher:       "Cipher suite",
+	KeyExchange:  "Key exchange",
+	CertSubject:  "Certificate subject",
+	CertIssuer:   "Certificate issuer",
+	CertSANs:     "Certificate names",
+	CertValidity: "Certificate validity",
+	ValidityFmt:  "from %s to %s",
+	NoTLS:        "No TLS (plain HTTP)",
+
+	BrowserTitle: "Browser",
+	Product:      "Product",
+	UserAgent:    "User agent",
+	Viewport:     "Viewport",
+	ViewportFmt:  "%d × %d px, scale %s",
+
+	Screenshot:     "Full-page screenshot",
+	ShotPageFmt:    "%d of %d",
+	ShotRowsFmt:    "rows %s–%s px of %s px",
+	ShotTilesFmt:   "joined in order from %d tiles",
+	ShotOriginal:   "Original",
+	ShotMoreTiles:  "and %d more tiles (see the artifacts)",
+	NoScreenshot:   "This capture has no full-page screenshot.",
+	ShotUndecoded:  "%s could not be decoded as an image (%s) and is not shown. The original file is kept unchanged and is listed in the artifacts and the hash confirmation.",
+	ShotNotInManif: "Tile %s is not among the manifest's artifacts and is not shown.",
+	ShotHashLabel:  "SHA-256",
+
+	Artifacts: "Artifacts",
+	ArtName:   "Name",
+	ArtRole:   "Role",
+	ArtSize:   "Size (bytes)",
+	SHA256:    "SHA-256",
+
+	RoleScreenshot: "full-page screenshot",
+	RoleTile:       "screenshot tile",
+	RoleViewport:   "viewport screenshot",
+	RoleDocument:   "HTML as served",
+	RoleDOM:        "rendered DOM",
+	RoleMHTML:      "MHTML archive",
+	RoleWARC:       "WARC network record",
+	RoleText:       "visible text",
+	RoleFacts:      "facts (JSON)",
+
+	Method:         "Method",
+	Timeout:        "Timeout",
+	WaitStrategy:   "Wait strategy",
+	LoadEvent:      "Load event fired",
+	NetworkQuiet:   "Network quiet",
+	Scrolling:      "Scrolling",
+	ScrollFmt:      "%d steps, %s px",
+	ReachedBottom:  "Reached bottom",
+	PageHeight:     "Page height",
+	ScreenshotMode: "Screenshot mode",
+	Options:        "Options",
+	Yes:            "yes",
+	No:             "no",
+	Pixels:         "%s px",
+
+	Events:        "Events during the capture",
+	EvTime:        "Time (KST)",
+	EvKind:        "Kind",
+	EvDetail:      "Detail",
+	NoEvents:      "No events were recorded.",
+	EvDialog:      "dialog",
+	EvDownload:    "download blocked",
+	EvPopup:       "pop-up",
+	EvNavigation:  "navigation blocked",
+	EvTimeout:     "timeout",
+	EvError:       "error",
+	EvNote:        "note",
+	Reconstructed: "Reconstructed rather than recorded",
+	NoneRecon:     "Nothing was reconstructed.",
+
+	Custody:   "Chain of custody",
+	CuSeq:     "Seq.",
+	CuTime:    "Time (KST)",
+	CuActor:   "Actor",
+	CuAction:  "Action",
+	CuDetails: "Details",
+	NoCustody: "No custody events.",
+
+	ActCaptured:  "captured",
+	ActViewed:    "viewed",
+	ActAnnotated: "annotated",
+	ActReported:  "reported",
+	ActExported:  "exported",
+	ActVerified:  "verified",
+
+	HashTitle:     "Hash confirmation",
+	HashIntro:     "The table lists the SHA-256 of every file and manifest of the captures in this report. Recompute the hash of a stored original: if it matches the value below character for character, the file has not changed since it was captured.",
+	HashCapture:   "Capture",
+	HashFile:      "File",
+	HashManifest:  "%s (manifest)",
+	HowTo:         "How to check by hand",
+	HowFileIntro:  "SHA-256 of a file (FILE is the file's name):",
+	HowWindows:    "Windows:",
+	HowMacOS:      "macOS:",
+	HowLinux:      "Linux:",
+	HowSigIntro:   "Signature of this report:",
+	HowAcrobat:    "Adobe Acrobat Reader: the signature panel",
+	HowPoppler:    "poppler:",
+	HowEvidentia:  "Evidentia:",
+	HowAttach:     "Attached manifests: each capture's manifest is attached as <capture ID>.manifest.json. The SHA-256 of an extracted manifest must equal the manifest hash in the table above.",
+	HowAttachList: "List attachments:",
+	HowAttachSave: "Extract them all:",
+	HowURLNote:    "Long URLs and values are broken across lines to fit their column; nothing is added where a line breaks.",
+
+	FooterReport:   "Report ID %s",
+	FooterPage:     "Page %s / %s",
+	AttachmentDesc: "Manifest of capture %s (SHA-256 %s)",
+	Continued:      "(continued)",
+}

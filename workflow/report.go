@@ -1,0 +1,413 @@
+package workflow
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"evidentia/evidence"
+	"evidentia/report"
+	"evidentia/signature"
+	"evidentia/store"
+)
+
+// Errors of the report use cases.
+var (
+	ErrNoCaptures     = errors.New("workflow: no sealed captures to report")
+	ErrNotInCase      = errors.New("workflow: capture is not in the case")
+	ErrNotSealed      = errors.New("workflow: capture is not sealed")
+	ErrEvidenceDamage = errors.New("workflow: the evidence does not verify")
+	ErrOutputExists   = errors.New("workflow: output file exists")
+)
+
+// ReportRequest asks for a report of the captures of one case.
+type ReportRequest struct {
+	Case       string
+	CaptureIDs []string // full IDs or unique prefixes; empty means every sealed capture of the case
+	Lang       report.Lang
+	Operator   string
+	Unit       string
+	Out        string // the PDF file to write; it must not exist
+	// Signer, when set, signs the report; TSA (an RFC 3161 URL) then adds a timestamp.
+	Signer     *signature.Signer
+	TSA        string
+	TSATimeout time.Duration
+	Now        func() time.Time // zero: time.Now
+}
+
+// ReportResult describes a report that was written.
+type ReportResult struct {
+	ReportID  string
+	Path      string
+	SHA256    evidence.Digest
+	Size      int64
+	Captures  []string // IDs, in report order
+	Skipped   []string // IDs of the case's captures left out because they are not sealed
+	Signed    bool
+	Signer    string
+	Timestamp *signature.Timestamp
+}
+
+// Report writes the PDF evidence report req asks for. Before anything is written, every
+// artifact of the chosen captures and the custody log are verified against the store
+// (ErrEvidenceDamage if they do not match); when req.Signer is set the PDF is signed, and with
+// req.TSA timestamped (a failing authority fails the report: no unstamped file is written).
+// The file is written whole or not at all. Each capture's custody log then records the report
+// (action "reported", with the report's ID and SHA-256).
+func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportResult, error) {
+	now := time.Now
+	if req.Now != nil {
+		now = req.Now
+	}
+	if req.Out == "" {
+		return nil, fmt.Errorf("workflow: no output file")
+	}
+	if _, err := os.Lstat(req.Out); err == nil {
+		return nil, fmt.Errorf("%w: %s (choose another name or remove it)", ErrOutputExists, req.Out)
+	}
+	kase, err := findCase(ctx, st, req.Case)
+	if err != nil {
+		return nil, err
+	}
+	recs, skipped, err := chooseCaptures(ctx, st, kase.Name, req.CaptureIDs)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+
+	// Never certify evidence that no longer matches what was sealed.
+	vr, err := st.Verify(ctx, store.Scope{IDs: ids}, req.Operator)
+	if vr == nil {
+		return nil, err
+	}
+	var damage []string
+	for _, p := range vr.Problems {
+		if !p.Informational() {
+			damage = append(damage, p.String())
+		}
+	}
+	if len(damage) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrEvidenceDamage, strings.Join(damage, "; "))
+	}
+
+	in := report.Input{
+		Lang:        req.Lang,
+		ReportID:    newReportID(now()),
+		GeneratedAt: now(),
+		Case:        report.Case{Name: kase.Name, Number: kase.Number, Description: kase.Description, LawArticle: kase.LawArticle},
+		Operator:    req.Operator,
+		Unit:        req.Unit,
+		AppVersion:  Version,
+		AppSHA256:   SelfSHA256(),
+	}
+	if req.Signer != nil {
+		in.Signer = signerName(req.Signer.Certificate)
+	}
+	for _, r := range recs {
+		rec, err := st.Capture(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		mj, md, err := rec.Manifest.Encode()
+		if err != nil {
+			return nil, err
+		}
+		if md != rec.ManifestSHA256 {
+			return nil, fmt.Errorf("%w: capture %s: manifest hashes to %s, the catalogue says %s", ErrEvidenceDamage, rec.ID, md, rec.ManifestSHA256)
+		}
+		events, err := st.Custody(ctx, rec.ID)
+		if err != nil {
+			return nil, err
+		}
+		c := report.Capture{ID: rec.ID, Manifest: rec.Manifest, ManifestJSON: mj, ManifestSHA256: md}
+		for _, e := range events {
+			c.Custody = append(c.Custody, report.CustodyEvent{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Details: e.Details, Hash: e.Hash})
+		}
+		in.Captures = append(in.Captures, c)
+	}
+
+	var buf bytes.Buffer
+	if err := report.Build(ctx, &buf, in, st.OpenArtifact); err != nil {
+		return nil, err
+	}
+	doc := buf.Bytes()
+	res := &ReportResult{ReportID: in.ReportID, Captures: ids, Skipped: skipped}
+	if req.Signer != nil {
+		opt := signature.Options{
+			Reason:     reportReason(req.Lang),
+			Location:   req.Unit,
+			Time:       in.GeneratedAt,
+			TSA:        req.TSA,
+			TSATimeout: req.TSATimeout,
+		}
+		if len(req.Signer.Certificate.EmailAddresses) > 0 {
+			opt.ContactInfo = req.Signer.Certificate.EmailAddresses[0]
+		}
+		if doc, err = signature.Sign(ctx, doc, *req.Signer, opt); err != nil {
+			return nil, err
+		}
+		res.Signed, res.Signer = true, in.Signer
+		if req.TSA != "" {
+			rep, err := signature.Verify(ctx, doc, signature.VerifyOptions{})
+			if err != nil {
+				return nil, err
+			}
+			res.Timestamp = rep.Signatures[len(rep.Signatures)-1].Timestamp
+		}
+	}
+	if err := writeNew(req.Out, doc); err != nil {
+		return nil, err
+	}
+	res.Path, res.Size, res.SHA256 = req.Out, int64(len(doc)), evidence.SumBytes(doc)
+
+	signed := "no"
+	if res.Signed {
+		signed = "yes"
+	}
+	for _, id := range ids {
+		_, err := st.AppendEvent(context.WithoutCancel(ctx), store.Event{
+			Actor: req.Operator, Action: store.ActionReported, CaptureID: id,
+			Details: map[string]string{
+				"report_id": res.ReportID, "report_sha256": string(res.SHA256), "file": filepath.Base(req.Out),
+				"signed": signed, "captures": fmt.Sprint(len(ids)), "lang": string(req.Lang),
+			},
+		})
+		if err != nil {
+			return res, fmt.Errorf("workflow: the report was written but its custody event was not: %w", err)
+		}
+	}
+	return res, nil
+}
+
+func reportReason(l report.Lang) string {
+	if l == report.English {
+		return "Web evidence capture report"
+	}
+	return "전자증거 채증 보고서"
+}
+
+// signerName is how a certificate's holder is named to people: "CN (O)".
+func signerName(c *x509.Certificate) string {
+	name := c.Subject.CommonName
+	if len(c.Subject.Organization) > 0 {
+		name += " (" + strings.Join(c.Subject.Organization, ", ") + ")"
+	}
+	return name
+}
+
+// newReportID returns a report ID that sorts by time and is unique: RPT-YYYYMMDD-HHMMSS-xxxxxxxx.
+func newReportID(t time.Time) string {
+	u := uuid.New()
+	return fmt.Sprintf("RPT-%s-%s", t.UTC().Format("20060102-150405"), strings.ToUpper(u.String()[:8]))
+}
+
+func findCase(ctx context.Context, st *store.Store, name string) (store.Case, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = DefaultCase
+	}
+	cases, err := st.Cases(ctx)
+	if err != nil {
+		return store.Case{}, err
+	}
+	for _, c := range cases {
+		if c.Name == name {
+			return c, nil
+		}
+	}
+	return store.Case{}, fmt.Errorf("%w: case %q", store.ErrNotFound, name)
+}
+
+// chooseCaptures returns the sealed captures to report on (oldest first when the case's are
+// taken) and the IDs of the case's captures left out because they are not sealed.
+func chooseCaptures(ctx context.Context, st *store.Store, caseName string, ids []string) ([]store.Record, []string, error) {
+	var out []store.Record
+	var skipped []string
+	if len(ids) == 0 {
+		all, err := st.Captures(ctx, caseName)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range all {
+			if r.Status.Sealed() {
+				out = append(out, r)
+			} else {
+				skipped = append(skipped, r.ID)
+			}
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.Before(out[j].StartedAt) })
+	} else {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			r, err := st.Capture(ctx, id)
+			if err != nil {
+				return nil, nil, err
+			}
+			if r.Case != caseName {
+				return nil, nil, fmt.Errorf("%w: %s belongs to case %q, not %q", ErrNotInCase, r.ID, r.Case, caseName)
+			}
+			if !r.Status.Sealed() {
+				return nil, nil, fmt.Errorf("%w: %s is %s", ErrNotSealed, r.ID, r.Status)
+			}
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				out = append(out, *r)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, skipped, fmt.Errorf("%w in case %q", ErrNoCaptures, caseName)
+	}
+	return out, skipped, nil
+}
+
+// writeNew writes data to path, which must not exist, whole or not at all.
+func writeNew(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".evidentia-report-*.tmp")
+	if err != nil {
+		return fmt.Errorf("workflow: write report: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("workflow: write report: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("workflow: write report: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("workflow: write report: %w", err)
+	}
+	// A hard link fails if path appeared meanwhile, where a rename would replace it.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%w: %s", ErrOutputExists, path)
+		}
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return fmt.Errorf("workflow: write report: %w", err)
+		}
+	}
+	return nil
+}
+
+// AttachmentCheck is what VerifyReport found about one embedded manifest.
+type AttachmentCheck struct {
+	Name      string
+	CaptureID string
+	SHA256    evidence.Digest
+	// State is "matches the store", "not in this store", "differs from the store" or
+	// "not a manifest".
+	State string
+	Err   error // set when the state is a problem
+}
+
+// The states of an AttachmentCheck.
+const (
+	AttachMatches     = "matches the store"
+	AttachNotInStore  = "not in this store"
+	AttachDiffers     = "differs from the store"
+	AttachNotManifest = "not a manifest"
+)
+
+// ReportCheck is the result of VerifyReport.
+type ReportCheck struct {
+	Path        string
+	SHA256      evidence.Digest
+	Signature   *signature.Report
+	Attachments []AttachmentCheck
+	// Recorded lists the custody events (action "reported") that name this very file by its
+	// SHA-256.
+	Recorded []store.Event
+}
+
+// Err returns the first reason the report is not valid, or nil: a bad or missing signature, or
+// an embedded manifest that differs from the store.
+func (c *ReportCheck) Err() error {
+	if err := c.Signature.Err(); err != nil {
+		return err
+	}
+	for _, a := range c.Attachments {
+		if a.Err != nil {
+			return a.Err
+		}
+	}
+	return nil
+}
+
+// ErrManifestDiffers is the problem of an embedded manifest that differs from the store's.
+var ErrManifestDiffers = errors.New("workflow: embedded manifest differs from the store")
+
+// VerifyReport checks the PDF report at path: its signature (see signature.Verify, with roots
+// as trusted roots, nil for the system's) and, when st is not nil, that every embedded
+// manifest matches the capture the store has under the same ID.
+func VerifyReport(ctx context.Context, st *store.Store, path string, roots *x509.CertPool) (*ReportCheck, error) {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: read %s: %w", path, err)
+	}
+	rep, err := signature.Verify(ctx, doc, signature.VerifyOptions{Roots: roots})
+	if err != nil {
+		return nil, err
+	}
+	out := &ReportCheck{Path: path, SHA256: evidence.SumBytes(doc), Signature: rep}
+	seen := map[string]bool{}
+	for _, a := range rep.Attachments {
+		ac := AttachmentCheck{Name: a.Name, SHA256: a.SHA256}
+		var m evidence.Manifest
+		if !strings.HasSuffix(a.Name, ".manifest.json") || json.Unmarshal(a.Data, &m) != nil || m.Format != evidence.ManifestFormat {
+			ac.State = AttachNotManifest
+			out.Attachments = append(out.Attachments, ac)
+			continue
+		}
+		ac.CaptureID = m.CaptureID
+		if report.AttachmentName(m.CaptureID) != a.Name {
+			ac.State = AttachDiffers
+			ac.Err = fmt.Errorf("%w: %s holds the manifest of capture %s", ErrManifestDiffers, a.Name, m.CaptureID)
+			out.Attachments = append(out.Attachments, ac)
+			continue
+		}
+		ac.State = AttachNotInStore
+		if st != nil {
+			rec, err := st.Capture(ctx, m.CaptureID)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+			case err != nil:
+				return nil, err
+			case rec.ManifestSHA256 == a.SHA256:
+				ac.State = AttachMatches
+			default:
+				ac.State = AttachDiffers
+				ac.Err = fmt.Errorf("%w: %s hashes to %s, the store's manifest of %s to %s", ErrManifestDiffers, a.Name, a.SHA256, rec.ID, rec.ManifestSHA256)
+			}
+			if err == nil && !seen[rec.ID] {
+				seen[rec.ID] = true
+				events, err := st.Custody(ctx, rec.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, e := range events {
+					if e.Action == store.ActionReported && e.Details["report_sha256"] == string(out.SHA256) {
+						out.Recorded = append(out.Recorded, e)
+					}
+				}
+			}
+		}
+		out.Attachments = append(out.Attachments, ac)
+	}
+	return out, nil
+}
