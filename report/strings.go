@@ -232,7 +232,7 @@ var textsKo = texts{
 	CaptureCount:    "채증 건수",
 	CaptureCountFmt: "%d건 (완료 %d, 부분 %d, 실패 %d)",
 	Signature:       "전자서명",
-	SignedBy:        "전자서명 : %s",
+	SignedBy:        "%s 전자서명함",
 	NotSigned:       "서명되지 않음",
 	SignedNote:      "이 보고서는 작성 후 전자서명되었습니다. 서명은 PDF 뷰어의 서명 패널이나 마지막 쪽의 방법으로 확인할 수 있으며, 서명 이후 한 바이트라도 바뀌면 서명 확인이 실패합니다.",
 	UnsignedNote:    "이 보고서는 전자서명되지 않았습니다. 내용의 무결성은 마지막 쪽의 해시 확인서로 확인하십시오.",

@@ -120,9 +120,12 @@ func TestSignVerifyWithTimestamp(t *testing.T) {
 	manifest := []byte(`{"format":"evidentia.manifest/1","capture_id":"x"}`)
 	doc := minimalPDF(map[string][]byte{"x.manifest.json": manifest})
 
-	signed, err := Sign(t.Context(), doc, signer(pki), Options{Reason: "전자증거 채증 보고서", Location: "서울", TSA: tsa.URL})
+	signed, made, err := Sign(t.Context(), doc, signer(pki), Options{Reason: "전자증거 채증 보고서", Location: "서울", TSA: tsa.URL})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if made == nil || made.Timestamp == nil || !made.WholeFile {
+		t.Fatalf("Sign's own findings: %+v", made)
 	}
 	if !bytes.HasPrefix(signed, doc) {
 		t.Fatal("signing must append an incremental update, leaving the original bytes as they were")
@@ -181,7 +184,7 @@ func TestTamperedFileIsRejected(t *testing.T) {
 	needTool(t, "pdfsig")
 	pki := testpki.New(t)
 	doc := minimalPDF(nil)
-	signed, err := Sign(t.Context(), doc, signer(pki), Options{Reason: "reason-after-the-contents"})
+	signed, _, err := Sign(t.Context(), doc, signer(pki), Options{Reason: "reason-after-the-contents"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +246,7 @@ func TestSelfSignedAndUntrusted(t *testing.T) {
 		t.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	signed, err := Sign(t.Context(), minimalPDF(nil), Signer{Certificate: cert, Key: key}, Options{})
+	signed, _, err := Sign(t.Context(), minimalPDF(nil), Signer{Certificate: cert, Key: key}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,14 +259,14 @@ func TestSelfSignedAndUntrusted(t *testing.T) {
 		t.Errorf("trust %v notes %q", s.Trust, s.Notes)
 	}
 
-	// A CA-issued certificate whose CA this computer does not trust: valid, but said so.
+	// A CA-issued certificate whose CA this computer does not trust: not valid, and said why.
 	pki := testpki.New(t)
-	signed, err = Sign(t.Context(), minimalPDF(nil), signer(pki), Options{})
+	signed, _, err = Sign(t.Context(), minimalPDF(nil), signer(pki), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep, _ = Verify(t.Context(), signed, VerifyOptions{Roots: x509.NewCertPool()})
-	if rep.Err() != nil || rep.Signatures[0].Trust != TrustUntrusted {
+	if !errors.Is(rep.Err(), ErrUntrusted) || rep.Signatures[0].Trust != TrustUntrusted {
 		t.Errorf("untrusted CA: err %v trust %v", rep.Err(), rep.Signatures[0].Trust)
 	}
 }
@@ -272,13 +275,13 @@ func TestSignRefusesBadInput(t *testing.T) {
 	pki := testpki.New(t)
 	other := testpki.New(t)
 	ctx := t.Context()
-	if _, err := Sign(ctx, minimalPDF(nil), Signer{Certificate: pki.Signer, Key: other.SignerKey}, Options{}); !errors.Is(err, ErrInvalidSigner) {
+	if _, _, err := Sign(ctx, minimalPDF(nil), Signer{Certificate: pki.Signer, Key: other.SignerKey}, Options{}); !errors.Is(err, ErrInvalidSigner) {
 		t.Errorf("key of another certificate: %v", err)
 	}
-	if _, err := Sign(ctx, []byte("not a pdf"), signer(pki), Options{}); !errors.Is(err, ErrNotPDF) {
+	if _, _, err := Sign(ctx, []byte("not a pdf"), signer(pki), Options{}); !errors.Is(err, ErrNotPDF) {
 		t.Errorf("not a PDF: %v", err)
 	}
-	if _, err := Sign(ctx, minimalPDF(nil), signer(pki), Options{TSA: "ftp://example.test/"}); !errors.Is(err, ErrTSA) {
+	if _, _, err := Sign(ctx, minimalPDF(nil), signer(pki), Options{TSA: "ftp://example.test/"}); !errors.Is(err, ErrTSA) {
 		t.Errorf("bad TSA URL: %v", err)
 	}
 	if _, err := Verify(ctx, []byte("%PDF-1.7 garbage"), VerifyOptions{}); !errors.Is(err, ErrNotPDF) {
@@ -297,7 +300,7 @@ func TestTSAFailureNeverGivesAnUnstampedReport(t *testing.T) {
 	doc := minimalPDF(nil)
 
 	tsa.SetFail(true)
-	out, err := Sign(t.Context(), doc, signer(pki), Options{TSA: tsa.URL})
+	out, _, err := Sign(t.Context(), doc, signer(pki), Options{TSA: tsa.URL})
 	if !errors.Is(err, ErrTSA) || out != nil || !strings.Contains(err.Error(), "503") {
 		t.Errorf("TSA 503: out %d bytes, err %v", len(out), err)
 	}
@@ -305,19 +308,19 @@ func TestTSAFailureNeverGivesAnUnstampedReport(t *testing.T) {
 	tsa.SetFail(false)
 	tsa.SetHang(true)
 	start := time.Now()
-	out, err = Sign(t.Context(), doc, signer(pki), Options{TSA: tsa.URL, TSATimeout: 500 * time.Millisecond})
+	out, _, err = Sign(t.Context(), doc, signer(pki), Options{TSA: tsa.URL, TSATimeout: 500 * time.Millisecond})
 	if !errors.Is(err, ErrTSA) || out != nil || time.Since(start) > 10*time.Second {
 		t.Errorf("hanging TSA: out %d bytes, err %v after %v", len(out), err, time.Since(start))
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { time.Sleep(200 * time.Millisecond); cancel() }()
-	out, err = Sign(ctx, doc, signer(pki), Options{TSA: tsa.URL})
+	out, _, err = Sign(ctx, doc, signer(pki), Options{TSA: tsa.URL})
 	if !errors.Is(err, context.Canceled) || out != nil {
 		t.Errorf("cancelled: out %d bytes, err %v", len(out), err)
 	}
 
 	// Nothing listens here.
-	out, err = Sign(t.Context(), doc, signer(pki), Options{TSA: "http://127.0.0.1:9/tsa"})
+	out, _, err = Sign(t.Context(), doc, signer(pki), Options{TSA: "http://127.0.0.1:9/tsa"})
 	if !errors.Is(err, ErrTSA) || out != nil {
 		t.Errorf("unreachable TSA: out %d bytes, err %v", len(out), err)
 	}

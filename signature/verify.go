@@ -83,8 +83,8 @@ type Timestamp struct {
 // Valid reports whether the signature and its timestamp, if any, verify.
 func (s *Signature) Valid() bool { return len(s.Problems) == 0 }
 
-// Valid reports whether the PDF is signed, every signature is valid, and the last one covers
-// the whole file.
+// Valid reports whether the PDF is signed and every signature is valid (which includes covering
+// the whole file: Evidentia's signatures permit no later change).
 func (r *Report) Valid() bool { return r.Err() == nil }
 
 // Err returns the first reason the PDF is not validly signed, or nil.
@@ -96,9 +96,6 @@ func (r *Report) Err() error {
 		if len(s.Problems) > 0 {
 			return s.Problems[0]
 		}
-	}
-	if !r.Signatures[len(r.Signatures)-1].WholeFile {
-		return ErrNotWholeFile
 	}
 	return nil
 }
@@ -253,7 +250,8 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 		return s
 	}
 
-	// 3. The timestamp, whose time (when valid) is the time the certificate is judged at.
+	// 3. The timestamp. Its time is what the certificate is judged at, when its authority is
+	// trusted; otherwise the signer's own claim is.
 	at := s.SigningTime
 	si := p7.Signers[0]
 	for _, attr := range si.UnauthenticatedAttributes {
@@ -261,16 +259,14 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 			continue
 		}
 		ts, err := checkTimestamp(attr.Value.Bytes, si.EncryptedDigest, roots)
-		if ts != nil {
-			s.Timestamp = ts
-		}
-		if err != nil {
+		s.Timestamp = ts
+		switch {
+		case err != nil:
 			s.Problems = append(s.Problems, err)
-		} else {
+		case ts.Trust == TrustTrusted:
 			at = ts.Time
-			if ts.Trust != TrustTrusted {
-				s.Notes = append(s.Notes, fmt.Sprintf("the timestamp authority %q is %s: %s", ts.Authority, ts.Trust, ts.TrustDetail))
-			}
+		default:
+			s.Notes = append(s.Notes, fmt.Sprintf("the timestamp authority %q is %s here (%s): its time is not relied on", ts.Authority, ts.Trust, ts.TrustDetail))
 		}
 	}
 	if s.Timestamp == nil {
@@ -280,16 +276,16 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 		at = time.Now()
 	}
 
-	// 4. The certificate.
+	// 4. The certificate: trusted; or self-made, which is said; anything else is a problem.
 	s.Trust, s.TrustDetail = judge(s.Signer, p7.Certificates, roots, at, x509.ExtKeyUsageAny)
 	switch s.Trust {
 	case TrustSelfSigned:
-		s.Notes = append(s.Notes, "the signer's certificate is self-made (not issued by an authority this computer trusts)")
+		s.Notes = append(s.Notes, "the signer's certificate is self-made: the signature proves the file is unchanged since that key signed it, not who holds the key")
 	case TrustUntrusted:
-		s.Notes = append(s.Notes, "the signer's certificate is not trusted here: "+s.TrustDetail)
+		problem(ErrUntrusted, "%s (a reader who trusts the issuing authority can add it, e.g. evidentia verify --ca ROOT.pem)", s.TrustDetail)
 	}
 	if at.Before(s.Signer.NotBefore) || at.After(s.Signer.NotAfter) {
-		problem(ErrUntrusted, "the certificate was not valid at %s (valid %s to %s)",
+		problem(ErrCertificateTime, "signed at %s, the certificate is valid %s to %s",
 			at.UTC().Format(time.RFC3339), s.Signer.NotBefore.UTC().Format(time.RFC3339), s.Signer.NotAfter.UTC().Format(time.RFC3339))
 	}
 	return s
@@ -313,34 +309,39 @@ func judge(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPo
 	return TrustUntrusted, err.Error()
 }
 
-// checkTimestamp checks an RFC 3161 token stamping sigValue.
+// checkTimestamp checks an RFC 3161 token stamping sigValue. The authority is the token's one
+// signer, whose certificate must be for timestamping only (extendedKeyUsage critical, RFC 3161
+// 2.3); only that certificate's trust is judged.
 func checkTimestamp(token, sigValue []byte, roots *x509.CertPool) (*Timestamp, error) {
+	out := &Timestamp{Token: token}
+	p7, err := pkcs7.Parse(token)
+	if err != nil {
+		return out, fmt.Errorf("%w: unreadable token: %v", ErrTimestamp, err)
+	}
+	if len(p7.Signers) != 1 {
+		return out, fmt.Errorf("%w: the token has %d signers, want 1", ErrTimestamp, len(p7.Signers))
+	}
+	cert := p7.GetOnlySigner()
+	if cert == nil {
+		return out, fmt.Errorf("%w: the token does not carry its signer's certificate", ErrTimestamp)
+	}
+	out.Certificate = cert
+	out.Authority = cert.Subject.String()
+	// timestamp.Parse checks the token's signature with the certificate of the signer it names.
 	ts, err := timestamp.Parse(token)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTimestamp, err)
+		return out, fmt.Errorf("%w: %v", ErrTimestamp, err)
 	}
-	out := &Timestamp{Time: ts.Time, Token: token, Hash: ts.HashAlgorithm.String()}
+	out.Time, out.Hash = ts.Time, ts.HashAlgorithm.String()
 	if ts.SerialNumber != nil {
 		out.Serial = ts.SerialNumber.String()
 	}
 	if ts.Policy != nil {
 		out.Policy = ts.Policy.String()
 	}
-	if len(ts.Certificates) == 0 {
-		return out, fmt.Errorf("%w: the token carries no authority certificate, so its signature cannot be checked", ErrTimestamp)
+	if !timestampingOnly(cert) {
+		return out, fmt.Errorf("%w: the token's signer %q is not a timestamp authority certificate", ErrTimestamp, out.Authority)
 	}
-	// The authority's certificate is the one for timestamping; timestamp.Parse has checked the
-	// token's signature with the certificate the token names.
-	cert := ts.Certificates[0]
-	for _, c := range ts.Certificates {
-		for _, u := range c.ExtKeyUsage {
-			if u == x509.ExtKeyUsageTimeStamping {
-				cert = c
-			}
-		}
-	}
-	out.Certificate = cert
-	out.Authority = cert.Subject.String()
 	if !ts.HashAlgorithm.Available() {
 		return out, fmt.Errorf("%w: unsupported imprint hash", ErrTimestamp)
 	}
@@ -350,8 +351,23 @@ func checkTimestamp(token, sigValue []byte, roots *x509.CertPool) (*Timestamp, e
 	if !out.ImprintOK {
 		return out, fmt.Errorf("%w: the token stamps another value than this signature", ErrTimestamp)
 	}
-	out.Trust, out.TrustDetail = judge(cert, ts.Certificates, roots, ts.Time, x509.ExtKeyUsageTimeStamping)
+	out.Trust, out.TrustDetail = judge(cert, p7.Certificates, roots, ts.Time, x509.ExtKeyUsageTimeStamping)
 	return out, nil
+}
+
+var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+
+// timestampingOnly tells whether cert's extended key usage is timeStamping alone, marked critical.
+func timestampingOnly(cert *x509.Certificate) bool {
+	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(cert.UnknownExtKeyUsage) != 0 {
+		return false
+	}
+	for _, e := range cert.Extensions {
+		if e.Id.Equal(oidExtKeyUsage) {
+			return e.Critical
+		}
+	}
+	return false
 }
 
 // parsePDFDate parses a PDF date string, D:YYYYMMDDHHmmSS+HH'mm'.

@@ -15,8 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"evidentia/evidence"
 )
 
@@ -82,11 +80,10 @@ func (s *Store) BeginCapture(ctx context.Context, caseName, url, operator string
 	if strings.TrimSpace(url) == "" {
 		return "", fmt.Errorf("%w: empty URL", ErrInvalid)
 	}
-	u, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
 		return "", fmt.Errorf("store: capture id: %w", err)
 	}
-	id := u.String()
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		c, err := caseByName(ctx, tx, caseName)
 		if err != nil {

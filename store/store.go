@@ -74,7 +74,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver; only this package imports it
 )
 
@@ -199,11 +198,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 			return nil, fmt.Errorf("store: data folder: %w", err)
 		}
 	}
-	owner, err := uuid.NewV7()
+	owner, err := newID()
 	if err != nil {
 		return nil, fmt.Errorf("store: instance id: %w", err)
 	}
-	s := &Store{dir: abs, owner: owner.String()}
+	s := &Store{dir: abs, owner: owner}
 	if err := s.open(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}

@@ -3,6 +3,7 @@ package workflow
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -12,8 +13,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"evidentia/evidence"
 	"evidentia/report"
@@ -47,15 +46,16 @@ type ReportRequest struct {
 
 // ReportResult describes a report that was written.
 type ReportResult struct {
-	ReportID  string
-	Path      string
-	SHA256    evidence.Digest
-	Size      int64
-	Captures  []string // IDs, in report order
-	Skipped   []string // IDs of the case's captures left out because they are not sealed
-	Signed    bool
-	Signer    string
-	Timestamp *signature.Timestamp
+	ReportID    string
+	Path        string
+	SHA256      evidence.Digest
+	Size        int64
+	Captures    []string // IDs, in report order
+	Skipped     []string // IDs of the case's captures left out because they are not sealed
+	Signed      bool
+	Signer      string
+	SignerTrust signature.Trust // as this computer judges the signer's certificate
+	Timestamp   *signature.Timestamp
 }
 
 // Report writes the PDF evidence report req asks for. Before anything is written, every
@@ -71,6 +71,9 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 	}
 	if req.Out == "" {
 		return nil, fmt.Errorf("workflow: no output file")
+	}
+	if req.TSA != "" && req.Signer == nil {
+		return nil, fmt.Errorf("workflow: a timestamp authority stamps a signature: the report must be signed to be timestamped")
 	}
 	if _, err := os.Lstat(req.Out); err == nil {
 		return nil, fmt.Errorf("%w: %s (choose another name or remove it)", ErrOutputExists, req.Out)
@@ -90,7 +93,7 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 
 	// Never certify evidence that no longer matches what was sealed.
 	vr, err := st.Verify(ctx, store.Scope{IDs: ids}, req.Operator)
-	if vr == nil {
+	if err != nil {
 		return nil, err
 	}
 	var damage []string
@@ -103,10 +106,11 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 		return nil, fmt.Errorf("%w: %s", ErrEvidenceDamage, strings.Join(damage, "; "))
 	}
 
+	at := now()
 	in := report.Input{
 		Lang:        req.Lang,
-		ReportID:    newReportID(now()),
-		GeneratedAt: now(),
+		ReportID:    newReportID(at),
+		GeneratedAt: at,
 		Case:        report.Case{Name: kase.Name, Number: kase.Number, Description: kase.Description, LawArticle: kase.LawArticle},
 		Operator:    req.Operator,
 		Unit:        req.Unit,
@@ -156,34 +160,33 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 		if len(req.Signer.Certificate.EmailAddresses) > 0 {
 			opt.ContactInfo = req.Signer.Certificate.EmailAddresses[0]
 		}
-		if doc, err = signature.Sign(ctx, doc, *req.Signer, opt); err != nil {
+		var sig *signature.Signature
+		if doc, sig, err = signature.Sign(ctx, doc, *req.Signer, opt); err != nil {
 			return nil, err
 		}
-		res.Signed, res.Signer = true, in.Signer
-		if req.TSA != "" {
-			rep, err := signature.Verify(ctx, doc, signature.VerifyOptions{})
-			if err != nil {
-				return nil, err
-			}
-			res.Timestamp = rep.Signatures[len(rep.Signatures)-1].Timestamp
-		}
+		res.Signed, res.Signer, res.SignerTrust, res.Timestamp = true, in.Signer, sig.Trust, sig.Timestamp
 	}
 	if err := writeNew(req.Out, doc); err != nil {
 		return nil, err
 	}
 	res.Path, res.Size, res.SHA256 = req.Out, int64(len(doc)), evidence.SumBytes(doc)
 
-	signed := "no"
+	details := map[string]string{
+		"report_id": res.ReportID, "report_sha256": string(res.SHA256), "file": filepath.Base(req.Out),
+		"signed": "no", "captures": fmt.Sprint(len(ids)), "lang": string(req.Lang),
+	}
 	if res.Signed {
-		signed = "yes"
+		details["signed"] = "yes"
+		details["signer"] = req.Signer.Certificate.Subject.String()
+		details["signer_certificate_sha256"] = string(evidence.SumBytes(req.Signer.Certificate.Raw))
+	}
+	if ts := res.Timestamp; ts != nil {
+		details["timestamp"] = ts.Time.UTC().Format(time.RFC3339)
+		details["timestamp_authority"] = ts.Authority
 	}
 	for _, id := range ids {
 		_, err := st.AppendEvent(context.WithoutCancel(ctx), store.Event{
-			Actor: req.Operator, Action: store.ActionReported, CaptureID: id,
-			Details: map[string]string{
-				"report_id": res.ReportID, "report_sha256": string(res.SHA256), "file": filepath.Base(req.Out),
-				"signed": signed, "captures": fmt.Sprint(len(ids)), "lang": string(req.Lang),
-			},
+			Actor: req.Operator, Action: store.ActionReported, CaptureID: id, Details: details,
 		})
 		if err != nil {
 			return res, fmt.Errorf("workflow: the report was written but its custody event was not: %w", err)
@@ -210,8 +213,9 @@ func signerName(c *x509.Certificate) string {
 
 // newReportID returns a report ID that sorts by time and is unique: RPT-YYYYMMDD-HHMMSS-xxxxxxxx.
 func newReportID(t time.Time) string {
-	u := uuid.New()
-	return fmt.Sprintf("RPT-%s-%s", t.UTC().Format("20060102-150405"), strings.ToUpper(u.String()[:8]))
+	var b [4]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	return fmt.Sprintf("RPT-%s-%X", t.UTC().Format("20060102-150405"), b)
 }
 
 func findCase(ctx context.Context, st *store.Store, name string) (store.Case, error) {
@@ -294,14 +298,43 @@ func writeNew(path string, data []byte) error {
 		return fmt.Errorf("workflow: write report: %w", err)
 	}
 	// A hard link fails if path appeared meanwhile, where a rename would replace it.
-	if err := os.Link(tmp.Name(), path); err != nil {
+	err = os.Link(tmp.Name(), path)
+	if err == nil || errors.Is(err, os.ErrExist) {
+		if err != nil {
+			return fmt.Errorf("%w: %s", ErrOutputExists, path)
+		}
+		return syncDir(dir)
+	}
+	// No hard links here (FAT, exFAT, some network shares): create the file exclusively.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return fmt.Errorf("%w: %s", ErrOutputExists, path)
 		}
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			return fmt.Errorf("workflow: write report: %w", err)
-		}
+		return fmt.Errorf("workflow: write report: %w", err)
 	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("workflow: write report: %w", err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a new entry in dir durable; where directories cannot be synced it does nothing.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	d.Sync() // not supported everywhere (Windows); the file itself is synced
 	return nil
 }
 
@@ -349,6 +382,9 @@ func (c *ReportCheck) Err() error {
 	return nil
 }
 
+// maxReportSize bounds the PDF VerifyReport reads into memory.
+const maxReportSize = 2 << 30
+
 // ErrManifestDiffers is the problem of an embedded manifest that differs from the store's.
 var ErrManifestDiffers = errors.New("workflow: embedded manifest differs from the store")
 
@@ -356,6 +392,13 @@ var ErrManifestDiffers = errors.New("workflow: embedded manifest differs from th
 // as trusted roots, nil for the system's) and, when st is not nil, that every embedded
 // manifest matches the capture the store has under the same ID.
 func VerifyReport(ctx context.Context, st *store.Store, path string, roots *x509.CertPool) (*ReportCheck, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: %w", err)
+	}
+	if fi.Size() > maxReportSize {
+		return nil, fmt.Errorf("%w: %s is %d bytes, more than a report can be (%d)", signature.ErrNotPDF, path, fi.Size(), int64(maxReportSize))
+	}
 	doc, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: read %s: %w", path, err)
@@ -385,16 +428,17 @@ func VerifyReport(ctx context.Context, st *store.Store, path string, roots *x509
 		if st != nil {
 			rec, err := st.Capture(ctx, m.CaptureID)
 			switch {
-			case errors.Is(err, store.ErrNotFound):
-			case err != nil:
-				return nil, err
+			case err != nil && ctx.Err() != nil:
+				return nil, ctx.Err()
+			case err != nil || rec.ID != m.CaptureID:
+				// Not there under that exact ID (or unreadable there): the store cannot speak for it.
 			case rec.ManifestSHA256 == a.SHA256:
 				ac.State = AttachMatches
 			default:
 				ac.State = AttachDiffers
 				ac.Err = fmt.Errorf("%w: %s hashes to %s, the store's manifest of %s to %s", ErrManifestDiffers, a.Name, a.SHA256, rec.ID, rec.ManifestSHA256)
 			}
-			if err == nil && !seen[rec.ID] {
+			if err == nil && rec.ID == m.CaptureID && !seen[rec.ID] {
 				seen[rec.ID] = true
 				events, err := st.Custody(ctx, rec.ID)
 				if err != nil {

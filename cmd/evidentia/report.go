@@ -114,22 +114,24 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 		v := map[string]any{
 			"report_id": res.ReportID, "path": res.Path, "sha256": res.SHA256, "size": res.Size,
 			"captures": res.Captures, "skipped": res.Skipped, "signed": res.Signed, "signer": res.Signer, "lang": l,
-			"timestamp": nil,
+			"signer_trust": res.SignerTrust, "timestamp": nil,
 		}
 		if ts := res.Timestamp; ts != nil {
-			v["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial}
+			v["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial, "trust": ts.Trust}
 		}
 		c.printJSON(v)
 	} else {
 		fmt.Fprintf(c.stdout, "report %s: %s (%d bytes, %d capture(s))\n", res.ReportID, res.Path, res.Size, len(res.Captures))
 		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", res.SHA256)
-		switch {
-		case res.Timestamp != nil:
-			fmt.Fprintf(c.stdout, "  signed by %s, timestamped %s by %s\n", res.Signer, localTime(res.Timestamp.Time), res.Timestamp.Authority)
-		case res.Signed:
-			fmt.Fprintf(c.stdout, "  signed by %s (no timestamp)\n", res.Signer)
-		default:
+		if res.Signed {
+			fmt.Fprintf(c.stdout, "  signed by %s (certificate %s on this computer)\n", res.Signer, res.SignerTrust)
+		} else {
 			fmt.Fprintln(c.stdout, "  not signed (add --sign)")
+		}
+		if ts := res.Timestamp; ts != nil {
+			fmt.Fprintf(c.stdout, "  timestamped %s by %s (authority %s on this computer)\n", localTime(ts.Time), ts.Authority, ts.Trust)
+		} else if res.Signed {
+			fmt.Fprintln(c.stdout, "  no timestamp")
 		}
 	}
 	if err != nil {
@@ -193,11 +195,7 @@ func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON 
 
 func (c *cli) printCheck(chk *workflow.ReportCheck, verr error) {
 	w := c.stdout
-	if verr != nil {
-		fmt.Fprintf(w, "%s: INVALID: %v\n", chk.Path, verr)
-	} else {
-		fmt.Fprintf(w, "%s: VALID\n", chk.Path)
-	}
+	fmt.Fprintf(w, "%s: %s\n", chk.Path, verdict(chk, verr))
 	fmt.Fprintf(w, "  file SHA-256 %s (%d bytes)\n", chk.SHA256, chk.Signature.Size)
 	for i, s := range chk.Signature.Signatures {
 		fmt.Fprintf(w, "  signature %d (%s)\n", i+1, s.SubFilter)
@@ -228,6 +226,20 @@ func (c *cli) printCheck(chk *workflow.ReportCheck, verr error) {
 	for _, e := range chk.Recorded {
 		fmt.Fprintf(w, "  recorded in the custody log: #%d %s %s by %s\n", e.Seq, localTime(e.At), e.Action, e.Actor)
 	}
+}
+
+// verdict is the one-line answer: VALID, with what a reader must weigh when the signer's
+// certificate is self-made, or INVALID and why.
+func verdict(chk *workflow.ReportCheck, verr error) string {
+	if verr != nil {
+		return "INVALID: " + verr.Error()
+	}
+	for _, s := range chk.Signature.Signatures {
+		if s.Trust == signature.TrustSelfSigned {
+			return "VALID (self-made certificate: the file is unchanged since it was signed, but the signer's identity is not proven by an authority)"
+		}
+	}
+	return "VALID"
 }
 
 func okText(ok bool) string {
@@ -267,7 +279,7 @@ func checkJSON(chk *workflow.ReportCheck, verr error) map[string]any {
 		recorded = append(recorded, map[string]any{"seq": e.Seq, "at": e.At.UTC(), "actor": e.Actor, "capture_id": e.CaptureID})
 	}
 	v := map[string]any{"path": chk.Path, "sha256": chk.SHA256, "size": chk.Signature.Size, "valid": verr == nil,
-		"error": nil, "signatures": sigs, "attachments": atts, "recorded": recorded}
+		"verdict": verdict(chk, verr), "error": nil, "signatures": sigs, "attachments": atts, "recorded": recorded}
 	if verr != nil {
 		v["error"] = verr.Error()
 	}

@@ -222,9 +222,9 @@ func TestCLIReportSignedTimestampedVerified(t *testing.T) {
 			t.Errorf("attachment %s: %s", a.Name, a.State)
 		}
 	}
-	// Without the CA: still valid (the signature holds), the certificate said to be untrusted.
+	// Without the CA: the signature holds but nothing vouches for the signer, and that is said.
 	code, out, _ = evidentia(t, "--data", data, "verify", pdf)
-	if code != exitOK || !strings.Contains(out, "VALID") || !strings.Contains(out, "untrusted") {
+	if code != exitProblem || !strings.Contains(out, "INVALID") || !strings.Contains(out, "not trusted") || !strings.Contains(out, "--ca") {
 		t.Errorf("verify without the CA: exit %d\n%s", code, out)
 	}
 
@@ -321,6 +321,23 @@ func TestCLIReportTwentyCapturesEnglish(t *testing.T) {
 	if code, out, _ := evidentia(t, "--data", data, "verify", pdf); code != exitProblem || !strings.Contains(out, "no signature") {
 		t.Errorf("verify unsigned: exit %d\n%s", code, out)
 	}
+	// Signed with a self-made identity: valid, and the verdict says what that does not prove.
+	t.Setenv("EVIDENTIA_PASSPHRASE", testPassphrase)
+	if code, out, stderr := evidentia(t, "--data", data, "identity", "create", "--name", "이수사", "--org", "선관위 조사과"); code != exitOK {
+		t.Fatalf("identity create: exit %d\n%s%s", code, out, stderr)
+	}
+	selfSigned := filepath.Join(t.TempDir(), "self.pdf")
+	if code, out, stderr := evidentia(t, "--data", data, "report", "--case", "case-20", "--capture", posts[0][len(posts[0])-1:], "--out", selfSigned, "--sign"); code == exitOK {
+		t.Errorf("a capture ID that is not one was accepted: %s%s", out, stderr)
+	}
+	code, out, stderr = evidentia(t, "--data", data, "report", "--case", "case-20", "--out", selfSigned, "--sign", "--lang", "ko")
+	if code != exitOK || !strings.Contains(out, "self-signed") || !strings.Contains(stderr, "no timestamp authority") {
+		t.Fatalf("self-signed report: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, out, _ := evidentia(t, "--data", data, "verify", selfSigned); code != exitOK || !strings.Contains(out, "VALID (self-made certificate") {
+		t.Errorf("verify self-signed: exit %d\n%s", code, out)
+	}
+
 	// Usage errors.
 	for _, args := range [][]string{
 		{"report", "--out", pdf},
