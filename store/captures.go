@@ -147,9 +147,10 @@ func notCapturing(id string, st evidence.Status) error {
 // every file into the object store (durably, see the package comment), builds the manifest
 // (its artifacts sorted by name) and stores the manifest's canonical JSON as an object too;
 // then, in one transaction, records the artifacts, the new status, reason, manifest hash,
-// title, final URL, HTTP status and finish time (the store's clock), and the custody event
-// "capture sealed" (or "capture failed" when req.Status is failed) by req.Actor. It returns the
-// sealed record with its Manifest.
+// title, final URL, HTTP status and finish time (the store's clock), the capture's search
+// index row (see Search: its URL, final URL, title and the first MiB of its role "text"
+// files), and the custody event "capture sealed" (or "capture failed" when req.Status is
+// failed) by req.Actor. It returns the sealed record with its Manifest.
 //
 // Seal returns an error wrapping ErrAlreadySealed when the capture is sealed already,
 // ErrInterrupted when it was interrupted, ErrNotFound when it does not exist, and ErrInvalid
@@ -197,6 +198,10 @@ func (s *Store) Seal(ctx context.Context, id string, req SealRequest) (*Record, 
 		return nil, fmt.Errorf("store: seal %s: manifest: %w", id, err)
 	}
 
+	// The search index is not evidence: text that cannot be read back leaves the capture
+	// unindexed (Search retries), and never fails the seal.
+	text, textErr := s.captureText(ctx, arts)
+
 	rec := &Record{ID: id, Status: req.Status, Reason: req.Reason, ManifestSHA256: md,
 		Title: req.Facts.Metadata.Title, FinalURL: req.Facts.FinalURL, HTTPStatus: req.Facts.Network.HTTPStatus, Manifest: m}
 	for _, a := range arts {
@@ -230,6 +235,12 @@ func (s *Store) Seal(ctx context.Context, id string, req SealRequest) (*Record, 
 			if _, err := tx.ExecContext(ctx, `INSERT INTO artifacts (capture_id, name, media_type, role, size, sha256)
 				VALUES (?, ?, ?, ?, ?, ?)`, id, a.Name, a.MediaType, a.Role, a.Size, string(a.SHA256)); err != nil {
 				return fmt.Errorf("store: seal %s: artifact %s: %w", id, a.Name, err)
+			}
+		}
+		if textErr == nil {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO search_text (capture_id, body) VALUES (?, ?)`,
+				id, searchBody(rec.URL, rec.FinalURL, rec.Title, text)); err != nil {
+				return fmt.Errorf("store: seal %s: search index: %w", id, err)
 			}
 		}
 		action := ActionCaptureSealed

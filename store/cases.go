@@ -161,6 +161,64 @@ func (s *Store) SetCaseClosed(ctx context.Context, name string, closed bool, act
 	})
 }
 
+// UpdateCase changes the case named name to c and returns it as stored: its name (a rename
+// when c.Name differs; surrounding spaces are removed), number, description and provision of
+// law are replaced by c's; c.ID, c.CreatedAt, c.Closed and c.Captures are ignored (see
+// SetCaseClosed). It records the custody event "case updated" by actor, under the new name,
+// with the new values (name, number, description, law_article) and the old ones (old_name,
+// old_number, old_description, old_law_article) in its details. A closed case may be updated.
+// Updating a case to the values it has changes nothing and records nothing.
+//
+// A rename keeps every capture in the case: captures refer to their case by its ID. Custody
+// events recorded before the rename keep the name the case had then; Verify follows renames
+// through the "case updated" events. The sealed manifests keep the name the case had when
+// each capture was made.
+//
+// Errors wrap ErrInvalid (an empty or malformed name), ErrNotFound (no case is named name)
+// or ErrCaseExists (another case has the new name).
+func (s *Store) UpdateCase(ctx context.Context, name string, c Case, actor string) (Case, error) {
+	name, err := cleanCaseName(name)
+	if err != nil {
+		return Case{}, err
+	}
+	newName, err := cleanCaseName(c.Name)
+	if err != nil {
+		return Case{}, err
+	}
+	var out Case
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		old, err := caseByName(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if newName != old.Name {
+			if _, err := caseByName(ctx, tx, newName); err == nil {
+				return fmt.Errorf("%w: cannot rename %q to %q", ErrCaseExists, old.Name, newName)
+			} else if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		out = old
+		out.Name, out.Number, out.Description, out.LawArticle = newName, c.Number, c.Description, c.LawArticle
+		if out == old {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET name = ?, number = ?, description = ?, law_article = ? WHERE id = ?`,
+			out.Name, out.Number, out.Description, out.LawArticle, out.ID); err != nil {
+			return fmt.Errorf("store: update case %q: %w", old.Name, err)
+		}
+		_, err = appendEvent(ctx, tx, Event{Actor: actor, Action: ActionCaseUpdated, Case: out.Name, Details: map[string]string{
+			"name": out.Name, "number": out.Number, "description": out.Description, "law_article": out.LawArticle,
+			"old_name": old.Name, "old_number": old.Number, "old_description": old.Description, "old_law_article": old.LawArticle,
+		}})
+		return err
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	return out, nil
+}
+
 // Cases returns every case, by name.
 func (s *Store) Cases(ctx context.Context) ([]Case, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases k ORDER BY k.name`)

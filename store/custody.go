@@ -33,6 +33,7 @@ const (
 	ActionCaseCreated        = "case created"
 	ActionCaseClosed         = "case closed"
 	ActionCaseReopened       = "case reopened"
+	ActionCaseUpdated        = "case updated"
 	ActionCaptureStarted     = "capture started"
 	ActionCaptureSealed      = "capture sealed"
 	ActionCaptureFailed      = "capture failed"
@@ -49,7 +50,7 @@ const (
 )
 
 var reservedActions = map[string]bool{
-	ActionCaseCreated: true, ActionCaseClosed: true, ActionCaseReopened: true,
+	ActionCaseCreated: true, ActionCaseClosed: true, ActionCaseReopened: true, ActionCaseUpdated: true,
 	ActionCaptureStarted: true, ActionCaptureSealed: true, ActionCaptureFailed: true,
 	ActionCaptureInterrupted: true, ActionVerified: true,
 }

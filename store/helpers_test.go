@@ -43,6 +43,8 @@ func mediaType(name string) string {
 		return "text/html"
 	case ".json":
 		return "application/json"
+	case ".txt":
+		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
 }
@@ -55,6 +57,8 @@ func role(name string) string {
 		return evidence.RoleDocument
 	case ".json":
 		return evidence.RoleFacts
+	case ".txt":
+		return evidence.RoleText
 	}
 	return ""
 }

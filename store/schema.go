@@ -8,8 +8,9 @@ import (
 	"strings"
 )
 
-// schemaVersion is the version of the database layout this code writes.
-const schemaVersion = 1
+// schemaVersion is the version of the database layout this code writes: the number of
+// migrations.
+const schemaVersion = 2
 
 // genesisHash is the PrevHash of the first custody event.
 var genesisHash = strings.Repeat("0", 64)
@@ -93,33 +94,61 @@ WHEN OLD.status <> 'capturing'
 BEGIN SELECT RAISE(ABORT, 'store: a sealed or interrupted capture cannot be changed'); END;
 `
 
-// migrate creates the schema of a new database, checks the version of an existing one, and
-// restores the guard triggers.
+// schemaV2 adds the search index: the searchable text of each sealed capture, folded (see
+// foldText): its URL, final URL and title, and the first MaxSearchText bytes of its visible
+// text. The index is derived from the evidence, never evidence itself: Seal fills it, and
+// Search rebuilds the rows that are missing.
+const schemaV2 = `
+CREATE TABLE search_text (
+	capture_id TEXT PRIMARY KEY REFERENCES captures(id),
+	body       TEXT NOT NULL
+);
+`
+
+// migrations[i] brings a database from version i to version i+1. Existing migrations are
+// never changed: a new layout is a new migration, appended.
+var migrations = []string{schemaV1, schemaV2}
+
+// migrate creates the schema of a new database, upgrades an older one (every missing
+// migration, in one transaction, so that existing data is kept and a failure changes
+// nothing), refuses a newer one, and restores the guard triggers.
 func (s *Store) migrate(ctx context.Context) error {
+	if len(migrations) != schemaVersion {
+		return fmt.Errorf("store: %d migrations for schema version %d", len(migrations), schemaVersion)
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var name string
 		err := tx.QueryRowContext(ctx,
 			`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&name)
+		v := 0
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.ExecContext(ctx, schemaV1); err != nil {
-				return fmt.Errorf("store: create schema: %w", err)
+		case err != nil:
+			return fmt.Errorf("store: read schema: %w", err)
+		default:
+			if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
+				return fmt.Errorf("store: read schema version: %w", err)
 			}
+			if v < 1 || v > schemaVersion {
+				return fmt.Errorf("store: database schema version %d, this program knows versions 1 to %d", v, schemaVersion)
+			}
+		}
+		for i := v; i < schemaVersion; i++ {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return fmt.Errorf("store: upgrade the schema to version %d: %w", i+1, err)
+			}
+		}
+		switch {
+		case v == 0:
 			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, schemaVersion); err != nil {
 				return fmt.Errorf("store: create schema: %w", err)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO custody_head (id, count, hash) VALUES (1, 0, ?)`, genesisHash); err != nil {
 				return fmt.Errorf("store: create schema: %w", err)
 			}
-		case err != nil:
-			return fmt.Errorf("store: read schema: %w", err)
-		default:
-			var v int
-			if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
-				return fmt.Errorf("store: read schema version: %w", err)
-			}
-			if v != schemaVersion {
-				return fmt.Errorf("store: database schema version %d, this program knows version %d", v, schemaVersion)
+		case v < schemaVersion:
+			if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, schemaVersion); err != nil {
+				return fmt.Errorf("store: upgrade the schema: %w", err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, guards); err != nil {

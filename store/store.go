@@ -46,6 +46,13 @@
 // SQLite triggers refuse UPDATE and DELETE on the log and on sealed records; they guard against
 // mistakes only, and Verify does not rely on them.
 //
+// # Search index
+//
+// The table search_text holds, for each sealed capture, its URL, final URL, title and the
+// first MiB of its visible text, folded for searching (see Search). It is derived from the
+// evidence and is not evidence: Seal fills it, Search rebuilds missing rows from the checked
+// objects, Verify ignores it, and neither triggers nor the custody log protect it.
+//
 // # What Verify detects, and what it cannot
 //
 // Verify detects, without trusting the triggers: an artifact or manifest object that was
@@ -120,6 +127,9 @@ type Store struct {
 	rdb *sql.DB    // read-only connections
 	wmu sync.Mutex // serialises write transactions (and so custody appends) in this process
 
+	indexMu     sync.Mutex      // one rebuild of missing search index rows at a time
+	unindexable map[string]bool // captures whose text could not be read for the index; under indexMu
+
 	lock      *instanceLock
 	closeOnce sync.Once
 	closeErr  error
@@ -178,8 +188,9 @@ func ResolveDir(flagValue string) string {
 	return DefaultDir()
 }
 
-// Open opens the data folder dir, creating it, its database and its sub-folders when missing,
-// and upgrading nothing silently: a database written by a newer schema is refused. Open marks
+// Open opens the data folder dir, creating it, its database and its sub-folders when missing.
+// A database of an older layout is upgraded in place, keeping its data; one written by a
+// newer version of Evidentia is refused. Open marks
 // as interrupted the captures left in state capturing by processes that are no longer running
 // (see the package comment). ctx bounds the work done by Open only.
 func Open(ctx context.Context, dir string) (*Store, error) {
@@ -202,7 +213,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: instance id: %w", err)
 	}
-	s := &Store{dir: abs, owner: owner}
+	s := &Store{dir: abs, owner: owner, unindexable: map[string]bool{}}
 	if err := s.open(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}

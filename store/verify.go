@@ -193,8 +193,8 @@ func (s *Store) snapshot(ctx context.Context, scope Scope) (*snapshot, error) {
 //   - the custody log: numbering without gaps from 1, each event's PrevHash equal to the hash
 //     of the event before it, each event's hash recomputed from its content, and the last
 //     event equal to the head record (which catches the removal of the last events);
-//   - each capture against the custody log: its "capture started" event (case, URL,
-//     operator) and, for a sealed capture, exactly one sealing event recording its status
+//   - each capture against the custody log: its "capture started" event (case, followed
+//     through the renames the log records after it; URL; operator) and, for a sealed capture, exactly one sealing event recording its status
 //     and manifest hash; a capture the log records as sealed must be sealed;
 //   - each sealed capture's manifest object: present, hashing to the recorded manifest hash,
 //     and agreeing with the catalogue (ID, status, reason, title, final URL, HTTP status,
@@ -221,15 +221,21 @@ func (s *Store) Verify(ctx context.Context, scope Scope, actor string) (*VerifyR
 		chain = "broken"
 	}
 	byCapture := map[string][]eventRow{}
+	var renames []caseRename
 	for _, e := range snap.events {
 		if e.CaptureID != "" {
 			byCapture[e.CaptureID] = append(byCapture[e.CaptureID], e)
+		}
+		if e.Action == ActionCaseUpdated {
+			if d := decodeDetails(e); d["old_name"] != "" && d["name"] != "" && d["old_name"] != d["name"] {
+				renames = append(renames, caseRename{seq: e.Seq, from: d["old_name"], to: d["name"]})
+			}
 		}
 	}
 	cache := map[evidence.Digest]objectState{}
 	results := make([][]Problem, len(snap.captures))
 	for i, c := range snap.captures {
-		probs, err := s.verifyCapture(ctx, c, snap.artifacts[c.ID], byCapture[c.ID], cache, rep)
+		probs, err := s.verifyCapture(ctx, c, snap.artifacts[c.ID], byCapture[c.ID], renames, cache, rep)
 		if err != nil {
 			return nil, err
 		}
@@ -331,6 +337,24 @@ func eventRange(from, to int64) string {
 	return fmt.Sprintf("events #%d to #%d are", from, to)
 }
 
+// caseRename is a "case updated" event that renamed a case.
+type caseRename struct {
+	seq      int64
+	from, to string
+}
+
+// renamedTo returns the name that the case called name just after event seq has now,
+// following the renames recorded after seq, in log order. Case names are unique at any time,
+// so the chain of renames is unambiguous.
+func renamedTo(name string, seq int64, renames []caseRename) string {
+	for _, r := range renames {
+		if r.seq > seq && r.from == name {
+			name = r.to
+		}
+	}
+	return name
+}
+
 // objectState is the result of hashing one object, kept so that an object shared by several
 // captures is read once per Verify.
 type objectState struct {
@@ -369,7 +393,7 @@ func decodeDetails(e eventRow) map[string]string {
 // verifyCapture checks one capture (see Verify) and returns its problems. It counts the
 // artifacts it checks in rep. Its error is for a cancelled ctx only.
 func (s *Store) verifyCapture(ctx context.Context, c Record, rows []evidence.Artifact, events []eventRow,
-	cache map[evidence.Digest]objectState, rep *VerifyReport) ([]Problem, error) {
+	renames []caseRename, cache map[evidence.Digest]objectState, rep *VerifyReport) ([]Problem, error) {
 	var probs []Problem
 	add := func(artifact string, seq int64, err error) {
 		probs = append(probs, Problem{CaptureID: c.ID, Artifact: artifact, EventSeq: seq, Err: err})
@@ -389,7 +413,7 @@ func (s *Store) verifyCapture(ctx context.Context, c Record, rows []evidence.Art
 		add("", 0, fmt.Errorf("%w: the log has no %q event for this capture", ErrCustodyBroken, ActionCaptureStarted))
 	} else {
 		e, d := started[0], decodeDetails(started[0])
-		if e.Case != c.Case || d["url"] != c.URL || d["operator"] != c.Operator {
+		if renamedTo(e.Case, e.Seq, renames) != c.Case || d["url"] != c.URL || d["operator"] != c.Operator {
 			add("", e.Seq, fmt.Errorf("%w: the catalogue records case %q, URL %q, operator %q; the log recorded case %q, URL %q, operator %q",
 				ErrCustodyBroken, c.Case, c.URL, c.Operator, e.Case, d["url"], d["operator"]))
 		}

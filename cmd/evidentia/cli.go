@@ -16,6 +16,7 @@ import (
 
 	"evidentia/capture"
 	"evidentia/evidence"
+	"evidentia/settings"
 	"evidentia/store"
 	"evidentia/workflow"
 )
@@ -25,6 +26,9 @@ type cli struct {
 	stdout, stderr io.Writer
 	dataDir        string
 	chrome         string
+
+	prefsOnce sync.Once
+	prefs     settings.Settings // what the settings file sets, loaded once (see settings)
 }
 
 const usageText = `usage:
@@ -42,7 +46,11 @@ const usageText = `usage:
 
 Data folder: --data, else EVIDENTIA_DATA, else the per-user default.
 Browser: --chrome, else EVIDENTIA_CHROME, else Chrome, Edge or Chromium where installed.
-Timestamp authority: --tsa, else EVIDENTIA_TSA.
+Timestamp authority: --tsa, else EVIDENTIA_TSA, else the settings file (when signing).
+Operator and unit: --operator and --unit, else EVIDENTIA_OPERATOR and EVIDENTIA_UNIT, else the
+settings file, else (operator) the name of the user logged in.
+Settings file: EVIDENTIA_SETTINGS, else settings.json in the user's Evidentia configuration folder
+(shared with the desktop app; a damaged file is reported and the defaults are used).
 Signing identity passphrase: EVIDENTIA_PASSPHRASE, else asked on the terminal (EVIDENTIA_P12_PASSWORD for a .p12).
 `
 
@@ -144,6 +152,56 @@ func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, store.ResolveDir(c.dataDir))
 }
 
+// settings returns what the settings file sets of the operator, the unit and the timestamp
+// authority (the fields it leaves to their defaults are empty), loaded once. A file that
+// cannot be used (damaged, or holding values out of range) is reported on stderr as a note,
+// and the defaults are used instead of what is wrong: it never stops a command.
+func (c *cli) settings() settings.Settings {
+	c.prefsOnce.Do(func() {
+		s, err := settings.Load(settings.DefaultPath())
+		switch {
+		case errors.Is(err, settings.ErrCorrupt):
+			c.errorf("note: %v (the defaults are used)", err)
+		case err != nil:
+			c.errorf("note: %v", err)
+		}
+		// Load fills what the file leaves out from the defaults (the environment and the
+		// login name): what differs from them is what the file sets.
+		def := settings.Default()
+		if s.Operator != def.Operator {
+			c.prefs.Operator = s.Operator
+		}
+		if s.Unit != def.Unit {
+			c.prefs.Unit = s.Unit
+		}
+		c.prefs.TSA = s.TSA
+	})
+	return c.prefs
+}
+
+// operator returns who acts when --operator is not given: EVIDENTIA_OPERATOR, else the
+// operator of the settings file, else the current user's name (see defaultOperator).
+func (c *cli) operator() string {
+	if op := os.Getenv("EVIDENTIA_OPERATOR"); op != "" {
+		return op
+	}
+	if op := c.settings().Operator; op != "" {
+		return op
+	}
+	return defaultOperator()
+}
+
+// unit returns the operator's unit when --unit is not given: EVIDENTIA_UNIT, else the unit of
+// the settings file.
+func (c *cli) unit() string {
+	if u := os.Getenv("EVIDENTIA_UNIT"); u != "" {
+		return u
+	}
+	return c.settings().Unit
+}
+
+// defaultOperator returns EVIDENTIA_OPERATOR, else the current user's full name, else the
+// login name.
 func defaultOperator() string {
 	if op := os.Getenv("EVIDENTIA_OPERATOR"); op != "" {
 		return op
@@ -220,8 +278,8 @@ func (c *cli) printJSON(v any) {
 func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
 	caseName := fs.String("case", workflow.DefaultCase, "case name")
-	operator := fs.String("operator", defaultOperator(), "operator name")
-	unit := fs.String("unit", os.Getenv("EVIDENTIA_UNIT"), "operator's unit")
+	operator := fs.String("operator", "", "operator name (default: EVIDENTIA_OPERATOR, the settings, the user)")
+	unit := fs.String("unit", "", "operator's unit (default: EVIDENTIA_UNIT, the settings)")
 	timeout := fs.Duration("timeout", capture.DefaultTimeout, "time limit of one capture")
 	parallel := fs.Int("parallel", 2, "captures at once")
 	asJSON := fs.Bool("json", false, "one JSON object per URL")
@@ -240,6 +298,12 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	}
 	if strings.TrimSpace(*caseName) == "" {
 		return 0, usageError{"capture: --case must not be empty"}
+	}
+	if *operator == "" {
+		*operator = c.operator()
+	}
+	if *unit == "" {
+		*unit = c.unit()
 	}
 
 	st, err := c.openStore(ctx)
@@ -526,7 +590,7 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	defer st.Close()
-	rep, err := st.Verify(ctx, store.Scope{Case: *caseName, IDs: ids}, defaultOperator())
+	rep, err := st.Verify(ctx, store.Scope{Case: *caseName, IDs: ids}, c.operator())
 	if rep == nil {
 		return 0, err
 	}

@@ -48,8 +48,8 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 	sign := fs.Bool("sign", false, "sign with the signing identity")
 	tsa := fs.String("tsa", "", "RFC 3161 timestamp authority URL")
 	tsaTimeout := fs.Duration("tsa-timeout", signature.DefaultTSATimeout, "how long to wait for the timestamp authority")
-	operator := fs.String("operator", "", "who makes the report")
-	unit := fs.String("unit", "", "the operator's team or office")
+	operator := fs.String("operator", "", "who makes the report (default: EVIDENTIA_OPERATOR, the settings, the user)")
+	unit := fs.String("unit", "", "the operator's team or office (default: EVIDENTIA_UNIT, the settings)")
 	asJSON := fs.Bool("json", false, "JSON")
 	rest, err := parse(fs, args)
 	if err != nil {
@@ -76,8 +76,15 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 	if *tsa != "" && !*sign {
 		return 0, usageError{"report: a timestamp (--tsa or EVIDENTIA_TSA) stamps the signature: add --sign"}
 	}
+	if *tsa == "" && *sign {
+		// The settings' authority stamps signed reports; unsigned ones simply have none.
+		*tsa = c.settings().TSA
+	}
 	if *operator == "" {
-		*operator = defaultOperator()
+		*operator = c.operator()
+	}
+	if *unit == "" {
+		*unit = c.unit()
 	}
 
 	req := workflow.ReportRequest{
@@ -91,7 +98,7 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 		}
 		req.Signer = &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key}
 		if *tsa == "" {
-			c.errorf("note: no timestamp authority (--tsa or EVIDENTIA_TSA): the signing time will be this computer's own claim")
+			c.errorf("note: no timestamp authority (--tsa, EVIDENTIA_TSA or the settings): the signing time will be this computer's own claim")
 		}
 	}
 	st, err := c.openStore(ctx)

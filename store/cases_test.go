@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+func TestUpdateCase(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	if _, err := s.CreateCase(ctx, Case{Name: "사건-1", Number: "2026-1", Description: "old", LawArticle: "제250조"}, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	a := capture(t, s, "사건-1", "https://a.example/", map[string]string{"text.txt": "본문"})
+	capture(t, s, "other", "https://o.example/", nil)
+
+	tests := []struct {
+		name    string
+		from    string
+		to      Case
+		want    error
+		records bool // a "case updated" event is expected
+	}{
+		{"empty new name", "사건-1", Case{Name: "  "}, ErrInvalid, false},
+		{"unknown case", "nope", Case{Name: "x"}, ErrNotFound, false},
+		{"name taken", "사건-1", Case{Name: "other", Number: "2026-1"}, ErrCaseExists, false},
+		{"same values", "사건-1", Case{Name: " 사건-1 ", Number: "2026-1", Description: "old", LawArticle: "제250조"}, nil, false},
+		{"fields", "사건-1", Case{Name: "사건-1", Number: "2026-1a", Description: "new", LawArticle: "제251조"}, nil, true},
+		{"rename", "사건-1", Case{Name: "사건-1 (허위사실)", Number: "2026-1a", Description: "new", LawArticle: "제251조"}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := s.Head(ctx)
+			got, err := s.UpdateCase(ctx, tt.from, tt.to, "bob")
+			after, _ := s.Head(ctx)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("UpdateCase = %+v, %v; want %v", got, err, tt.want)
+			}
+			if recorded := after.Count > before.Count; recorded != tt.records {
+				t.Errorf("recorded an event: %v, want %v", recorded, tt.records)
+			}
+			if err == nil && (got.Number != tt.to.Number || got.Description != tt.to.Description || got.Captures != 1) {
+				t.Errorf("UpdateCase = %+v", got)
+			}
+		})
+	}
+
+	// The last event tells the old and the new values.
+	log, err := s.Custody(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := log[len(log)-1]
+	want := map[string]string{"name": "사건-1 (허위사실)", "old_name": "사건-1", "number": "2026-1a", "old_number": "2026-1a",
+		"description": "new", "old_description": "new", "law_article": "제251조", "old_law_article": "제251조"}
+	if e.Action != ActionCaseUpdated || e.Actor != "bob" || e.Case != "사건-1 (허위사실)" || len(e.Details) != len(want) {
+		t.Errorf("event = %+v", e)
+	}
+	for k, v := range want {
+		if e.Details[k] != v {
+			t.Errorf("details[%s] = %q, want %q", k, e.Details[k], v)
+		}
+	}
+
+	// The capture followed its case; the old name is free; the store verifies.
+	if _, err := s.Captures(ctx, "사건-1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Captures(old name) = %v", err)
+	}
+	recs, err := s.Captures(ctx, "사건-1 (허위사실)")
+	if err != nil || len(recs) != 1 || recs[0].ID != a.ID || recs[0].Case != "사건-1 (허위사실)" {
+		t.Fatalf("Captures(new name) = %+v, %v", recs, err)
+	}
+
+	// A closed case can be edited; the old name can be taken again and renamed in a chain.
+	if err := s.SetCaseClosed(ctx, "사건-1 (허위사실)", true, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateCase(ctx, "사건-1 (허위사실)", Case{Name: "B"}, "bob"); err != nil {
+		t.Fatalf("editing a closed case: %v", err)
+	}
+	b := capture(t, s, "사건-1", "https://b.example/", nil) // a new case with the first name
+	if _, err := s.UpdateCase(ctx, "B", Case{Name: "C"}, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateCase(ctx, "사건-1", Case{Name: "B"}, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Capture(ctx, a.ID); c.Case != "C" {
+		t.Errorf("first capture is in %q, want C", c.Case)
+	}
+	if c, _ := s.Capture(ctx, b.ID); c.Case != "B" {
+		t.Errorf("second capture is in %q, want B", c.Case)
+	}
+	rep, err := s.Verify(ctx, Scope{}, "test")
+	if err != nil || !rep.OK() {
+		t.Fatalf("Verify after renames: %v %v", err, rep.Problems)
+	}
+
+	// Only the store writes "case updated".
+	if _, err := s.AppendEvent(ctx, Event{Action: ActionCaseUpdated, Case: "C"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("AppendEvent(case updated) = %v", err)
+	}
+
+	// A rename made behind the store's back (no event) is still caught.
+	db := rawDB(t, s)
+	execSQL(t, db, `UPDATE cases SET name = 'D' WHERE name = 'C'`)
+	rep, err = s.Verify(ctx, Scope{IDs: []string{a.ID}}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range rep.Problems {
+		found = found || (p.CaptureID == a.ID && errors.Is(p.Err, ErrCustodyBroken))
+	}
+	if !found {
+		t.Errorf("rename without an event not detected: %v", rep.Problems)
+	}
+}
