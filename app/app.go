@@ -1,33 +1,139 @@
 // Package app is Evidentia's desktop user interface, built with Fyne.
 //
-// It holds the screens and their handlers only: capturing, sealing and
-// storing evidence belong to the packages below it, which never see Fyne
-// types. Package app does not import fyne.io/fyne/v2/app, so it can be
-// driven headlessly by fyne.io/fyne/v2/test; main.go creates the real
-// application and passes it to [New].
+// It holds the screens and their handlers only: capturing, sealing, reporting and storing
+// evidence belong to the packages below it (workflow, store, report, ...), which never see
+// Fyne types; every action the GUI offers runs the same use case as the command line and lands
+// in the same store and custody log. Package app does not import fyne.io/fyne/v2/app, so it can
+// be driven headlessly by fyne.io/fyne/v2/test; main.go creates the real application, loads the
+// settings, opens the store and passes them to [New].
+//
+// Threading: handlers run on Fyne's main goroutine and return at once; work that does I/O runs
+// in goroutines under the window's context, and touches widgets only inside fyne.Do.
 package app
 
 import (
+	"context"
+	"sync"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"evidentia/assets"
+	"evidentia/capture"
+	"evidentia/settings"
+	"evidentia/store"
 )
-
-// Title is the main window's title.
-const Title = "Evidentia — 전자증거 채증"
 
 // Icon is the application icon as a Fyne resource.
 var Icon fyne.Resource = fyne.NewStaticResource("icon.png", assets.Icon())
 
-// New installs Evidentia's theme on a and returns the main window, built but
-// not yet shown. The caller shows it (typically with ShowAndRun) and owns it.
-// New must be called on Fyne's main goroutine.
-func New(a fyne.App) fyne.Window {
+// Options are what the window starts with; main.go fills them.
+type Options struct {
+	Settings     settings.Settings
+	SettingsPath string // where Settings are saved
+	SettingsErr  error  // a problem loading them (the defaults are used), shown once
+	Store        *store.Store
+	StoreErr     error // why Store is nil, shown in place of the screens
+}
+
+// ui is the main window and everything it shows. Fields are touched on the main goroutine
+// only, except where a comment says otherwise.
+type ui struct {
+	a fyne.App
+	w fyne.Window
+
+	// ctx is cancelled when the window closes; all background work runs under it.
+	ctx      context.Context
+	cancel   context.CancelFunc
+	work     sync.WaitGroup // background work that must finish (seal) before the store closes
+	shutOnce sync.Once
+
+	set     settings.Settings
+	setPath string
+	st      *store.Store
+
+	// The capture engine (one browser) starts with the first capture; guarded by engMu.
+	engMu   sync.Mutex
+	eng     *capture.Engine
+	engErr  error
+	engPath string // the browser path the engine was started with
+
+	caseName    string // the open case, "" for none
+	caseTitle   *widget.Label
+	caseActions []fyne.Disableable // enabled only while a case is open
+
+	cases *casesPanel
+	bar   *captureBar
+	queue *queuePanel
+	list  *capturesPanel
+}
+
+// New installs Evidentia's theme and language on a and returns the main window, built but not
+// yet shown. The caller shows it (typically with ShowAndRun). Closing the window cancels the
+// work under way, waits for what was collected to be sealed, stops the browser and closes the
+// store. New must be called on Fyne's main goroutine.
+func New(a fyne.App, opt Options) fyne.Window {
+	// Work the screens start in the background reaches the widgets through onMain, which
+	// waits until the window is built (Fyne's test driver would otherwise run it at once).
+	onMainMu.Lock()
+	defer onMainMu.Unlock()
 	a.Settings().SetTheme(NewTheme())
-	w := a.NewWindow(Title)
-	w.SetIcon(Icon)
-	w.SetContent(newHome().content)
-	w.Resize(fyne.NewSize(720, 480))
-	w.CenterOnScreen()
-	return w
+	if err := setLanguage(opt.Settings.Lang); err != nil {
+		fyne.LogError("language", err)
+	}
+	u := &ui{a: a, set: opt.Settings, setPath: opt.SettingsPath, st: opt.Store}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u.w = a.NewWindow(T("app.title"))
+	u.w.SetIcon(Icon)
+	u.w.Resize(fyne.NewSize(1180, 760))
+	u.w.SetCloseIntercept(func() {
+		u.shutdown()
+		windows.Delete(u.w)
+		u.w.Close()
+	})
+	if opt.Store == nil {
+		u.w.SetContent(u.storeProblem(opt.StoreErr))
+	} else {
+		u.rebuild()
+		u.openInitialCase()
+		if opt.SettingsErr != nil {
+			u.showError(opt.SettingsErr)
+		}
+	}
+	u.w.CenterOnScreen()
+	windows.Store(u.w, u)
+	return u.w
+}
+
+// windows maps each window New made to its ui, for tests and for shutdown (sync.Map of
+// fyne.Window to *ui).
+var windows sync.Map
+
+// openInitialCase opens, in the background, the case the investigator most likely works on: the
+// newest open (not closed) case. Nothing happens when a case was opened meanwhile.
+func (u *ui) openInitialCase() {
+	u.work.Add(1)
+	go func() {
+		defer u.work.Done()
+		cases, err := u.st.Cases(u.ctx)
+		if err != nil || len(cases) == 0 {
+			return
+		}
+		var pick *store.Case
+		for i := range cases {
+			c := &cases[i]
+			if !c.Closed && (pick == nil || c.CreatedAt.After(pick.CreatedAt)) {
+				pick = c
+			}
+		}
+		if pick == nil {
+			return
+		}
+		name := pick.Name
+		onMain(func() {
+			if u.caseName == "" {
+				u.openCase(name)
+			}
+		})
+	}()
 }

@@ -1,0 +1,606 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"evidentia/identity"
+	"evidentia/report"
+	"evidentia/signature"
+	"evidentia/store"
+	"evidentia/workflow"
+)
+
+// The report languages as the dialog offers them (each in its own language).
+const (
+	reportKorean  = "한국어"
+	reportEnglish = "English"
+)
+
+// showReportDialog opens the dialog that makes a PDF evidence report (workflow.Report) of
+// captures of one case. The captures chosen at first are ids when given (their case is then
+// the report's case), else those chosen in the captures list, else every sealed capture of
+// the open case. The dialog asks for the language, whether to sign (with the signing identity
+// of the data folder, unlocked with a passphrase typed here), the timestamp authority and the
+// output file; the report is then made in the background with a Cancel button. The unlocked
+// key is dropped once the report is made, and the passphrase is neither kept nor logged.
+func (u *ui) showReportDialog(ids []string) {
+	if u.st == nil {
+		return
+	}
+	r := newReportDialog(u, ids)
+	r.show()
+}
+
+// reportDialog is the report dialog. Its fields are touched on the main goroutine only.
+type reportDialog struct {
+	u        *ui
+	ids      []string // asked for by the caller
+	caseName string
+	recs     []store.Record // the sealed captures of the case, newest first
+	chosen   map[string]bool
+	idFile   *identity.File // the data folder's signing identity (certificate only), or nil
+	running  context.CancelFunc
+
+	dlg         dialog.Dialog
+	content     *fyne.Container
+	list        *widget.List
+	count       *widget.Label
+	allCheck    *widget.Check
+	lang        *widget.RadioGroup
+	sign        *widget.Check
+	signer      *widget.Label
+	pass        *widget.Entry
+	tsa         *widget.Entry
+	folder      string
+	folderLabel *widget.Label
+	folderBtn   *widget.Button
+	name        *widget.Entry
+	defaultName string
+	progress    *widget.ProgressBarInfinite
+	message     *widget.Label
+	create      *widget.Button
+	cancel      *widget.Button
+
+	// result is the last report made (for tests); resultDlg the dialog that shows it.
+	result    *workflow.ReportResult
+	resultDlg dialog.Dialog
+
+	// pending counts the dialog's background work; tests wait on it.
+	pending sync.WaitGroup
+}
+
+// newReportDialog builds the dialog (not shown) and starts loading what it offers.
+func newReportDialog(u *ui, ids []string) *reportDialog {
+	r := &reportDialog{u: u, ids: ids, caseName: u.caseName, chosen: map[string]bool{}}
+	if len(ids) == 0 && u.list != nil {
+		for _, id := range u.list.selectedIDs() {
+			r.chosen[id] = true
+		}
+	} else {
+		for _, id := range ids {
+			r.chosen[id] = true
+		}
+	}
+
+	r.list = widget.NewList(func() int { return len(r.recs) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < 0 || i >= len(r.recs) {
+				return
+			}
+			rec := r.recs[i]
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Label).SetText(captureTitle(rec) + " — " + siteOf(rec) + " · " +
+				rec.StartedAt.In(displayZone).Format("2006-01-02 15:04"))
+			id := rec.ID
+			c := row.Objects[1].(*widget.Check)
+			setCheckQuiet(c, r.chosen[id], nil)
+			c.OnChanged = func(on bool) { r.setChosen(id, on) }
+		})
+	r.list.OnSelected = func(i widget.ListItemID) {
+		r.list.Unselect(i)
+		if i >= 0 && i < len(r.recs) && r.running == nil {
+			r.setChosen(r.recs[i].ID, !r.chosen[r.recs[i].ID])
+			r.list.RefreshItem(i)
+		}
+	}
+	r.count = widget.NewLabel(T("reportdlg.loading"))
+	r.allCheck = widget.NewCheck(T("captures.selectAll"), r.chooseAll)
+
+	r.lang = widget.NewRadioGroup([]string{reportKorean, reportEnglish}, func(string) { r.langChanged() })
+	r.lang.Horizontal = true
+	r.lang.Required = true
+	if currentLang == LangEnglish {
+		r.lang.Selected = reportEnglish
+	} else {
+		r.lang.Selected = reportKorean
+	}
+
+	r.sign = widget.NewCheck(T("reportdlg.sign"), func(bool) { r.signChanged() })
+	r.sign.Disable()
+	r.signer = widget.NewLabel(T("reportdlg.identityLoading"))
+	r.signer.Wrapping = fyne.TextWrapWord
+	r.pass = widget.NewPasswordEntry()
+	r.pass.SetPlaceHolder(T("reportdlg.passphrase"))
+	r.pass.OnSubmitted = func(string) { r.start() }
+	r.tsa = widget.NewEntry()
+	r.tsa.SetPlaceHolder("https://…")
+	r.tsa.SetText(u.set.TSA)
+
+	r.folder = defaultFolder()
+	r.folderLabel = widget.NewLabel(r.folder)
+	r.folderLabel.Wrapping = fyne.TextWrapBreak
+	r.folderBtn = widget.NewButtonWithIcon(T("reportdlg.chooseFolder"), theme.FolderOpenIcon(), r.chooseFolder)
+	r.name = widget.NewEntry()
+	r.defaultName = reportFileName(r.caseName, r.reportLang(), time.Now())
+	r.name.SetText(r.defaultName)
+
+	r.progress = widget.NewProgressBarInfinite()
+	r.progress.Stop()
+	r.progress.Hide()
+	r.message = widget.NewLabel("")
+	r.message.Wrapping = fyne.TextWrapWord
+	r.create = widget.NewButtonWithIcon(T("reportdlg.create"), theme.DocumentSaveIcon(), r.start)
+	r.create.Importance = widget.HighImportance
+	r.create.Disable()
+	r.cancel = widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), r.cancelOrClose)
+	r.signChanged()
+	r.load()
+	return r
+}
+
+// show shows the dialog on the main window.
+func (r *reportDialog) show() {
+	heading := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	chooser := container.NewBorder(
+		container.NewBorder(nil, nil, heading(T("reportdlg.captures")), container.NewHBox(r.allCheck, r.count)),
+		nil, nil, nil, r.list)
+	signBox := container.NewVBox(
+		r.sign, r.signer,
+		container.New(layout.NewFormLayout(),
+			widget.NewLabel(T("reportdlg.passphraseLabel")), r.pass,
+			widget.NewLabel(T("reportdlg.tsa")), r.tsa),
+	)
+	options := container.NewVBox(
+		container.New(layout.NewFormLayout(), widget.NewLabel(T("reportdlg.lang")), r.lang),
+		widget.NewSeparator(),
+		signBox,
+		widget.NewSeparator(),
+		container.New(layout.NewFormLayout(),
+			widget.NewLabel(T("reportdlg.folder")), container.NewBorder(nil, nil, nil, r.folderBtn, r.folderLabel),
+			widget.NewLabel(T("reportdlg.fileName")), r.name),
+		r.progress, r.message,
+	)
+	buttons := container.NewHBox(layout.NewSpacer(), r.cancel, r.create)
+	r.content = container.NewBorder(nil, container.NewVBox(options, buttons), nil, nil, chooser)
+	r.dlg = dialog.NewCustomWithoutButtons(T("reportdlg.title"), r.content, r.u.w)
+	r.dlg.Resize(fyne.NewSize(760, 700))
+	r.dlg.Show()
+}
+
+// load reads the case's sealed captures and the signing identity in the background.
+func (r *reportDialog) load() {
+	u, ids, caseName := r.u, r.ids, r.caseName
+	r.pending.Add(1)
+	go func() {
+		defer r.pending.Done()
+		ctx := u.ctx
+		var err error
+		if len(ids) > 0 {
+			var rec *store.Record
+			if rec, err = u.st.Capture(ctx, ids[0]); err == nil {
+				caseName = rec.Case
+			}
+		}
+		var all []store.Record
+		if err == nil && caseName != "" {
+			all, err = u.st.Captures(ctx, caseName)
+		}
+		var sealed []store.Record
+		for _, rec := range all {
+			if rec.Status.Sealed() {
+				sealed = append(sealed, rec)
+			}
+		}
+		f, idErr := identity.Load(identity.DefaultPath(u.st.Dir()))
+		onMain(func() { r.loaded(caseName, sealed, err, f, idErr) })
+	}()
+}
+
+func (r *reportDialog) loaded(caseName string, recs []store.Record, err error, f *identity.File, idErr error) {
+	if caseName != r.caseName {
+		r.caseName = caseName
+		if r.name.Text == r.defaultName {
+			r.defaultName = reportFileName(caseName, r.reportLang(), time.Now())
+			r.name.SetText(r.defaultName)
+		}
+	}
+	r.recs = recs
+	inCase := map[string]bool{}
+	for _, rec := range recs {
+		inCase[rec.ID] = true
+	}
+	for id := range r.chosen {
+		if !inCase[id] {
+			delete(r.chosen, id)
+		}
+	}
+	if len(r.chosen) == 0 && len(r.ids) == 0 {
+		for _, rec := range recs {
+			r.chosen[rec.ID] = true
+		}
+	}
+	r.list.Refresh()
+	r.updateCount()
+	switch {
+	case err != nil:
+		r.fail(friendly(err))
+	case caseName == "":
+		r.fail(T("captures.noCase"))
+	case len(recs) == 0:
+		r.fail(T("reportdlg.noSealed"))
+	default:
+		r.create.Enable()
+	}
+
+	r.idFile = f
+	switch {
+	case idErr == nil:
+		c := f.Certificate()
+		name := c.Subject.CommonName
+		if len(c.Subject.Organization) > 0 {
+			name += " (" + strings.Join(c.Subject.Organization, ", ") + ")"
+		}
+		r.signer.SetText(T("reportdlg.signer", map[string]any{"Name": name, "Until": c.NotAfter.In(displayZone).Format("2006-01-02")}))
+		r.sign.Enable()
+		r.sign.SetChecked(true)
+	case errors.Is(idErr, identity.ErrNoIdentity):
+		r.signer.SetText(T("reportdlg.noIdentity"))
+		r.sign.SetChecked(false)
+	default:
+		r.signer.SetText(friendly(idErr))
+		r.sign.SetChecked(false)
+	}
+	r.signChanged()
+}
+
+func (r *reportDialog) setChosen(id string, on bool) {
+	if on {
+		r.chosen[id] = true
+	} else {
+		delete(r.chosen, id)
+	}
+	r.updateCount()
+}
+
+// updateCount shows how many captures are chosen, of how many.
+func (r *reportDialog) updateCount() {
+	n := 0
+	for _, rec := range r.recs {
+		if r.chosen[rec.ID] {
+			n++
+		}
+	}
+	r.count.SetText(T("reportdlg.count", map[string]any{"Chosen": groupDigits(n), "Count": groupDigits(len(r.recs))}))
+	setCheckQuiet(r.allCheck, n > 0 && n == len(r.recs), r.chooseAll)
+}
+
+func (r *reportDialog) chooseAll(on bool) {
+	for _, rec := range r.recs {
+		if on {
+			r.chosen[rec.ID] = true
+		} else {
+			delete(r.chosen, rec.ID)
+		}
+	}
+	r.list.Refresh()
+	r.updateCount()
+}
+
+// chosenIDs are the chosen sealed captures of the case, oldest first (the report's order).
+func (r *reportDialog) chosenIDs() []string {
+	var out []string
+	for i := len(r.recs) - 1; i >= 0; i-- {
+		if r.chosen[r.recs[i].ID] {
+			out = append(out, r.recs[i].ID)
+		}
+	}
+	return out
+}
+
+func (r *reportDialog) reportLang() report.Lang {
+	if r.lang.Selected == reportEnglish {
+		return report.English
+	}
+	return report.Korean
+}
+
+// langChanged follows the language in the default file name.
+func (r *reportDialog) langChanged() {
+	if r.name == nil {
+		return
+	}
+	if r.name.Text == r.defaultName {
+		r.defaultName = reportFileName(r.caseName, r.reportLang(), time.Now())
+		r.name.SetText(r.defaultName)
+	}
+}
+
+// signChanged enables the passphrase and the timestamp authority only for a signed report
+// (a timestamp stamps a signature).
+func (r *reportDialog) signChanged() {
+	if r.pass == nil || r.tsa == nil {
+		return
+	}
+	if r.sign.Checked && !r.sign.Disabled() && r.running == nil {
+		r.pass.Enable()
+		r.tsa.Enable()
+	} else {
+		r.pass.Disable()
+		r.tsa.Disable()
+	}
+}
+
+func (r *reportDialog) chooseFolder() {
+	dlg := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			r.fail(friendly(err))
+			return
+		}
+		if dir != nil {
+			r.folder = dir.Path()
+			r.folderLabel.SetText(r.folder)
+		}
+	}, r.u.w)
+	if l, err := storage.ListerForURI(storage.NewFileURI(r.folder)); err == nil {
+		dlg.SetLocation(l)
+	}
+	dlg.Show()
+}
+
+// reportFileName is the default file name of a report of caseName made on day now:
+// "<case>-보고서-YYYYMMDD.pdf" in Korean, "<case>-report-YYYYMMDD.pdf" in English.
+func reportFileName(caseName string, l report.Lang, now time.Time) string {
+	word := "보고서"
+	if l == report.English {
+		word = "report"
+	}
+	return safeFileName(caseName) + "-" + word + "-" + now.In(displayZone).Format("20060102") + ".pdf"
+}
+
+// fail shows msg as the reason the report cannot be made (yet).
+func (r *reportDialog) fail(msg string) {
+	r.say(msg, widget.DangerImportance)
+}
+
+// say shows msg under the form ("" for nothing).
+func (r *reportDialog) say(msg string, imp widget.Importance) {
+	r.message.Importance = imp
+	r.message.SetText(msg)
+	r.relayout()
+}
+
+// relayout lays the dialog out again after a line changed height or visibility.
+func (r *reportDialog) relayout() {
+	if r.content != nil {
+		r.content.Refresh()
+	}
+}
+
+// start checks the form, then makes the report in the background.
+func (r *reportDialog) start() {
+	if r.running != nil || r.create.Disabled() {
+		return
+	}
+	ids := r.chosenIDs()
+	name := strings.TrimSpace(r.name.Text)
+	switch {
+	case len(ids) == 0:
+		r.fail(T("reportdlg.noneChosen"))
+		return
+	case name == "" || strings.ContainsAny(name, `/\`):
+		r.fail(T("reportdlg.badName"))
+		return
+	case r.sign.Checked && r.pass.Text == "":
+		r.fail(T("reportdlg.needPassphrase"))
+		return
+	}
+	if !strings.EqualFold(filepath.Ext(name), ".pdf") {
+		name += ".pdf"
+	}
+	req := workflow.ReportRequest{
+		Case: r.caseName, CaptureIDs: ids, Lang: r.reportLang(),
+		Operator: r.u.set.Operator, Unit: r.u.set.Unit, Out: filepath.Join(r.folder, name),
+	}
+	sign := r.sign.Checked
+	var pass []byte
+	if sign {
+		pass = []byte(r.pass.Text)
+		req.TSA = strings.TrimSpace(r.tsa.Text)
+	}
+	r.pass.SetText("")
+	idFile := r.idFile
+
+	ctx, cancel := context.WithCancel(r.u.ctx)
+	r.running = cancel
+	r.setBusy(true)
+	r.say(T("reportdlg.working"), widget.MediumImportance)
+	r.pending.Add(1)
+	r.u.work.Add(1)
+	go func() {
+		defer r.u.work.Done()
+		defer r.pending.Done()
+		defer cancel()
+		res, err := makeReport(ctx, r.u.st, req, idFile, pass)
+		clear(pass)
+		cancelled := ctx.Err() != nil && res == nil
+		onMain(func() { r.finished(res, err, cancelled) })
+	}()
+}
+
+// makeReport unlocks idFile with pass when pass is not nil, and makes the report. The unlocked
+// key lives only for the duration of the call.
+func makeReport(ctx context.Context, st *store.Store, req workflow.ReportRequest, idFile *identity.File, pass []byte) (*workflow.ReportResult, error) {
+	if pass != nil {
+		if idFile == nil {
+			return nil, identity.ErrNoIdentity
+		}
+		id, err := idFile.Unlock(pass)
+		if err != nil {
+			return nil, err
+		}
+		req.Signer = &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key}
+	}
+	return workflow.Report(ctx, st, req)
+}
+
+// setBusy switches the form off (and the progress on) while the report is made.
+func (r *reportDialog) setBusy(busy bool) {
+	for _, w := range []fyne.Disableable{r.create, r.allCheck, r.lang, r.name, r.folderBtn} {
+		if busy {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	if busy {
+		r.sign.Disable()
+		r.progress.Show()
+		r.progress.Start()
+	} else {
+		if r.idFile != nil {
+			r.sign.Enable()
+		}
+		r.progress.Stop()
+		r.progress.Hide()
+	}
+	r.signChanged()
+	r.relayout()
+}
+
+// cancelOrClose cancels the report being made, or closes the dialog.
+func (r *reportDialog) cancelOrClose() {
+	if r.running != nil {
+		r.running()
+		return
+	}
+	if r.dlg != nil {
+		r.dlg.Hide()
+	}
+}
+
+// finished shows the outcome: the result dialog, or why no report was made.
+func (r *reportDialog) finished(res *workflow.ReportResult, err error, cancelled bool) {
+	r.running = nil
+	r.setBusy(false)
+	switch {
+	case cancelled:
+		r.say(T("reportdlg.cancelled"), widget.MediumImportance)
+		return
+	case res == nil:
+		r.fail(reportError(err))
+		return
+	}
+	r.result = res
+	r.say("", widget.MediumImportance)
+	if r.dlg != nil {
+		r.dlg.Hide()
+	}
+	r.showResult(res, err)
+	for _, id := range res.Captures {
+		if d, ok := detailWindows[detailKey{r.u, id}]; ok {
+			d.reloadCustody()
+		}
+	}
+}
+
+// showResult shows the report made: its ID, file, SHA-256, signature and timestamp, with Open
+// and Show in folder. custodyErr, when not nil, says the custody log could not record it.
+func (r *reportDialog) showResult(res *workflow.ReportResult, custodyErr error) {
+	value := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.Wrapping = fyne.TextWrapBreak
+		l.Selectable = true
+		return l
+	}
+	signed := T("reportdlg.notSigned")
+	if res.Signed {
+		signed = res.Signer + " — " + trustText(res.SignerTrust)
+	}
+	stamped := T("reportdlg.noTimestamp")
+	if ts := res.Timestamp; ts != nil {
+		stamped = formTime(ts.Time) + " — " + ts.Authority + " (" + trustText(ts.Trust) + ")"
+	}
+	captures := groupDigits(len(res.Captures))
+	if len(res.Skipped) > 0 {
+		captures += " " + T("reportdlg.skipped", map[string]any{"Count": groupDigits(len(res.Skipped))})
+	}
+	sum := string(res.SHA256)
+	var copyBtn *widget.Button
+	copyBtn = widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() {
+		r.u.a.Clipboard().SetContent(sum)
+		copyBtn.SetText(T("detail.copied"))
+	})
+	form := container.New(layout.NewFormLayout(),
+		widget.NewLabel(T("reportdlg.reportID")), value(res.ReportID),
+		widget.NewLabel(T("reportdlg.file")), value(res.Path),
+		widget.NewLabel("SHA-256"), container.NewBorder(nil, nil, nil, copyBtn, value(sum)),
+		widget.NewLabel(T("reportdlg.signature")), value(signed),
+		widget.NewLabel(T("reportdlg.timestamp")), value(stamped),
+		widget.NewLabel(T("reportdlg.included")), value(captures),
+	)
+	box := container.NewVBox(widget.NewLabelWithStyle(T("reportdlg.done"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form)
+	if custodyErr != nil {
+		warn := widget.NewLabel(T("reportdlg.custodyFailed") + "\n" + friendly(custodyErr))
+		warn.Wrapping = fyne.TextWrapWord
+		warn.Importance = widget.DangerImportance
+		box.Add(warn)
+	}
+	path := res.Path
+	open := widget.NewButtonWithIcon(T("Open"), theme.DocumentIcon(), func() { openPath(r.u.a, path) })
+	reveal := widget.NewButtonWithIcon(T("reportdlg.showFolder"), theme.FolderOpenIcon(), func() { openPath(r.u.a, filepath.Dir(path)) })
+	box.Add(container.NewHBox(open, reveal))
+	r.resultDlg = dialog.NewCustom(T("reportdlg.title"), T("OK"), box, r.u.w)
+	r.resultDlg.Resize(fyne.NewSize(680, 420))
+	r.resultDlg.Show()
+}
+
+// trustText says in words how far this computer trusts a certificate.
+func trustText(t signature.Trust) string {
+	switch t {
+	case signature.TrustTrusted:
+		return T("trust.trusted")
+	case signature.TrustSelfSigned:
+		return T("trust.selfSigned")
+	case signature.TrustUntrusted:
+		return T("trust.untrusted")
+	}
+	return string(t)
+}
+
+// reportError says in words why a report was not made.
+func reportError(err error) string {
+	if errors.Is(err, workflow.ErrNotSealed) {
+		return T("reportdlg.noSealed")
+	}
+	return friendly(err)
+}

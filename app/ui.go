@@ -1,0 +1,143 @@
+package app
+
+import (
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"evidentia/capture"
+	"evidentia/workflow"
+)
+
+// rebuild lays the main window out again (after a language change, for example), keeping the
+// open case.
+func (u *ui) rebuild() {
+	u.w.SetTitle(T("app.title"))
+	u.cases = newCasesPanel(u)
+	u.bar = newCaptureBar(u)
+	u.queue = newQueuePanel(u)
+	u.list = newCapturesPanel(u)
+
+	caseTitle := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	caseTitle.SizeName = theme.SizeNameSubHeadingText
+	u.caseTitle = caseTitle
+	report := widget.NewButtonWithIcon(T("main.report"), theme.DocumentIcon(), func() { u.showReportDialog(nil) })
+	verify := widget.NewButtonWithIcon(T("main.verifyCase"), theme.ConfirmIcon(), func() { u.verifyCase() })
+	settingsBtn := widget.NewButtonWithIcon(T("main.settings"), theme.SettingsIcon(), func() { u.showSettings() })
+	u.caseActions = []fyne.Disableable{report, verify}
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(report, verify, settingsBtn), caseTitle)
+
+	work := container.NewVSplit(
+		container.NewBorder(u.bar.content, nil, nil, nil, u.queue.content),
+		u.list.content,
+	)
+	work.Offset = 0.42
+	right := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, work)
+	split := container.NewHSplit(u.cases.content, right)
+	split.Offset = 0.2
+	u.w.SetContent(split)
+	u.openCase(u.caseName)
+}
+
+// openCase makes the case named name the open one ("" for none): the header, the capture bar
+// and the captures list follow it.
+func (u *ui) openCase(name string) {
+	u.caseName = name
+	if name == "" {
+		u.caseTitle.SetText(T("main.noCase"))
+	} else {
+		u.caseTitle.SetText(T("main.case") + ": " + name)
+	}
+	for _, d := range u.caseActions {
+		if name == "" {
+			d.Disable()
+		} else {
+			d.Enable()
+		}
+	}
+	u.cases.selectCase(name)
+	u.bar.setCase(name)
+	u.list.setCase(name)
+}
+
+// capturer returns the capture use case, starting the browser on first use. It blocks while the
+// browser starts: call it from a background goroutine. When no browser can be started, the
+// Capturer carries the error and every capture ends with it.
+func (u *ui) capturer() *workflow.Capturer {
+	u.engMu.Lock()
+	defer u.engMu.Unlock()
+	if u.eng != nil && u.engPath == u.set.Chrome {
+		return &workflow.Capturer{Store: u.st, Engine: u.eng}
+	}
+	if u.eng != nil {
+		u.eng.Close()
+		u.eng = nil
+	}
+	opts := []capture.Option{}
+	if u.set.Timeout > 0 {
+		opts = append(opts, capture.WithTimeout(u.set.Timeout))
+	}
+	path, err := capture.FindBrowser(u.set.Chrome)
+	if err == nil {
+		opts = append(opts, capture.WithExecPath(path))
+		u.eng, err = capture.New(u.ctx, opts...)
+	}
+	u.engErr, u.engPath = err, u.set.Chrome
+	if err != nil {
+		return &workflow.Capturer{Store: u.st, EngineErr: err}
+	}
+	return &workflow.Capturer{Store: u.st, Engine: u.eng}
+}
+
+// shutdown cancels the work under way, waits (at most a minute) for what was collected to be
+// sealed, then stops the browser and closes the store. Only the first call does anything.
+func (u *ui) shutdown() {
+	u.shutOnce.Do(u.doShutdown)
+}
+
+func (u *ui) doShutdown() {
+	u.cancel()
+	done := make(chan struct{})
+	go func() { u.work.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+	}
+	u.engMu.Lock()
+	if u.eng != nil {
+		u.eng.Close()
+		u.eng = nil
+	}
+	u.engMu.Unlock()
+	if u.st != nil {
+		u.st.Close()
+	}
+}
+
+// storeProblem is what the window shows when the data folder could not be opened.
+func (u *ui) storeProblem(err error) fyne.CanvasObject {
+	msg := widget.NewLabel(friendly(err))
+	msg.Wrapping = fyne.TextWrapWord
+	return container.NewPadded(container.NewVBox(
+		widget.NewLabelWithStyle(T("main.storeProblem"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		msg,
+		widget.NewButtonWithIcon(T("main.settings"), theme.SettingsIcon(), func() { u.showSettings() }),
+	))
+}
+
+// showError shows err as a person can act on it.
+func (u *ui) showError(err error) {
+	if err == nil || errors.Is(err, errCancelled) {
+		return
+	}
+	d := dialog.NewInformation(T("Error"), friendly(err), u.w)
+	d.Show()
+}
+
+// errCancelled marks work the user cancelled: not an error to show.
+var errCancelled = errors.New("app: cancelled")
