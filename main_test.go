@@ -14,14 +14,22 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/widget"
+
 	"evidentia/evidence"
 	"evidentia/store"
 )
 
 // The test binary doubles as the desktop app: with EVIDENTIA_TEST_AS_APP=1 it runs main.
 func TestMain(m *testing.M) {
-	if os.Getenv("EVIDENTIA_TEST_AS_APP") == "1" {
+	switch os.Getenv("EVIDENTIA_TEST_AS_APP") {
+	case "1":
 		main()
+		os.Exit(0)
+	case "bare":
+		bareWindow()
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -54,7 +62,24 @@ type appRun struct {
 	start time.Time
 }
 
+// bareWindow shows a window of the same size with one label and nothing of Evidentia: the
+// toolkit's own memory, as the baseline for the app's.
+func bareWindow() {
+	a := fyneapp.New()
+	w := a.NewWindow("baseline")
+	w.SetContent(widget.NewLabel("baseline 기준"))
+	w.Resize(fyne.NewSize(1180, 760))
+	if f := os.Getenv("EVIDENTIA_READY_FILE"); f != "" {
+		a.Lifecycle().SetOnStarted(func() { go signalReady(f) })
+	}
+	w.ShowAndRun()
+}
+
 func startApp(tb testing.TB, dir, lang, data string) *appRun {
+	return startMode(tb, "1", dir, lang, data)
+}
+
+func startMode(tb testing.TB, mode, dir, lang, data string) *appRun {
 	tb.Helper()
 	home := filepath.Join(dir, "home")
 	os.MkdirAll(home, 0o700)
@@ -65,7 +90,7 @@ func startApp(tb testing.TB, dir, lang, data string) *appRun {
 	}
 	r := &appRun{ready: filepath.Join(dir, fmt.Sprintf("ready-%d", time.Now().UnixNano()))}
 	r.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	r.cmd.Env = append(os.Environ(), "EVIDENTIA_TEST_AS_APP=1", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+	r.cmd.Env = append(os.Environ(), "EVIDENTIA_TEST_AS_APP="+mode, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"EVIDENTIA_SETTINGS="+set, "EVIDENTIA_READY_FILE="+r.ready, "EVIDENTIA_DATA=")
 	r.start = time.Now()
 	if err := r.cmd.Start(); err != nil {
@@ -191,8 +216,9 @@ func TestRealWindowSmoke(t *testing.T) {
 }
 
 // BenchmarkLaunchToWindow measures from starting the app to its window being drawn (target
-// 1.5 s), with a case of 1,000 captures in the data folder, and the app's own peak memory
-// after opening it (target 150 MB; Chromium is not started until a capture).
+// 1.5 s), with a case of 1,000 captures in the data folder, and the app's peak memory after
+// opening it (target 150 MB; Chromium is not started until a capture), next to a bare Fyne
+// window's under the same display.
 func BenchmarkLaunchToWindow(b *testing.B) {
 	needDisplay(b)
 	dir := b.TempDir()
@@ -214,4 +240,13 @@ func BenchmarkLaunchToWindow(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(n), "ms-to-window")
 	b.ReportMetric(peak, "MB-peak-RSS")
+
+	// The same measure for a bare Fyne window (same size, one label) under the same display:
+	// what the toolkit and the OpenGL driver take before Evidentia adds anything.
+	b.StopTimer()
+	bare := startMode(b, "bare", dir, "ko", data)
+	bareTook := bare.waitReady(b)
+	time.Sleep(3 * time.Second)
+	b.ReportMetric(bare.rssMB(b), "MB-bare-fyne-RSS")
+	b.ReportMetric(float64(bareTook.Milliseconds()), "ms-bare-fyne-window")
 }
