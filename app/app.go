@@ -48,15 +48,18 @@ type ui struct {
 	work     sync.WaitGroup // background work that must finish (seal) before the store closes
 	shutOnce sync.Once
 
+	// set is written on the main goroutine only, under setMu; goroutines read it through
+	// settingsNow.
 	set     settings.Settings
+	setMu   sync.RWMutex
 	setPath string
 	st      *store.Store
 
 	// The capture engine (one browser) starts with the first capture; guarded by engMu.
-	engMu   sync.Mutex
-	eng     *capture.Engine
-	engErr  error
-	engPath string // the browser path the engine was started with
+	engMu  sync.Mutex
+	eng    *capture.Engine
+	engErr error
+	engFor engineKey // the settings the engine was started with
 
 	caseName    string // the open case, "" for none
 	caseTitle   *widget.Label
@@ -87,9 +90,16 @@ func New(a fyne.App, opt Options) fyne.Window {
 	u.w.SetIcon(Icon)
 	u.w.Resize(fyne.NewSize(1180, 760))
 	u.w.SetCloseIntercept(func() {
-		u.shutdown()
-		windows.Delete(u.w)
-		u.w.Close()
+		// Hide at once, seal in the background, then really close (which ends the app): the
+		// window never freezes, and nothing collected is lost.
+		u.w.Hide()
+		go func() {
+			u.shutdown()
+			fyne.Do(func() {
+				windows.Delete(u.w)
+				u.w.Close()
+			})
+		}()
 	})
 	if opt.Store == nil {
 		u.w.SetContent(u.storeProblem(opt.StoreErr))

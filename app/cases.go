@@ -272,9 +272,10 @@ func (p *casesPanel) showNew() {
 	p.form = newCaseForm(u, T("cases.newTitle"), T("cases.create"), store.Case{}, taken, func(c store.Case) {
 		p.newBtn.Disable()
 		u.work.Add(1)
+		actor := u.set.Operator
 		go func() {
 			defer u.work.Done()
-			created, err := u.st.CreateCase(u.ctx, c, u.set.Operator)
+			created, err := u.st.CreateCase(u.ctx, c, actor)
 			onMain(func() {
 				p.newBtn.Enable()
 				if err != nil {
@@ -304,9 +305,10 @@ func (p *casesPanel) showEdit() {
 	p.form = newCaseForm(u, T("cases.editTitle"), T("Save"), old, taken, func(c store.Case) {
 		p.editBtn.Disable()
 		u.work.Add(1)
+		actor := u.set.Operator
 		go func() {
 			defer u.work.Done()
-			updated, err := u.st.UpdateCase(u.ctx, old.Name, c, u.set.Operator)
+			updated, err := u.st.UpdateCase(u.ctx, old.Name, c, actor)
 			onMain(func() {
 				p.editBtn.Enable()
 				if err != nil {
@@ -342,9 +344,10 @@ func (p *casesPanel) askCloseOrReopen() {
 		}
 		p.closeBtn.Disable()
 		u.work.Add(1)
+		actor := u.set.Operator
 		go func() {
 			defer u.work.Done()
-			err := u.st.SetCaseClosed(u.ctx, c.Name, closing, u.set.Operator)
+			err := u.st.SetCaseClosed(u.ctx, c.Name, closing, actor)
 			onMain(func() {
 				if err != nil {
 					p.updateButtons()

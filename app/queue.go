@@ -24,7 +24,7 @@ import (
 const (
 	stageWaiting  capture.Stage = "waiting"
 	stageStarting capture.Stage = "starting"
-	stageSealing  capture.Stage = "sealing"
+	stageSealing  capture.Stage = workflow.StageSealing
 )
 
 // stageProgress is how far along the progress bar each stage puts a capture.
@@ -167,6 +167,7 @@ func (q *queuePanel) launch(r *queueRow) {
 	q.renderRow(r)
 	req := workflow.CaptureRequest{
 		URLs: []string{r.url}, Case: r.caseName, Operator: u.set.Operator, Unit: u.set.Unit, Parallel: 1,
+		CaseMustExist: true,
 	}
 	u.work.Add(1)
 	go func() {

@@ -504,6 +504,7 @@ func (r *reportDialog) cancelOrClose() {
 		return
 	}
 	if r.dlg != nil {
+		r.pass.SetText("") // a closed dialog keeps no passphrase (Go strings cannot be wiped)
 		r.dlg.Hide()
 	}
 }

@@ -316,10 +316,10 @@ func (f *settingsForm) save() {
 				return
 			}
 			f.dialog.Hide()
-			// capturer reads the settings under engMu from the capturing goroutines.
-			u.engMu.Lock()
+			// capturer reads the settings under setMu from the capturing goroutines.
+			u.setMu.Lock()
 			u.set = s
-			u.engMu.Unlock()
+			u.setMu.Unlock()
 			if s.Lang != old.Lang {
 				if err := setLanguage(s.Lang); err != nil {
 					u.showError(err)
@@ -435,7 +435,12 @@ func (f *settingsForm) newIdentityForm(title string, p12 bool, submit func(*iden
 	g.dialog = dialog.NewForm(title, T("set.idConfirm"), T("Cancel"), items, func(ok bool) {
 		if ok {
 			submit(g)
+			return
 		}
+		// Cancelled: the entries keep no passphrase or password (Go strings cannot be wiped).
+		g.p12Pass.SetText("")
+		g.passphrase.SetText("")
+		g.passphraseAgain.SetText("")
 	}, f.u.w)
 	g.dialog.Resize(fyne.NewSize(520, g.dialog.MinSize().Height))
 	return g

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"evidentia/capture"
+	"evidentia/settings"
 	"evidentia/workflow"
 )
 
@@ -69,45 +71,62 @@ func (u *ui) openCase(name string) {
 // browser starts: call it from a background goroutine. When no browser can be started, the
 // Capturer carries the error and every capture ends with it.
 func (u *ui) capturer() *workflow.Capturer {
+	set := u.settingsNow()
+	key := engineKey{chrome: set.Chrome, timeout: set.Timeout}
 	u.engMu.Lock()
 	defer u.engMu.Unlock()
-	if u.eng != nil && u.engPath == u.set.Chrome {
+	if u.eng != nil && u.engFor == key {
 		return &workflow.Capturer{Store: u.st, Engine: u.eng}
 	}
-	if u.eng != nil {
-		u.eng.Close()
+	if old := u.eng; old != nil {
+		// The browser or the time limit changed: the old engine finishes its captures and
+		// stops in the background (Close waits for them), never under the lock.
 		u.eng = nil
+		u.work.Add(1)
+		go func() { defer u.work.Done(); old.Close() }()
 	}
 	opts := []capture.Option{}
-	if u.set.Timeout > 0 {
-		opts = append(opts, capture.WithTimeout(u.set.Timeout))
+	if set.Timeout > 0 {
+		opts = append(opts, capture.WithTimeout(set.Timeout))
 	}
-	path, err := capture.FindBrowser(u.set.Chrome)
+	path, err := capture.FindBrowser(set.Chrome)
 	if err == nil {
 		opts = append(opts, capture.WithExecPath(path))
-		u.eng, err = capture.New(u.ctx, opts...)
+		// The browser outlives the window's context: shutdown closes it once the captures
+		// cancelled by that context are sealed.
+		u.eng, err = capture.New(context.WithoutCancel(u.ctx), opts...)
 	}
-	u.engErr, u.engPath = err, u.set.Chrome
+	u.engErr, u.engFor = err, key
 	if err != nil {
 		return &workflow.Capturer{Store: u.st, EngineErr: err}
 	}
 	return &workflow.Capturer{Store: u.st, Engine: u.eng}
 }
 
-// shutdown cancels the work under way, waits (at most a minute) for what was collected to be
-// sealed, then stops the browser and closes the store. Only the first call does anything.
+// engineKey is what a running engine depends on: a change starts a new one.
+type engineKey struct {
+	chrome  string
+	timeout time.Duration
+}
+
+// settingsNow returns a copy of the settings; safe from any goroutine.
+func (u *ui) settingsNow() settings.Settings {
+	u.setMu.RLock()
+	defer u.setMu.RUnlock()
+	return u.set
+}
+
+// shutdown cancels the work under way, waits for what was collected to be sealed (however long
+// sealing takes: closing the store earlier would lose it), then stops the browser and closes
+// the store. It blocks: the window's close handler runs it in a goroutine. Only the first call
+// does anything.
 func (u *ui) shutdown() {
 	u.shutOnce.Do(u.doShutdown)
 }
 
 func (u *ui) doShutdown() {
 	u.cancel()
-	done := make(chan struct{})
-	go func() { u.work.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-	}
+	u.work.Wait()
 	u.engMu.Lock()
 	if u.eng != nil {
 		u.eng.Close()

@@ -104,7 +104,15 @@ type CaptureRequest struct {
 	Operator string
 	Unit     string
 	Parallel int // at least 1; default 2
+	// CaseMustExist refuses to create the case: set it when the case was chosen from a list,
+	// so that a capture queued before a rename never files evidence under a new case with the
+	// old name (it fails with store.ErrNotFound instead).
+	CaseMustExist bool
 }
+
+// StageSealing is reported to Progress when the capture is done and its artifacts are being
+// sealed into the store.
+const StageSealing capture.Stage = "sealing"
 
 // Outcome is the end of one address of a batch. Record is nil when the address was refused
 // before a capture began (Err says why); otherwise Record is the sealed capture and Err is
@@ -194,7 +202,12 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 	}
 	// Sealing must finish even when the caller cancels: what was collected is kept.
 	keep := context.WithoutCancel(ctx)
-	if _, err := c.Store.EnsureCase(keep, req.Case, req.Operator); err != nil {
+	if req.CaseMustExist {
+		if _, err := findCase(keep, c.Store, req.Case); err != nil {
+			o.Err = err
+			return o
+		}
+	} else if _, err := c.Store.EnsureCase(keep, req.Case, req.Operator); err != nil {
 		o.Err = err
 		return o
 	}
@@ -247,6 +260,9 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 		// Without facts.json the capture is incomplete whatever the page did.
 		res.Status = evidence.StatusFailed
 		res.Reason = strings.TrimPrefix(res.Reason+"; facts.json could not be written: "+err.Error(), "; ")
+	}
+	if progress != nil {
+		progress(i, u, StageSealing)
 	}
 	rec, err := c.Store.Seal(keep, id, store.SealRequest{
 		Status: res.Status, Reason: res.Reason, Facts: facts, Files: files, Actor: req.Operator,

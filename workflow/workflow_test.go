@@ -68,7 +68,7 @@ func TestCaptureSealsAndEveryArtifactIsTamperEvident(t *testing.T) {
 	if len(out) != 3 || out[1].Err == nil || out[1].Record != nil {
 		t.Fatalf("outcomes: %+v", out)
 	}
-	for _, s := range []capture.Stage{capture.StageOpening, capture.StageLoading, capture.StageScrolling, capture.StageScreenshot, capture.StageArchiving} {
+	for _, s := range []capture.Stage{capture.StageOpening, capture.StageLoading, capture.StageScrolling, capture.StageScreenshot, capture.StageArchiving, StageSealing} {
 		if !stages[s] {
 			t.Errorf("stage %s never reported", s)
 		}
@@ -156,5 +156,34 @@ func TestWorkstation(t *testing.T) {
 	}
 	if _, err := evidence.ParseDigest(string(SelfSHA256())); err != nil {
 		t.Errorf("SelfSHA256: %v", err)
+	}
+}
+
+// TestCaseMustExist: a capture queued for a case that was renamed meanwhile fails plainly and
+// never files its evidence under a new case with the old name.
+func TestCaseMustExist(t *testing.T) {
+	if engine == nil {
+		t.Skip("no browser (CI is not set)")
+	}
+	srv := page(t)
+	st, err := store.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.CreateCase(t.Context(), store.Case{Name: "옛 이름"}, "홍길동"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateCase(t.Context(), "옛 이름", store.Case{Name: "새 이름"}, "홍길동"); err != nil {
+		t.Fatal(err)
+	}
+	c := &Capturer{Store: st, Engine: engine}
+	out := c.Capture(t.Context(), CaptureRequest{URLs: []string{srv.URL + "/1"}, Case: "옛 이름", Operator: "홍길동", CaseMustExist: true}, nil, nil)
+	if !errors.Is(out[0].Err, store.ErrNotFound) || out[0].Record != nil {
+		t.Errorf("outcome: %+v", out[0])
+	}
+	cases, _ := st.Cases(t.Context())
+	if len(cases) != 1 || cases[0].Name != "새 이름" {
+		t.Errorf("cases after the refused capture: %+v", cases)
 	}
 }
