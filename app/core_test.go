@@ -589,6 +589,19 @@ func TestSettingsSaveWritesFile(t *testing.T) {
 			t.Errorf("problem shown: %q", f.problem.Text)
 		}
 	})
+	// The change is in the custody log, by the new operator, naming what changed.
+	waitUI(t, 10*time.Second, "the settings change in the custody log", func() bool {
+		events, err := u.st.Custody(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if e.Action == store.ActionSettingsChanged && e.Actor == "김수사" && strings.Contains(e.Details["timeout"], "1m30s") && e.Details["parallel"] != "" {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func TestSettingsRefuseInvalidFields(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
-	"syscall"
 
 	"evidentia/capture"
 	"evidentia/identity"
@@ -107,7 +106,7 @@ func friendlyKnown(err error) string {
 		return T("friendly.settingsCorrupt")
 
 	// The system.
-	case errors.Is(err, syscall.ENOSPC):
+	case isDiskFull(err):
 		return T("friendly.diskFull")
 	case errors.Is(err, fs.ErrPermission):
 		return T("friendly.permission")

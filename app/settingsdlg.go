@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
+	"evidentia/workflow"
 	"io"
 	"strconv"
 	"strings"
@@ -308,6 +310,12 @@ func (f *settingsForm) save() {
 	go func() {
 		defer u.work.Done()
 		err := settings.Save(path, s)
+		if err == nil && u.st != nil {
+			// The custody log says with which settings later captures were made.
+			if lerr := workflow.RecordSettings(context.WithoutCancel(u.ctx), u.st, old, s, s.Operator); lerr != nil {
+				onMain(func() { u.showError(lerr) })
+			}
+		}
 		onMain(func() {
 			f.saveBtn.Enable()
 			if err != nil {

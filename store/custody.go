@@ -47,6 +47,9 @@ const (
 	ActionReported  = "reported"
 	ActionExported  = "exported"
 	ActionAnnotated = "annotated"
+	// ActionSettingsChanged records a change of the preferences captures are made with
+	// (operator, unit, browser, time limit, ...); it concerns no case or capture.
+	ActionSettingsChanged = "settings changed"
 )
 
 var reservedActions = map[string]bool{
