@@ -247,7 +247,11 @@ func (p *capturesPanel) update() {
 	case chosen > 0:
 		p.count.SetText(T("captures.countChosen", map[string]any{"Count": groupDigits(n), "Chosen": groupDigits(chosen)}))
 	default:
-		p.count.SetText(T("captures.count", map[string]any{"Count": groupDigits(n)}))
+		if n == 1 {
+			p.count.SetText(T("captures.countOne"))
+		} else {
+			p.count.SetText(T("captures.count", map[string]any{"Count": groupDigits(n)}))
+		}
 	}
 	all := n > 0
 	for _, r := range p.recs {
