@@ -898,3 +898,34 @@ func BenchmarkKeystrokeWhileFourCaptures(b *testing.B) {
 		}
 	})
 }
+
+// TestCaptureStartsANewBrowserWhenItsBrowserDied: once the browser has stopped (crashed,
+// killed, closed), the next capture starts a new one instead of failing until a restart.
+func TestCaptureStartsANewBrowserWhenItsBrowserDied(t *testing.T) {
+	needChrome(t)
+	srv := pages(t)
+	u, _ := koreanUI(t, settings.Settings{Timeout: time.Minute})
+	openNewCase(t, u, store.Case{Name: "브라우저 재시작"})
+	onUI(func() { u.queue.start("브라우저 재시작", []string{srv.URL + "/a"}) })
+	rowsDone(t, u, 1, time.Minute)
+	u.engMu.Lock()
+	first := u.eng
+	u.engMu.Unlock()
+	if first == nil || !first.Alive() {
+		t.Fatal("no live browser after the first capture")
+	}
+	first.Close() // as if the browser had died: the engine is no longer alive
+	onUI(func() { u.queue.start("브라우저 재시작", []string{srv.URL + "/b"}) })
+	rows := rowsDone(t, u, 2, time.Minute)
+	for _, r := range rows {
+		if r.outcome.Record == nil || r.outcome.Record.Status != evidence.StatusComplete {
+			t.Errorf("%s: outcome %+v", r.url, r.outcome)
+		}
+	}
+	u.engMu.Lock()
+	second := u.eng
+	u.engMu.Unlock()
+	if second == nil || second == first || !second.Alive() {
+		t.Error("no new browser was started")
+	}
+}

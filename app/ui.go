@@ -75,12 +75,13 @@ func (u *ui) capturer() *workflow.Capturer {
 	key := engineKey{chrome: set.Chrome, timeout: set.Timeout}
 	u.engMu.Lock()
 	defer u.engMu.Unlock()
-	if u.eng != nil && u.engFor == key {
+	if u.eng != nil && u.engFor == key && u.eng.Alive() {
 		return &workflow.Capturer{Store: u.st, Engine: u.eng}
 	}
 	if old := u.eng; old != nil {
-		// The browser or the time limit changed: the old engine finishes its captures and
-		// stops in the background (Close waits for them), never under the lock.
+		// The browser or the time limit changed, or the browser died (crashed, killed): the
+		// old engine finishes its captures and stops in the background (Close waits for
+		// them), never under the lock, and a new browser starts.
 		u.eng = nil
 		u.work.Add(1)
 		go func() { defer u.work.Done(); old.Close() }()

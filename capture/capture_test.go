@@ -638,3 +638,36 @@ func (e *Engine) pageTargets() ([]*target.Info, error) {
 	}
 	return out, nil
 }
+
+// TestAliveAfterBrowserDies: when the browser process dies, the engine says so (so the desktop
+// app can start a new one) and captures fail with ErrBrowserStart instead of hanging.
+func TestAliveAfterBrowserDies(t *testing.T) {
+	needBrowser(t)
+	e, err := New(t.Context(), WithExecPath(testEngine.ExecPath()), WithTimeout(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if !e.Alive() {
+		t.Fatal("a new engine is not alive")
+	}
+	proc := chromedp.FromContext(e.browserCtx).Browser.Process()
+	if proc == nil {
+		t.Fatal("no browser process")
+	}
+	proc.Kill()
+	deadline := time.Now().Add(15 * time.Second)
+	for e.Alive() {
+		if time.Now().After(deadline) {
+			t.Fatal("the engine still says it is alive 15 s after its browser was killed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := e.Capture(t.Context(), site.URL+"/", t.TempDir(), nil); !errors.Is(err, ErrBrowserStart) {
+		t.Errorf("capture with a dead browser: %v", err)
+	}
+	e.Close()
+	if e.Alive() {
+		t.Error("a closed engine says it is alive")
+	}
+}

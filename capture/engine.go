@@ -241,6 +241,14 @@ func (e *Engine) Options() map[string]string {
 	}
 }
 
+// Alive reports whether the engine can still capture: it is not closed and its browser has not
+// stopped (exited, crashed or was killed). A dead engine should be closed and replaced.
+func (e *Engine) Alive() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return !e.closed && e.browserCtx.Err() == nil
+}
+
 func (e *Engine) acquire() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
