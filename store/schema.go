@@ -10,7 +10,7 @@ import (
 
 // schemaVersion is the version of the database layout this code writes: the number of
 // migrations.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // genesisHash is the PrevHash of the first custody event.
 var genesisHash = strings.Repeat("0", 64)
@@ -107,7 +107,11 @@ CREATE TABLE search_text (
 
 // migrations[i] brings a database from version i to version i+1. Existing migrations are
 // never changed: a new layout is a new migration, appended.
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3}
+
+// schemaV3 empties the search index so that it is rebuilt (lazily, by Search) with the folding
+// of this version (NFKC and full case folding). The index is derived data, not evidence.
+const schemaV3 = `DELETE FROM search_text;`
 
 // migrate creates the schema of a new database, upgrades an older one (every missing
 // migration, in one transaction, so that existing data is kept and a failure changes

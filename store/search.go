@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
 	"evidentia/evidence"
@@ -21,11 +22,13 @@ const maxSearchText = 1 << 20
 // indexBatch is how many index rows one write transaction adds when missing rows are rebuilt.
 const indexBatch = 64
 
-// foldText is how searchable text and search words are compared: Unicode NFC (so that
-// Hangul typed or stored decomposed matches its precomposed form), then lower case (every
-// script that has case, not only ASCII; Hangul has none). Invalid UTF-8 becomes U+FFFD.
+// foldText is how searchable text and search words are compared: Unicode NFKC (so that Hangul
+// typed or stored decomposed matches its precomposed form, and full-width Latin and digits,
+// common in Korean text, match ordinary ones: "ＫＢＳ" is "KBS"), then full case folding (every
+// script that has case: "Straße" matches "STRASSE"; Hangul has none). Invalid UTF-8 becomes
+// U+FFFD. The index holds folded text: a change here needs a schema step that empties it.
 func foldText(s string) string {
-	return strings.ToLower(norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD")))
+	return cases.Fold().String(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD")))
 }
 
 // searchWords returns the distinct folded words of query.

@@ -321,3 +321,16 @@ func BenchmarkSearch1000(b *testing.B) {
 		b.Fatalf("%d matches, want 100", n)
 	}
 }
+
+func TestSearchFoldsWidthAndCase(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	if _, err := s.EnsureCase(t.Context(), "사건", "test"); err != nil {
+		t.Fatal(err)
+	}
+	a := sealCapture(t, s, "사건", "https://a.example/", "", "ＫＢＳ 보도: Straße 123", textFile(t, "본문"))
+	for _, q := range []string{"kbs", "KBS", "ｋｂｓ", "strasse", "STRASSE", "１２３"} {
+		if got, err := s.Search(t.Context(), "사건", q); err != nil || !reflect.DeepEqual(ids(got), []string{a.ID}) {
+			t.Errorf("Search(%q) = %v, %v", q, ids(got), err)
+		}
+	}
+}
