@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"evidentia/evidence"
 )
 
@@ -513,10 +515,11 @@ func (s *Store) loadManifest(d evidence.Digest) (*evidence.Manifest, error) {
 func (s *Store) Captures(ctx context.Context, caseName string) ([]Record, error) {
 	where, args := `1 = 1`, []any(nil)
 	if caseName != "" {
-		if _, err := caseByName(ctx, s.rdb, strings.TrimSpace(caseName)); err != nil {
+		caseName = norm.NFC.String(strings.TrimSpace(caseName))
+		if _, err := caseByName(ctx, s.rdb, caseName); err != nil {
 			return nil, err
 		}
-		where, args = `k.name = ?`, []any{strings.TrimSpace(caseName)}
+		where, args = `k.name = ?`, []any{caseName}
 	}
 	tx, err := s.rdb.BeginTx(ctx, nil)
 	if err != nil {

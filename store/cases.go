@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Case is an investigation that captures belong to. Name is its unique key, as the operator
@@ -33,7 +35,9 @@ func cleanCaseName(name string) (string, error) {
 	if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
 		return "", fmt.Errorf("%w: case name %q is not valid text", ErrInvalid, name)
 	}
-	return name, nil
+	// One spelling per name: Hangul typed decomposed (as macOS input may give it) is the same
+	// case as the precomposed form, not a look-alike second case.
+	return norm.NFC.String(name), nil
 }
 
 const caseColumns = `k.id, k.name, k.number, k.description, k.law_article, k.created_at, k.closed,
@@ -55,6 +59,7 @@ func scanCase(sc interface{ Scan(...any) error }) (Case, error) {
 
 // caseByName returns the case named name, or an error wrapping ErrNotFound.
 func caseByName(ctx context.Context, q queryer, name string) (Case, error) {
+	name = norm.NFC.String(name) // names are stored NFC (cleanCaseName)
 	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases k WHERE k.name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Case{}, fmt.Errorf("%w: case %q", ErrNotFound, name)

@@ -117,3 +117,24 @@ func TestUpdateCase(t *testing.T) {
 		t.Errorf("rename without an event not detected: %v", rep.Problems)
 	}
 }
+
+func TestCaseNamesAreNormalised(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	composed := "선거"                               // U+C120 U+AC70
+	decomposed := "\u1109\u1165\u11ab\u1100\u1165" // the same syllables as jamo
+	if composed == decomposed {
+		t.Fatal("test strings must differ in bytes")
+	}
+	c1, err := s.EnsureCase(t.Context(), decomposed, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := s.EnsureCase(t.Context(), composed, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, _ := s.Cases(t.Context())
+	if c1.ID != c2.ID || len(cases) != 1 || cases[0].Name != composed {
+		t.Errorf("decomposed and composed names made %d cases: %+v", len(cases), cases)
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"evidentia/evidence"
 	"evidentia/report"
 	"evidentia/signature"
@@ -219,7 +221,7 @@ func newReportID(t time.Time) string {
 }
 
 func findCase(ctx context.Context, st *store.Store, name string) (store.Case, error) {
-	name = strings.TrimSpace(name)
+	name = norm.NFC.String(strings.TrimSpace(name)) // as the store spells case names
 	if name == "" {
 		name = DefaultCase
 	}
