@@ -812,3 +812,50 @@ func TestDetailGolden(t *testing.T) {
 	d.tabs.SelectIndex(1)
 	test.AssertRendersToImage(t, "detail_files_ko.png", d.w.Canvas())
 }
+
+// TestReportDialogChoosesAnEarlierIdentity: when the identity was replaced, the earlier one
+// (kept beside it) can still be chosen to sign with.
+func TestReportDialogChoosesAnEarlierIdentity(t *testing.T) {
+	u, _ := lockedUI(t, settings.Settings{Lang: LangKorean})
+	install := func(name, pass string, replace bool) {
+		id, err := identity.Create(identity.CreateOptions{Name: name, Org: "선거관리위원회"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := identity.Seal(id, []byte(pass))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := identity.Install(identity.DefaultPath(u.st.Dir()), f, replace, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	install("이전수사관", "earlier passphrase", false)
+	install("현재수사관", "current passphrase", true)
+	a := sealSynth(t, u.st, "신원", synth{url: "https://news.example.org/id", title: "글", text: "t"})
+	openCaseAndWait(u, "신원")
+
+	r := newReportDialog(u, []string{a.ID})
+	r.show()
+	idle(&r.pending)
+	if r.idSelect.Hidden || len(r.idSelect.Options) != 2 {
+		t.Fatalf("identity choice: hidden %v, options %q", r.idSelect.Hidden, r.idSelect.Options)
+	}
+	wantShown(t, r.signer, "현재수사관")
+	r.idSelect.SetSelectedIndex(1)
+	wantShown(t, r.signer, "이전수사관")
+	r.folder = t.TempDir()
+	test.Type(r.pass, "earlier passphrase")
+	test.Tap(r.create)
+	idle(&r.pending)
+	if r.result == nil {
+		t.Fatalf("no report: %s", r.message.Text)
+	}
+	check, err := workflow.VerifyReport(context.Background(), u.st, r.result.Path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := check.Signature.Signatures; len(s) != 1 || s[0].Signer.Subject.CommonName != "이전수사관" {
+		t.Errorf("signed by %+v", s)
+	}
+}

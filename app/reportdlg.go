@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -51,7 +52,8 @@ type reportDialog struct {
 	caseName string
 	recs     []store.Record // the sealed captures of the case, newest first
 	chosen   map[string]bool
-	idFile   *identity.File // the data folder's signing identity (certificate only), or nil
+	idFile   *identity.File // the signing identity chosen (certificate only), or nil
+	idSelect *widget.Select // the identities to choose from, shown when there is more than one
 	running  context.CancelFunc
 
 	dlg         dialog.Dialog
@@ -137,6 +139,8 @@ func newReportDialog(u *ui, ids []string) *reportDialog {
 	r.sign.Disable()
 	r.signer = widget.NewLabel(T("reportdlg.identityLoading"))
 	r.signer.Wrapping = fyne.TextWrapWord
+	r.idSelect = widget.NewSelect(nil, nil)
+	r.idSelect.Hide()
 	r.pass = widget.NewPasswordEntry()
 	r.pass.SetPlaceHolder(T("reportdlg.passphrase"))
 	r.pass.OnSubmitted = func(string) { r.start() }
@@ -175,7 +179,7 @@ func (r *reportDialog) show() {
 		container.NewBorder(nil, nil, heading(T("reportdlg.captures")), container.NewHBox(r.allCheck, r.count)),
 		nil, nil, nil, r.list)
 	signBox := container.NewVBox(
-		r.sign, r.signer,
+		r.sign, r.signer, r.idSelect,
 		container.New(layout.NewFormLayout(),
 			widget.NewLabel(T("reportdlg.passphraseLabel")), r.pass,
 			widget.NewLabel(T("reportdlg.tsa")), r.tsa),
@@ -222,7 +226,11 @@ func (r *reportDialog) load() {
 			}
 		}
 		f, idErr := identity.Load(identity.DefaultPath(u.st.Dir()))
-		onMain(func() { r.loaded(caseName, sealed, err, f, idErr) })
+		others := archivedIdentities(u.st.Dir())
+		onMain(func() {
+			r.loaded(caseName, sealed, err, f, idErr)
+			r.offerIdentities(f, others)
+		})
 	}()
 }
 
@@ -604,4 +612,68 @@ func reportError(err error) string {
 		return T("reportdlg.noSealed")
 	}
 	return friendly(err)
+}
+
+// identityChoice is a signing identity the report can be signed with.
+type identityChoice struct {
+	label string
+	file  *identity.File
+}
+
+// archivedIdentities loads the identities kept beside the current one when it was replaced
+// (identity-YYYYMMDDTHHMMSSZ.json in the data folder), newest first; unreadable files are left
+// out.
+func archivedIdentities(dir string) []*identity.File {
+	paths, _ := filepath.Glob(filepath.Join(dir, "identity-*.json"))
+	sort.Sort(sort.Reverse(sort.StringSlice(paths)))
+	var out []*identity.File
+	for _, p := range paths {
+		if f, err := identity.Load(p); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// identityLabel names an identity to a person: holder, organisation, validity.
+func identityLabel(f *identity.File) string {
+	c := f.Certificate()
+	name := c.Subject.CommonName
+	if len(c.Subject.Organization) > 0 {
+		name += " (" + strings.Join(c.Subject.Organization, ", ") + ")"
+	}
+	return T("reportdlg.signer", map[string]any{"Name": name, "Until": c.NotAfter.In(displayZone).Format("2006-01-02")})
+}
+
+// offerIdentities lets the investigator choose among the current identity and the archived
+// ones, when there is more than one; the current one is chosen first.
+func (r *reportDialog) offerIdentities(current *identity.File, archived []*identity.File) {
+	var choices []identityChoice
+	if current != nil {
+		choices = append(choices, identityChoice{T("reportdlg.idCurrent") + " — " + identityLabel(current), current})
+	}
+	for _, f := range archived {
+		choices = append(choices, identityChoice{T("reportdlg.idArchived") + " — " + identityLabel(f), f})
+	}
+	if len(choices) < 2 {
+		r.idSelect.Hide()
+		return
+	}
+	labels := make([]string, len(choices))
+	for i, c := range choices {
+		labels[i] = c.label
+	}
+	r.idSelect.Options = labels
+	r.idSelect.OnChanged = func(s string) {
+		for _, c := range choices {
+			if c.label == s {
+				r.idFile = c.file
+				r.signer.SetText(identityLabel(c.file))
+				r.sign.Enable()
+				r.signChanged()
+			}
+		}
+	}
+	r.idSelect.SetSelectedIndex(0)
+	r.idSelect.Show()
 }
