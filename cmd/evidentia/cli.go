@@ -34,6 +34,8 @@ type cli struct {
 const usageText = `usage:
   evidentia [--data DIR] [--chrome PATH] capture [--case NAME] [--operator NAME] [--unit NAME] [--timeout 60s] [--parallel 2] [--json] URL...
   evidentia [--data DIR] cases [--json]
+  evidentia [--data DIR] cases create|edit|close|reopen NAME [--number N] [--description D] [--law ARTICLE] [--rename NEW] [--operator NAME]
+  evidentia [--data DIR] annotate ID [--tag TAG]... [--operator NAME] NOTE...
   evidentia [--data DIR] list [--case NAME] [--json]
   evidentia [--data DIR] show ID [--json]
   evidentia [--data DIR] verify [--json] [--case NAME | ID...]
@@ -87,7 +89,13 @@ func (c *cli) main(ctx context.Context, args []string) int {
 	case "capture":
 		code, err = c.capture(ctx, cmdArgs)
 	case "cases":
-		code, err = c.cases(ctx, cmdArgs)
+		if len(cmdArgs) > 0 && (cmdArgs[0] == "create" || cmdArgs[0] == "edit" || cmdArgs[0] == "close" || cmdArgs[0] == "reopen") {
+			code, err = c.caseCommand(ctx, cmdArgs[0], cmdArgs[1:])
+		} else {
+			code, err = c.cases(ctx, cmdArgs)
+		}
+	case "annotate":
+		code, err = c.annotate(ctx, cmdArgs)
 	case "list":
 		code, err = c.list(ctx, cmdArgs)
 	case "show":

@@ -2,6 +2,8 @@
 //
 //	evidentia [--data DIR] [--chrome PATH] capture [--case NAME] [--operator NAME] [--unit NAME] [--timeout 60s] [--parallel 2] [--json] URL...
 //	evidentia [--data DIR] cases [--json]
+//	evidentia [--data DIR] cases create|edit|close|reopen NAME [--number N] [--description D] [--law ARTICLE] [--rename NEW] [--operator NAME]
+//	evidentia [--data DIR] annotate ID [--tag TAG]... [--operator NAME] NOTE...
 //	evidentia [--data DIR] list [--case NAME] [--json]
 //	evidentia [--data DIR] show ID [--json]
 //	evidentia [--data DIR] verify [--json] [--case NAME | ID...]
