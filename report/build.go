@@ -316,8 +316,14 @@ func (d *doc) roleText(r string) string {
 // actionText translates the custody actions the store records; others are shown as they are.
 func (d *doc) actionText(a string) string {
 	switch a {
-	case "captured":
-		return d.t.ActCaptured
+	case "capture started":
+		return d.t.ActStarted
+	case "capture sealed":
+		return d.t.ActSealed
+	case "capture failed":
+		return d.t.ActFailed
+	case "capture interrupted":
+		return d.t.ActInterrupted
 	case "viewed":
 		return d.t.ActViewed
 	case "annotated":

@@ -183,7 +183,8 @@ func makeCapture(t testing.TB, st *store, s capSpec) Capture {
 	return Capture{
 		ID: s.id, Manifest: m, ManifestJSON: js, ManifestSHA256: sum,
 		Custody: []CustodyEvent{
-			{Seq: 1, At: started.Add(15 * time.Second), Actor: "이수사", Action: "captured", Details: map[string]string{"manifest": string(sum)[:16]}},
+			// The actions as the store records them (store.ActionCaptureSealed, ...).
+			{Seq: 1, At: started.Add(15 * time.Second), Actor: "이수사", Action: "capture sealed", Details: map[string]string{"manifest": string(sum)[:16]}},
 			{Seq: 2, At: started.Add(time.Hour), Actor: "이수사", Action: "viewed", Details: map[string]string{"screen": "상세 보기"}},
 			{Seq: 3, At: started.Add(2 * time.Hour), Actor: "박검토", Action: "annotated", Details: map[string]string{"note": "원문 게시물 삭제 전 채증"}},
 		},

@@ -168,12 +168,16 @@ type texts struct {
 	CuDetails string
 	NoCustody string
 
-	ActCaptured  string
-	ActViewed    string
-	ActAnnotated string
-	ActReported  string
-	ActExported  string
-	ActVerified  string
+	// The custody actions, as the store records them ("capture started", ...).
+	ActStarted     string
+	ActSealed      string
+	ActFailed      string
+	ActInterrupted string
+	ActViewed      string
+	ActAnnotated   string
+	ActReported    string
+	ActExported    string
+	ActVerified    string
 
 	HashTitle     string
 	HashIntro     string
@@ -376,12 +380,15 @@ var textsKo = texts{
 	CuDetails: "세부 내용",
 	NoCustody: "보관 이력이 없습니다.",
 
-	ActCaptured:  "채증",
-	ActViewed:    "열람",
-	ActAnnotated: "메모 추가",
-	ActReported:  "보고서 작성",
-	ActExported:  "내보내기",
-	ActVerified:  "검증",
+	ActStarted:     "채증 시작",
+	ActSealed:      "봉인",
+	ActFailed:      "채증 실패(봉인)",
+	ActInterrupted: "채증 중단",
+	ActViewed:      "열람",
+	ActAnnotated:   "메모 추가",
+	ActReported:    "보고서 작성",
+	ActExported:    "내보내기",
+	ActVerified:    "검증",
 
 	HashTitle:     "해시 확인서",
 	HashIntro:     "아래 표는 이 보고서에 실린 모든 채증의 파일과 매니페스트의 SHA-256 해시입니다. 보관된 원본 파일의 해시를 다시 계산하여 표의 값과 한 글자도 다르지 않으면, 그 파일은 채증 시점 이후 바뀌지 않은 것입니다.",
@@ -573,12 +580,15 @@ var textsEn = texts{
 	CuDetails: "Details",
 	NoCustody: "No custody events.",
 
-	ActCaptured:  "captured",
-	ActViewed:    "viewed",
-	ActAnnotated: "annotated",
-	ActReported:  "reported",
-	ActExported:  "exported",
-	ActVerified:  "verified",
+	ActStarted:     "capture started",
+	ActSealed:      "capture sealed",
+	ActFailed:      "capture failed (sealed)",
+	ActInterrupted: "capture interrupted",
+	ActViewed:      "viewed",
+	ActAnnotated:   "annotated",
+	ActReported:    "reported",
+	ActExported:    "exported",
+	ActVerified:    "verified",
 
 	HashTitle:     "Hash confirmation",
 	HashIntro:     "The table lists the SHA-256 of every file and manifest of the captures in this report. Recompute the hash of a stored original: if it matches the value below character for character, the file has not changed since it was captured.",

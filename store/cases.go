@@ -224,6 +224,12 @@ func (s *Store) UpdateCase(ctx context.Context, name string, c Case, actor strin
 	return out, nil
 }
 
+// Case returns the case named name (surrounding spaces and Unicode spelling do not matter, as
+// for every name the store takes), or ErrNotFound.
+func (s *Store) Case(ctx context.Context, name string) (Case, error) {
+	return caseByName(ctx, s.rdb, strings.TrimSpace(name))
+}
+
 // Cases returns every case, by name.
 func (s *Store) Cases(ctx context.Context) ([]Case, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases k ORDER BY k.name`)

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
-
 	"evidentia/evidence"
 	"evidentia/report"
 	"evidentia/signature"
@@ -221,20 +219,10 @@ func newReportID(t time.Time) string {
 }
 
 func findCase(ctx context.Context, st *store.Store, name string) (store.Case, error) {
-	name = norm.NFC.String(strings.TrimSpace(name)) // as the store spells case names
-	if name == "" {
+	if strings.TrimSpace(name) == "" {
 		name = DefaultCase
 	}
-	cases, err := st.Cases(ctx)
-	if err != nil {
-		return store.Case{}, err
-	}
-	for _, c := range cases {
-		if c.Name == name {
-			return c, nil
-		}
-	}
-	return store.Case{}, fmt.Errorf("%w: case %q", store.ErrNotFound, name)
+	return st.Case(ctx, name)
 }
 
 // chooseCaptures returns the sealed captures to report on (oldest first when the case's are

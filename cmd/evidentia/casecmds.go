@@ -44,19 +44,9 @@ func (c *cli) caseCommand(ctx context.Context, sub string, args []string) (int, 
 		}
 		fmt.Fprintf(c.stdout, "created case %q\n", k.Name)
 	case "edit":
-		var old store.Case
-		cases, err := st.Cases(ctx)
+		old, err := st.Case(ctx, name)
 		if err != nil {
 			return 0, err
-		}
-		found := false
-		for _, k := range cases {
-			if k.Name == name {
-				old, found = k, true
-			}
-		}
-		if !found {
-			return 0, fmt.Errorf("%w: case %q", store.ErrNotFound, name)
 		}
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
