@@ -45,9 +45,23 @@ func (u *ui) showReportDialog(ids []string) {
 	r.show()
 }
 
+// showExportDialog opens the same dialog to export an investigators' bundle
+// (workflow.Export): the chosen captures, the signed report, the web archive, the custody log
+// and the signed, timestamped manifest in one ZIP. A bundle is always signed, so the dialog
+// needs the signing identity and its passphrase; it also asks to whom the bundle is handed
+// over (recorded in the custody log).
+func (u *ui) showExportDialog(ids []string) {
+	if u.st == nil {
+		return
+	}
+	r := newDialog(u, ids, true)
+	r.show()
+}
+
 // reportDialog is the report dialog. Its fields are touched on the main goroutine only.
 type reportDialog struct {
 	u        *ui
+	export   bool     // an export dialog (a bundle) rather than a report dialog
 	ids      []string // asked for by the caller
 	caseName string
 	recs     []store.Record // the sealed captures of the case, newest first
@@ -71,22 +85,27 @@ type reportDialog struct {
 	folderBtn   *widget.Button
 	name        *widget.Entry
 	defaultName string
+	recipient   *widget.Entry // export: to whom the bundle is handed over
 	progress    *widget.ProgressBarInfinite
 	message     *widget.Label
 	create      *widget.Button
 	cancel      *widget.Button
 
 	// result is the last report made (for tests); resultDlg the dialog that shows it.
-	result    *workflow.ReportResult
-	resultDlg dialog.Dialog
+	result       *workflow.ReportResult
+	exportResult *workflow.ExportResult
+	resultDlg    dialog.Dialog
 
 	// pending counts the dialog's background work; tests wait on it.
 	pending sync.WaitGroup
 }
 
 // newReportDialog builds the dialog (not shown) and starts loading what it offers.
-func newReportDialog(u *ui, ids []string) *reportDialog {
-	r := &reportDialog{u: u, ids: ids, caseName: u.caseName, chosen: map[string]bool{}}
+func newReportDialog(u *ui, ids []string) *reportDialog { return newDialog(u, ids, false) }
+
+// newDialog builds the report dialog, or with export the export dialog (not shown).
+func newDialog(u *ui, ids []string, export bool) *reportDialog {
+	r := &reportDialog{u: u, ids: ids, caseName: u.caseName, chosen: map[string]bool{}, export: export}
 	if len(ids) == 0 && u.list != nil {
 		for _, id := range u.list.selectedIDs() {
 			r.chosen[id] = true
@@ -153,8 +172,10 @@ func newReportDialog(u *ui, ids []string) *reportDialog {
 	r.folderLabel.Wrapping = fyne.TextWrapBreak
 	r.folderBtn = widget.NewButtonWithIcon(T("reportdlg.chooseFolder"), theme.FolderOpenIcon(), r.chooseFolder)
 	r.name = widget.NewEntry()
-	r.defaultName = reportFileName(r.caseName, r.reportLang(), time.Now())
+	r.defaultName = r.fileName(r.caseName, time.Now())
 	r.name.SetText(r.defaultName)
+	r.recipient = widget.NewEntry()
+	r.recipient.SetPlaceHolder(T("exportdlg.recipientHint"))
 
 	r.progress = widget.NewProgressBarInfinite()
 	r.progress.Stop()
@@ -162,6 +183,11 @@ func newReportDialog(u *ui, ids []string) *reportDialog {
 	r.message = widget.NewLabel("")
 	r.message.Wrapping = fyne.TextWrapWord
 	r.create = widget.NewButtonWithIcon(T("reportdlg.create"), theme.DocumentSaveIcon(), r.start)
+	if export {
+		r.create.SetText(T("exportdlg.create"))
+		r.create.SetIcon(theme.UploadIcon())
+		r.sign.SetText(T("exportdlg.sign"))
+	}
 	r.create.Importance = widget.HighImportance
 	r.create.Disable()
 	r.cancel = widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), r.cancelOrClose)
@@ -189,16 +215,41 @@ func (r *reportDialog) show() {
 		widget.NewSeparator(),
 		signBox,
 		widget.NewSeparator(),
-		container.New(layout.NewFormLayout(),
-			widget.NewLabel(T("reportdlg.folder")), container.NewBorder(nil, nil, nil, r.folderBtn, r.folderLabel),
-			widget.NewLabel(T("reportdlg.fileName")), r.name),
+		r.fileForm(),
 		r.progress, r.message,
 	)
 	buttons := container.NewHBox(layout.NewSpacer(), r.cancel, r.create)
 	r.content = container.NewBorder(nil, container.NewVBox(options, buttons), nil, nil, chooser)
-	r.dlg = dialog.NewCustomWithoutButtons(T("reportdlg.title"), r.content, r.u.w)
+	r.dlg = dialog.NewCustomWithoutButtons(r.title(), r.content, r.u.w)
 	r.dlg.Resize(fyne.NewSize(760, 700))
 	r.dlg.Show()
+}
+
+// fileForm is the folder, the file name and (export) the recipient.
+func (r *reportDialog) fileForm() *fyne.Container {
+	f := container.New(layout.NewFormLayout(),
+		widget.NewLabel(T("reportdlg.folder")), container.NewBorder(nil, nil, nil, r.folderBtn, r.folderLabel),
+		widget.NewLabel(T("reportdlg.fileName")), r.name)
+	if r.export {
+		f.Add(widget.NewLabel(T("exportdlg.recipient")))
+		f.Add(r.recipient)
+	}
+	return f
+}
+
+func (r *reportDialog) title() string {
+	if r.export {
+		return T("exportdlg.title")
+	}
+	return T("reportdlg.title")
+}
+
+// fileName is the default file name for caseName on day now.
+func (r *reportDialog) fileName(caseName string, now time.Time) string {
+	if r.export {
+		return exportFileName(caseName, r.reportLang(), now)
+	}
+	return reportFileName(caseName, r.reportLang(), now)
 }
 
 // load reads the case's sealed captures and the signing identity in the background.
@@ -238,7 +289,7 @@ func (r *reportDialog) loaded(caseName string, recs []store.Record, err error, f
 	if caseName != r.caseName {
 		r.caseName = caseName
 		if r.name.Text == r.defaultName {
-			r.defaultName = reportFileName(caseName, r.reportLang(), time.Now())
+			r.defaultName = r.fileName(caseName, time.Now())
 			r.name.SetText(r.defaultName)
 		}
 	}
@@ -266,6 +317,8 @@ func (r *reportDialog) loaded(caseName string, recs []store.Record, err error, f
 		r.fail(T("captures.noCase"))
 	case len(recs) == 0:
 		r.fail(T("reportdlg.noSealed"))
+	case r.export && idErr != nil:
+		r.fail(T("exportdlg.needIdentity"))
 	default:
 		r.create.Enable()
 	}
@@ -348,7 +401,7 @@ func (r *reportDialog) langChanged() {
 		return
 	}
 	if r.name.Text == r.defaultName {
-		r.defaultName = reportFileName(r.caseName, r.reportLang(), time.Now())
+		r.defaultName = r.fileName(r.caseName, time.Now())
 		r.name.SetText(r.defaultName)
 	}
 }
@@ -359,7 +412,14 @@ func (r *reportDialog) signChanged() {
 	if r.pass == nil || r.tsa == nil {
 		return
 	}
-	if r.sign.Checked && !r.sign.Disabled() && r.running == nil {
+	if r.export && r.sign.Checked != (r.idFile != nil) {
+		// A bundle is always signed: the box only shows that it will be.
+		setCheckQuiet(r.sign, r.idFile != nil, func(bool) { r.signChanged() })
+	}
+	if r.export && r.running == nil {
+		r.sign.Disable()
+	}
+	if r.sign.Checked && (r.export || !r.sign.Disabled()) && r.running == nil {
 		r.pass.Enable()
 		r.tsa.Enable()
 	} else {
@@ -395,6 +455,16 @@ func reportFileName(caseName string, l report.Lang, now time.Time) string {
 	return safeFileName(caseName) + "-" + word + "-" + now.In(displayZone).Format("20060102") + ".pdf"
 }
 
+// exportFileName is the default file name of a bundle of caseName made on day now:
+// "<case>-증거묶음-YYYYMMDD.zip" in Korean, "<case>-evidence-YYYYMMDD.zip" in English.
+func exportFileName(caseName string, l report.Lang, now time.Time) string {
+	word := "증거묶음"
+	if l == report.English {
+		word = "evidence"
+	}
+	return safeFileName(caseName) + "-" + word + "-" + now.In(displayZone).Format("20060102") + ".zip"
+}
+
 // fail shows msg as the reason the report cannot be made (yet).
 func (r *reportDialog) fail(msg string) {
 	r.say(msg, widget.DangerImportance)
@@ -428,8 +498,15 @@ func (r *reportDialog) start() {
 	case name == "" || strings.ContainsAny(name, `/\`):
 		r.fail(T("reportdlg.badName"))
 		return
+	case r.export && r.idFile == nil:
+		r.fail(T("exportdlg.needIdentity"))
+		return
 	case r.sign.Checked && r.pass.Text == "":
 		r.fail(T("reportdlg.needPassphrase"))
+		return
+	}
+	if r.export {
+		r.startExport(ids, name)
 		return
 	}
 	if !strings.EqualFold(filepath.Ext(name), ".pdf") {
@@ -465,6 +542,134 @@ func (r *reportDialog) start() {
 	}()
 }
 
+// startExport makes the bundle in the background (the form was checked by start).
+func (r *reportDialog) startExport(ids []string, name string) {
+	if !strings.EqualFold(filepath.Ext(name), ".zip") {
+		name += ".zip"
+	}
+	req := workflow.ExportRequest{
+		Case: r.caseName, CaptureIDs: ids, Lang: r.reportLang(),
+		Operator: r.u.set.Operator, Unit: r.u.set.Unit, Out: filepath.Join(r.folder, name),
+		Recipient: strings.TrimSpace(r.recipient.Text), TSA: strings.TrimSpace(r.tsa.Text),
+	}
+	pass := []byte(r.pass.Text)
+	r.pass.SetText("")
+	idFile := r.idFile
+	ctx, cancel := context.WithCancel(r.u.ctx)
+	r.running = cancel
+	r.setBusy(true)
+	r.say(T("exportdlg.working"), widget.MediumImportance)
+	req.Progress = func(p workflow.ExportProgress) {
+		msg := T("exportdlg.stage." + p.Stage)
+		if p.Total > 0 && p.Stage == workflow.ExportCaptures {
+			msg += " " + T("reportdlg.count", map[string]any{"Chosen": groupDigits(p.Done), "Count": groupDigits(p.Total)})
+		}
+		onMain(func() {
+			if r.running != nil {
+				r.say(msg, widget.MediumImportance)
+			}
+		})
+	}
+	r.pending.Add(1)
+	r.u.work.Add(1)
+	go func() {
+		defer r.u.work.Done()
+		defer r.pending.Done()
+		defer cancel()
+		res, err := makeExport(ctx, r.u.st, req, idFile, pass)
+		clear(pass)
+		cancelled := ctx.Err() != nil && res == nil
+		onMain(func() { r.exported(res, err, cancelled) })
+	}()
+}
+
+// makeExport unlocks idFile with pass and exports the bundle; the key lives only for the call.
+func makeExport(ctx context.Context, st *store.Store, req workflow.ExportRequest, idFile *identity.File, pass []byte) (*workflow.ExportResult, error) {
+	if idFile == nil {
+		return nil, identity.ErrNoIdentity
+	}
+	id, err := idFile.Unlock(pass)
+	if err != nil {
+		return nil, err
+	}
+	req.Signer = &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key}
+	return workflow.Export(ctx, st, req)
+}
+
+// exported shows the outcome of an export.
+func (r *reportDialog) exported(res *workflow.ExportResult, err error, cancelled bool) {
+	r.running = nil
+	r.setBusy(false)
+	switch {
+	case cancelled:
+		r.say(T("exportdlg.cancelled"), widget.MediumImportance)
+		return
+	case res == nil:
+		r.fail(reportError(err))
+		return
+	}
+	r.exportResult = res
+	r.say("", widget.MediumImportance)
+	if r.dlg != nil {
+		r.dlg.Hide()
+	}
+	r.showExportResult(res, err)
+	for _, id := range res.Captures {
+		if d, ok := detailWindows[detailKey{r.u, id}]; ok {
+			d.reloadCustody()
+		}
+	}
+}
+
+// showExportResult shows the bundle made: its ID, file, SHA-256 (to tell the recipient), the
+// signer and the timestamp, with Show in folder.
+func (r *reportDialog) showExportResult(res *workflow.ExportResult, custodyErr error) {
+	value := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.Wrapping = fyne.TextWrapBreak
+		l.Selectable = true
+		return l
+	}
+	stamped := T("reportdlg.noTimestamp")
+	if ts := res.Timestamp; ts != nil {
+		stamped = formTime(ts.Time) + " — " + ts.Authority + " (" + trustText(ts.Trust) + ")"
+	}
+	captures := groupDigits(len(res.Captures))
+	if len(res.Skipped) > 0 {
+		captures += " " + T("reportdlg.skipped", map[string]any{"Count": groupDigits(len(res.Skipped))})
+	}
+	sum := string(res.SHA256)
+	var copyBtn *widget.Button
+	copyBtn = widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() {
+		r.u.a.Clipboard().SetContent(sum)
+		copyBtn.SetText(T("detail.copied"))
+	})
+	form := container.New(layout.NewFormLayout(),
+		widget.NewLabel(T("exportdlg.bundleID")), value(res.BundleID),
+		widget.NewLabel(T("reportdlg.file")), value(res.Path),
+		widget.NewLabel("SHA-256"), container.NewBorder(nil, nil, nil, copyBtn, value(sum)),
+		widget.NewLabel(T("reportdlg.signature")), value(res.Signer+" — "+trustText(res.SignerTrust)),
+		widget.NewLabel(T("reportdlg.timestamp")), value(stamped),
+		widget.NewLabel(T("reportdlg.included")), value(captures),
+	)
+	done := widget.NewLabelWithStyle(T("exportdlg.done"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	hint := widget.NewLabel(T("exportdlg.hint"))
+	hint.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(done, form, hint)
+	if custodyErr != nil {
+		warn := widget.NewLabel(T("exportdlg.custodyFailed") + "\n" + friendly(custodyErr))
+		warn.Wrapping = fyne.TextWrapWord
+		warn.Importance = widget.DangerImportance
+		box.Add(warn)
+	}
+	path := res.Path
+	reveal := widget.NewButtonWithIcon(T("reportdlg.showFolder"), theme.FolderOpenIcon(), func() { openPath(r.u.a, filepath.Dir(path)) })
+	box.Add(container.NewHBox(reveal))
+	r.resultDlg = dialog.NewCustom(T("exportdlg.title"), T("OK"), box, r.u.w)
+	r.resultDlg.Resize(fyne.NewSize(700, 460))
+	r.resultDlg.Show()
+}
+
 // makeReport unlocks idFile with pass when pass is not nil, and makes the report. The unlocked
 // key lives only for the duration of the call.
 func makeReport(ctx context.Context, st *store.Store, req workflow.ReportRequest, idFile *identity.File, pass []byte) (*workflow.ReportResult, error) {
@@ -483,7 +688,7 @@ func makeReport(ctx context.Context, st *store.Store, req workflow.ReportRequest
 
 // setBusy switches the form off (and the progress on) while the report is made.
 func (r *reportDialog) setBusy(busy bool) {
-	for _, w := range []fyne.Disableable{r.create, r.allCheck, r.lang, r.name, r.folderBtn} {
+	for _, w := range []fyne.Disableable{r.create, r.allCheck, r.lang, r.name, r.folderBtn, r.recipient} {
 		if busy {
 			w.Disable()
 		} else {
@@ -495,7 +700,7 @@ func (r *reportDialog) setBusy(busy bool) {
 		r.progress.Show()
 		r.progress.Start()
 	} else {
-		if r.idFile != nil {
+		if r.idFile != nil && !r.export {
 			r.sign.Enable()
 		}
 		r.progress.Stop()
@@ -669,7 +874,9 @@ func (r *reportDialog) offerIdentities(current *identity.File, archived []*ident
 			if c.label == s {
 				r.idFile = c.file
 				r.signer.SetText(identityLabel(c.file))
-				r.sign.Enable()
+				if !r.export {
+					r.sign.Enable()
+				}
 				r.signChanged()
 			}
 		}

@@ -29,10 +29,11 @@ func (u *ui) rebuild() {
 	caseTitle.SizeName = theme.SizeNameSubHeadingText
 	u.caseTitle = caseTitle
 	report := widget.NewButtonWithIcon(T("main.report"), theme.DocumentIcon(), func() { u.showReportDialog(nil) })
+	export := widget.NewButtonWithIcon(T("main.export"), theme.UploadIcon(), func() { u.showExportDialog(nil) })
 	verify := widget.NewButtonWithIcon(T("main.verifyCase"), theme.ConfirmIcon(), func() { u.verifyCase() })
 	settingsBtn := widget.NewButtonWithIcon(T("main.settings"), theme.SettingsIcon(), func() { u.showSettings() })
-	u.caseActions = []fyne.Disableable{report, verify}
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(report, verify, settingsBtn), caseTitle)
+	u.caseActions = []fyne.Disableable{report, export, verify}
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(report, export, verify, settingsBtn), caseTitle)
 
 	work := container.NewVSplit(
 		container.NewBorder(u.bar.content, nil, nil, nil, u.queue.content),

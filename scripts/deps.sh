@@ -26,7 +26,7 @@ run_pkgs=(gcc libc6-dev pkg-config
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 # Tests also need: CJK fonts for Korean pages in Chromium, a virtual display
 # for window tests, independent PDF checkers, and openssl/certutil for the
-# signature and timestamp tests.
+# signature and timestamp tests. (Node.js and npm are checked apart: see debian.)
 test_pkgs=(fonts-noto-cjk xvfb xauth poppler-utils imagemagick openssl libnss3-tools)
 
 os_id= os_like=
@@ -120,6 +120,12 @@ debian() {
 	for p in "${pkgs[@]}"; do
 		deb_installed "$p" || need+=("$p")
 	done
+	# Tests read web archives with independent tools from npm (warcio, ReplayWeb.page). Any
+	# Node.js 18+ with npm will do (NodeSource's nodejs includes npm; Debian splits them).
+	if [[ $mode == test ]] && ! { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }; then
+		command -v node >/dev/null 2>&1 || need+=(nodejs)
+		command -v npm >/dev/null 2>&1 || need+=(npm)
+	fi
 
 	check_go
 	if ((${#need[@]} == 0)); then
@@ -165,6 +171,7 @@ other_unix() {
 		command -v import >/dev/null 2>&1 || missing+=("ImageMagick (import)")
 		command -v openssl >/dev/null 2>&1 || missing+=("openssl")
 		command -v certutil >/dev/null 2>&1 || missing+=("NSS tools (certutil)")
+		command -v npm >/dev/null 2>&1 || missing+=("Node.js 18 or newer with npm (reads web archives with warcio and ReplayWeb.page)")
 		hint="Tests also expect a CJK font such as Noto Sans CJK, for Korean pages."
 	fi
 	report
@@ -180,6 +187,7 @@ macos() {
 	if [[ $mode == test ]]; then
 		command -v pdfsig >/dev/null 2>&1 || missing+=("poppler (pdfsig): brew install poppler")
 		command -v certutil >/dev/null 2>&1 || missing+=("NSS tools (certutil): brew install nss")
+		command -v npm >/dev/null 2>&1 || missing+=("Node.js with npm: brew install node")
 	fi
 	report
 }

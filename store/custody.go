@@ -249,3 +249,22 @@ func (s *Store) Head(ctx context.Context) (Head, error) {
 	}
 	return h, nil
 }
+
+// EventHash recomputes the hash of e as the custody log computes it: SHA-256 of the canonical
+// JSON of {seq, at, actor, action, case, capture_id, details, prev_hash}, where at is the UTC
+// time in the log's layout and details the canonical JSON of the details ({} when none). A
+// copy of events taken out of the store (an evidence bundle) can be checked with it.
+func EventHash(e Event) (evidence.Digest, error) {
+	details := e.Details
+	if details == nil {
+		details = map[string]string{}
+	}
+	dj, err := evidence.Canonical(details)
+	if err != nil {
+		return "", fmt.Errorf("store: custody details: %w", err)
+	}
+	link := chainLink{Seq: e.Seq, At: formatTime(e.At), Actor: e.Actor, Action: e.Action, Case: e.Case,
+		CaptureID: e.CaptureID, Details: string(dj), PrevHash: string(e.PrevHash)}
+	h, err := link.hash()
+	return evidence.Digest(h), err
+}

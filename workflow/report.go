@@ -91,81 +91,14 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 		ids[i] = r.ID
 	}
 
-	// Never certify evidence that no longer matches what was sealed.
-	vr, err := st.Verify(ctx, store.Scope{IDs: ids}, req.Operator)
+	if err := checkEvidence(ctx, st, ids, req.Operator); err != nil {
+		return nil, err
+	}
+	doc, res, err := buildReport(ctx, st, req, kase, recs, now())
 	if err != nil {
 		return nil, err
 	}
-	var damage []string
-	for _, p := range vr.Problems {
-		if !p.Informational() {
-			damage = append(damage, p.String())
-		}
-	}
-	if len(damage) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrEvidenceDamage, strings.Join(damage, "; "))
-	}
-
-	at := now()
-	in := report.Input{
-		Lang:        req.Lang,
-		ReportID:    newReportID(at),
-		GeneratedAt: at,
-		Case:        report.Case{Name: kase.Name, Number: kase.Number, Description: kase.Description, LawArticle: kase.LawArticle},
-		Operator:    req.Operator,
-		Unit:        req.Unit,
-		AppVersion:  Version,
-		AppSHA256:   SelfSHA256(),
-	}
-	if req.Signer != nil {
-		in.Signer = signerName(req.Signer.Certificate)
-	}
-	for _, r := range recs {
-		rec, err := st.Capture(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		mj, md, err := rec.Manifest.Encode()
-		if err != nil {
-			return nil, err
-		}
-		if md != rec.ManifestSHA256 {
-			return nil, fmt.Errorf("%w: capture %s: manifest hashes to %s, the catalogue says %s", ErrEvidenceDamage, rec.ID, md, rec.ManifestSHA256)
-		}
-		events, err := st.Custody(ctx, rec.ID)
-		if err != nil {
-			return nil, err
-		}
-		c := report.Capture{ID: rec.ID, Manifest: rec.Manifest, ManifestJSON: mj, ManifestSHA256: md}
-		for _, e := range events {
-			c.Custody = append(c.Custody, report.CustodyEvent{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Details: e.Details, Hash: e.Hash})
-		}
-		in.Captures = append(in.Captures, c)
-	}
-
-	var buf bytes.Buffer
-	if err := report.Build(ctx, &buf, in, st.OpenArtifact); err != nil {
-		return nil, err
-	}
-	doc := buf.Bytes()
-	res := &ReportResult{ReportID: in.ReportID, Captures: ids, Skipped: skipped}
-	if req.Signer != nil {
-		opt := signature.Options{
-			Reason:     reportReason(req.Lang),
-			Location:   req.Unit,
-			Time:       in.GeneratedAt,
-			TSA:        req.TSA,
-			TSATimeout: req.TSATimeout,
-		}
-		if len(req.Signer.Certificate.EmailAddresses) > 0 {
-			opt.ContactInfo = req.Signer.Certificate.EmailAddresses[0]
-		}
-		var sig *signature.Signature
-		if doc, sig, err = signature.Sign(ctx, doc, *req.Signer, opt); err != nil {
-			return nil, err
-		}
-		res.Signed, res.Signer, res.SignerTrust, res.Timestamp = true, in.Signer, sig.Trust, sig.Timestamp
-	}
+	res.Skipped = skipped
 	if err := writeNew(req.Out, doc); err != nil {
 		return nil, err
 	}
@@ -193,6 +126,96 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 		}
 	}
 	return res, nil
+}
+
+// checkEvidence verifies every artifact of the captures ids and the custody log against the
+// store; damage is ErrEvidenceDamage naming each problem. Nothing is certified or handed over
+// that no longer matches what was sealed.
+func checkEvidence(ctx context.Context, st *store.Store, ids []string, actor string) error {
+	vr, err := st.Verify(ctx, store.Scope{IDs: ids}, actor)
+	if err != nil {
+		return err
+	}
+	var damage []string
+	for _, p := range vr.Problems {
+		if !p.Informational() {
+			damage = append(damage, p.String())
+		}
+	}
+	if len(damage) > 0 {
+		return fmt.Errorf("%w: %s", ErrEvidenceDamage, strings.Join(damage, "; "))
+	}
+	return nil
+}
+
+// buildReport makes the report PDF of recs (already chosen and verified) at time at, signed and
+// timestamped as req asks, in memory.
+func buildReport(ctx context.Context, st *store.Store, req ReportRequest, kase store.Case, recs []store.Record, at time.Time) ([]byte, *ReportResult, error) {
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	in := report.Input{
+		Lang:        req.Lang,
+		ReportID:    newReportID(at),
+		GeneratedAt: at,
+		Case:        report.Case{Name: kase.Name, Number: kase.Number, Description: kase.Description, LawArticle: kase.LawArticle},
+		Operator:    req.Operator,
+		Unit:        req.Unit,
+		AppVersion:  Version,
+		AppSHA256:   SelfSHA256(),
+	}
+	if req.Signer != nil {
+		in.Signer = signerName(req.Signer.Certificate)
+	}
+	for _, r := range recs {
+		rec, err := st.Capture(ctx, r.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		mj, md, err := rec.Manifest.Encode()
+		if err != nil {
+			return nil, nil, err
+		}
+		if md != rec.ManifestSHA256 {
+			return nil, nil, fmt.Errorf("%w: capture %s: manifest hashes to %s, the catalogue says %s", ErrEvidenceDamage, rec.ID, md, rec.ManifestSHA256)
+		}
+		events, err := st.Custody(ctx, rec.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		c := report.Capture{ID: rec.ID, Manifest: rec.Manifest, ManifestJSON: mj, ManifestSHA256: md}
+		for _, e := range events {
+			c.Custody = append(c.Custody, report.CustodyEvent{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Details: e.Details, Hash: e.Hash})
+		}
+		in.Captures = append(in.Captures, c)
+	}
+
+	var buf bytes.Buffer
+	if err := report.Build(ctx, &buf, in, st.OpenArtifact); err != nil {
+		return nil, nil, err
+	}
+	doc := buf.Bytes()
+	res := &ReportResult{ReportID: in.ReportID, Captures: ids}
+	if req.Signer != nil {
+		opt := signature.Options{
+			Reason:     reportReason(req.Lang),
+			Location:   req.Unit,
+			Time:       in.GeneratedAt,
+			TSA:        req.TSA,
+			TSATimeout: req.TSATimeout,
+		}
+		if len(req.Signer.Certificate.EmailAddresses) > 0 {
+			opt.ContactInfo = req.Signer.Certificate.EmailAddresses[0]
+		}
+		signed, sig, err := signature.Sign(ctx, doc, *req.Signer, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		doc = signed
+		res.Signed, res.Signer, res.SignerTrust, res.Timestamp = true, in.Signer, sig.Trust, sig.Timestamp
+	}
+	return doc, res, nil
 }
 
 func reportReason(l report.Lang) string {

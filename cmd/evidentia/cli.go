@@ -39,8 +39,9 @@ const usageText = `usage:
   evidentia [--data DIR] list [--case NAME] [--json]
   evidentia [--data DIR] show ID [--json]
   evidentia [--data DIR] verify [--json] [--case NAME | ID...]
-  evidentia [--data DIR] verify [--json] [--ca ROOTS.pem] FILE.pdf
+  evidentia [--data DIR] verify [--json] [--ca ROOTS.pem] FILE.pdf|FILE.zip
   evidentia [--data DIR] report --case NAME [--capture ID]... --out FILE.pdf [--lang ko|en] [--sign] [--tsa URL] [--operator NAME] [--unit NAME] [--json]
+  evidentia [--data DIR] export --case NAME [--capture ID]... --out FILE.zip [--to RECIPIENT] [--lang ko|en] [--tsa URL] [--operator NAME] [--unit NAME] [--json]
   evidentia [--data DIR] identity create --name NAME --org ORG [--email ADDRESS] [--replace] [--json]
   evidentia [--data DIR] identity import FILE.p12 [--replace] [--json]
   evidentia [--data DIR] identity show [--json]
@@ -49,6 +50,7 @@ const usageText = `usage:
 Data folder: --data, else EVIDENTIA_DATA, else the per-user default.
 Browser: --chrome, else EVIDENTIA_CHROME, else Chrome, Edge or Chromium where installed.
 Timestamp authority: --tsa, else EVIDENTIA_TSA, else the settings file (when signing).
+An export is always signed with the signing identity (see identity create|import).
 Operator and unit: --operator and --unit, else EVIDENTIA_OPERATOR and EVIDENTIA_UNIT, else the
 settings file, else (operator) the name of the user logged in.
 Settings file: EVIDENTIA_SETTINGS, else settings.json in the user's Evidentia configuration folder
@@ -106,6 +108,8 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		code, err = c.identity(ctx, cmdArgs)
 	case "report":
 		code, err = c.report(ctx, cmdArgs)
+	case "export":
+		code, err = c.export(ctx, cmdArgs)
 	case "version":
 		fmt.Fprintf(c.stdout, "evidentia %s\n", workflow.Version)
 		return exitOK
@@ -576,10 +580,16 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	caseName := fs.String("case", "", "only this case")
 	asJSON := fs.Bool("json", false, "JSON")
-	caFile := fs.String("ca", "", "PEM file of extra trusted root certificates (for a PDF)")
+	caFile := fs.String("ca", "", "PEM file of extra trusted root certificates (for a PDF or a bundle)")
 	ids, err := parse(fs, args)
 	if err != nil {
 		return 0, err
+	}
+	if len(ids) == 1 && isZipArg(ids[0]) {
+		if *caseName != "" {
+			return 0, usageError{"verify: --case does not apply to a bundle"}
+		}
+		return c.verifyBundle(ctx, ids[0], *caFile, *asJSON)
 	}
 	if len(ids) == 1 && isPDFArg(ids[0]) {
 		if *caseName != "" {
@@ -588,7 +598,7 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 		return c.verifyPDF(ctx, ids[0], *caFile, *asJSON)
 	}
 	if *caFile != "" {
-		return 0, usageError{"verify: --ca applies to a PDF report only"}
+		return 0, usageError{"verify: --ca applies to a PDF report or a bundle only"}
 	}
 	if *caseName != "" && len(ids) > 0 {
 		return 0, usageError{"verify: give --case or IDs, not both"}

@@ -1,0 +1,173 @@
+package bundle
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestGuideFormat(t *testing.T) {
+	g := Guide(GuideInfo{BundleName: "사건 001.zip", ReportPath: "report/report.pdf", WACZPath: "archive/a.wacz", Signed: true, SignerSelfSigned: true, Timestamped: true})
+	if !bytes.HasPrefix(g, []byte("\xef\xbb\xbf")) {
+		t.Error("no UTF-8 byte order mark")
+	}
+	if !utf8.Valid(g) {
+		t.Error("not UTF-8")
+	}
+	if bytes.Count(g, []byte("\n")) != bytes.Count(g, []byte("\r\n")) || bytes.Count(g, []byte("\r")) != bytes.Count(g, []byte("\r\n")) {
+		t.Error("line endings are not all CRLF")
+	}
+	s := string(g)
+	ko, en := strings.Index(s, "[한국어]"), strings.Index(s, "[English]")
+	if ko < 0 || en < 0 || ko > en {
+		t.Fatalf("Korean must come first: %d %d", ko, en)
+	}
+	for _, w := range []string{"해시", "전자서명", "타임스탬프", "무결성", "합니다", "sha256sum", "shasum -a 256", "certutil -hashfile", "Get-FileHash",
+		"openssl cms -verify", "openssl ts -verify", "openssl ts -reply", "pdfsig", "Adobe Acrobat Reader", "https://replayweb.page", "datapackage.json",
+		"evidentia verify", "'사건 001.zip'", "self-made", "TSA_ROOT.pem"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("the guide lacks %q", w)
+		}
+	}
+	ks, es := guideCommands(s[ko:en], PromptShell), guideCommands(s[en:], PromptShell)
+	if !slices.Equal(ks, es) || len(ks) == 0 {
+		t.Errorf("the two languages give different commands:\n%q\n%q", ks, es)
+	}
+	unsigned := string(Guide(GuideInfo{BundleName: "x.zip"}))
+	if strings.Contains(unsigned, "openssl") || !strings.Contains(unsigned, "not signed") || !strings.Contains(unsigned, "전자서명이 없습니다") {
+		t.Error("the guide of an unsigned bundle must say so and give no signature command")
+	}
+}
+
+// guideCommands returns the commands of text written after prompt.
+func guideCommands(text, prompt string) []string {
+	var out []string
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if c, ok := strings.CutPrefix(line, prompt); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TestGuideCommands runs every Linux/macOS command of VERIFY.txt, as the guide states it, on a
+// real bundle: first on the intact bundle (each must succeed), then on tampered copies (the
+// hash and signature checks must fail). Only `evidentia verify` is not run (the command line
+// belongs to another package), and TSA_ROOT.pem is replaced by the bundle's certs/tsa.pem,
+// which in the test PKI holds the root.
+func TestGuideCommands(t *testing.T) {
+	for _, tool := range []string{"openssl", "unzip", "sha256sum", "shasum", "pdfsig", "grep", "sed"} {
+		needTool(t, tool)
+	}
+	for _, selfSigned := range []bool{false, true} {
+		name := "ca-issued"
+		if selfSigned {
+			name = "self-signed"
+		}
+		t.Run(name, func(t *testing.T) {
+			fx := newFixture(t, selfSigned)
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, bundleName), fx.zip, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			guide := string(Guide(fx.guide))
+			cmds := guideCommands(guide[strings.Index(guide, "[English]"):], PromptShell)
+			run := func(t *testing.T, wd, c string) (string, error) {
+				c = strings.ReplaceAll(c, "TSA_ROOT.pem", "certs/tsa.pem")
+				cmd := exec.Command("sh", "-c", c)
+				cmd.Dir = wd
+				cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
+				out, err := cmd.CombinedOutput()
+				return string(out), err
+			}
+			wd := dir
+			checked := map[string]bool{}
+			expect := func(c, out string) []string {
+				switch {
+				case strings.HasPrefix(c, "unzip "):
+					return []string{"/manifest.json.p7s", "/captures/01-example.com-abcdef12/화면 설명.txt"}
+				case strings.HasSuffix(c, "sha256sum -c -"), strings.HasSuffix(c, "shasum -a 256 -c -"):
+					return []string{": OK"}
+				case strings.HasPrefix(c, "sha256sum "), strings.HasPrefix(c, "shasum -a 256 "):
+					return []string{string(fx.files[1].SHA256)}
+				case strings.HasPrefix(c, "openssl cms -verify"):
+					return []string{"CMS Verification successful"}
+				case strings.HasPrefix(c, "openssl ts -verify"):
+					return []string{"Verification: OK"}
+				case strings.HasPrefix(c, "openssl ts -reply"):
+					return []string{"Time stamp:", "Status: Granted."}
+				case strings.HasPrefix(c, "pdfsig "):
+					return []string{"Signature is Valid."}
+				}
+				return nil
+			}
+			for _, c := range cmds {
+				if strings.HasPrefix(c, "evidentia ") {
+					continue
+				}
+				if d, ok := strings.CutPrefix(c, "cd "); ok {
+					wd = filepath.Join(wd, strings.Trim(d, "'"))
+					continue
+				}
+				out, err := run(t, wd, c)
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", c, err, out)
+				}
+				want := expect(c, out)
+				if want == nil {
+					t.Fatalf("no expectation for the guide's command %q", c)
+				}
+				for _, w := range want {
+					if !strings.Contains(out, w) {
+						t.Errorf("%s: output lacks %q:\n%s", c, w, out)
+					}
+				}
+				if strings.Contains(c, " -c -") {
+					if n := strings.Count(out, ": OK"); n != len(fx.files) {
+						t.Errorf("%s: %d files OK, want %d:\n%s", c, n, len(fx.files), out)
+					}
+				}
+				checked[strings.Fields(c)[0]+" "+strings.Fields(c)[1]] = true
+			}
+			for _, k := range []string{"unzip " + bundleName, "openssl cms", "openssl ts", "pdfsig report/report.pdf", "sha256sum report/report.pdf"} {
+				if !checked[k] {
+					t.Errorf("the guide's %q was not run", k)
+				}
+			}
+
+			// Tampered: the same commands must fail.
+			find := func(prefix, suffix string) string {
+				for _, c := range cmds {
+					if strings.HasPrefix(c, prefix) && strings.HasSuffix(c, suffix) {
+						return c
+					}
+				}
+				t.Fatalf("no command %s...%s", prefix, suffix)
+				return ""
+			}
+			shot := filepath.Join(wd, "captures/01-example.com-abcdef12/화면 설명.txt")
+			orig, _ := os.ReadFile(shot)
+			os.WriteFile(shot, append(bytes.Clone(orig), '!'), 0o600)
+			for _, c := range []string{find("grep", "sha256sum -c -"), find("grep", "shasum -a 256 -c -")} {
+				if out, err := run(t, wd, c); err == nil || !strings.Contains(out, "화면 설명.txt: FAILED") {
+					t.Errorf("%s on a changed file: %v\n%s", c, err, out)
+				}
+			}
+			os.WriteFile(shot, orig, 0o600)
+			mf := filepath.Join(wd, ManifestName)
+			m, _ := os.ReadFile(mf)
+			os.WriteFile(mf, bytes.Replace(m, []byte("evidentia-test"), []byte("evidentia-tesT"), 1), 0o600)
+			if out, err := run(t, wd, find("openssl cms -verify", "")); err == nil || strings.Contains(out, "CMS Verification successful") {
+				t.Errorf("openssl cms -verify on a changed manifest: %v\n%s", err, out)
+			}
+			if out, err := run(t, wd, find("openssl ts -verify", "")); err == nil || strings.Contains(out, "Verification: OK") {
+				t.Errorf("openssl ts -verify on a changed manifest: %v\n%s", err, out)
+			}
+		})
+	}
+}

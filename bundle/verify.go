@@ -1,0 +1,363 @@
+package bundle
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+
+	"evidentia/evidence"
+	"evidentia/safezip"
+	"evidentia/signature"
+)
+
+// Problems that Verify reports; each Problem wraps one of them (or, for a Checker, the
+// checker's own error).
+var (
+	ErrManifest    = errors.New("bundle: manifest.json missing or invalid")
+	ErrFileChanged = errors.New("bundle: file changed (SHA-256 or size differs from manifest.json)")
+	ErrFileMissing = errors.New("bundle: file listed in manifest.json is missing")
+	ErrFileAdded   = errors.New("bundle: file not listed in manifest.json")
+	ErrNotSigned   = errors.New("bundle: manifest.json is not signed")
+	ErrSignature   = errors.New("bundle: the signature of manifest.json does not verify")
+	ErrUntrusted   = errors.New("bundle: the signer of manifest.json is not trusted")
+	ErrTimestamp   = errors.New("bundle: the timestamp of manifest.json does not verify")
+	ErrChecker     = errors.New("bundle: a check failed to run")
+)
+
+// Size bounds of the small files Verify reads into memory.
+const (
+	maxManifest = 64 << 20
+	maxSigFile  = 1 << 20
+)
+
+// Entry is a file of the bundle handed to a Checker. Its content has been checked against the
+// manifest. Open streams it; ReaderAt gives random access (a stored entry in place, otherwise a
+// temporary copy in a folder that Verify creates and removes); the caller of ReaderAt calls the
+// returned cleanup.
+type Entry struct {
+	Path     string
+	Size     int64
+	Open     func() (io.ReadCloser, error)
+	ReaderAt func(ctx context.Context) (io.ReaderAt, int64, func(), error)
+}
+
+// Checker checks one file of the bundle further (a PDF's signature, a WACZ) and returns what
+// is wrong with it; nil or empty means nothing. Verify calls checkers one at a time, from its
+// own goroutine.
+type Checker func(ctx context.Context, e Entry) []error
+
+// VerifyOptions says what Verify trusts and what else it checks.
+type VerifyOptions struct {
+	// Roots are the trusted roots for the signer and the timestamp authority; nil means the
+	// system's roots.
+	Roots *x509.CertPool
+	// Checkers maps path.Match patterns (for example "report/*.pdf") to checks run on every
+	// listed file that matches and whose content is unchanged, in the manifest's order and,
+	// for one file, in the order of the sorted patterns.
+	Checkers map[string]Checker
+	// Limits bound the ZIP; the zero value means safezip.DefaultLimits().
+	Limits safezip.Limits
+	// TempDir is where Verify makes its temporary folder (for Entry.ReaderAt); "" means the
+	// system's temporary folder.
+	TempDir string
+}
+
+// Problem is one thing wrong with a bundle, naming the file it concerns.
+type Problem struct {
+	Path string
+	Err  error
+}
+
+func (p Problem) Error() string { return p.Path + ": " + p.Err.Error() }
+
+// Unwrap returns Err.
+func (p Problem) Unwrap() error { return p.Err }
+
+// Report is what Verify found.
+type Report struct {
+	Manifest    *Manifest // nil when manifest.json is missing or unreadable
+	Files       int       // files listed in the manifest whose content matches it
+	Signed      bool      // manifest.json.p7s verifies over manifest.json
+	Signer      *x509.Certificate
+	SignerTrust signature.Trust
+	TrustDetail string
+	Timestamp   *signature.Timestamp // nil when the bundle has no timestamp or it is unreadable
+	Problems    []Problem
+}
+
+// OK reports whether the bundle verifies: its manifest is valid and signed, every file matches
+// it, and nothing (signature trust, timestamp, checkers) reported a problem. A self-signed
+// signer is not a problem (see SignerTrust).
+func (r *Report) OK() bool {
+	return r.Manifest != nil && r.Signed && len(r.Problems) == 0
+}
+
+func (r *Report) problem(p string, sentinel error, format string, args ...any) {
+	r.Problems = append(r.Problems, Problem{Path: p, Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)})
+}
+
+// Verify checks the bundle in ra (size bytes): a safe ZIP; manifest.json present and valid
+// (format FormatV1, no unknown field, valid paths and digests); every listed file present with
+// its exact SHA-256 and size (streamed, never loaded whole); no unlisted file (folder entries
+// are ignored); manifest.json.p7s a valid detached signature of manifest.json whose signer
+// chains to opt.Roots or is self-signed; manifest.json.tsr, when present or when the manifest
+// names an authority, a valid timestamp of manifest.json by a trusted authority; then opt.Checkers. It returns an error only when it
+// cannot start: an unsafe or unreadable ZIP (wrapping the safezip errors), an invalid checker
+// pattern, or ctx done. Everything else is a Problem in the Report.
+func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) (*Report, error) {
+	patterns := make([]string, 0, len(opt.Checkers))
+	for p := range opt.Checkers {
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, fmt.Errorf("bundle: checker pattern %q: %w", p, err)
+		}
+		patterns = append(patterns, p)
+	}
+	sort.Strings(patterns)
+	lim := opt.Limits
+	if lim == (safezip.Limits{}) {
+		lim = safezip.DefaultLimits()
+	}
+	zr, err := safezip.Open(ra, size, lim)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	rep := &Report{}
+	mb, ok := readSmall(zr, rep, ManifestName, maxManifest, ErrManifest)
+	if !ok {
+		if _, present := zr.Entry(ManifestName); !present {
+			rep.problem(ManifestName, ErrManifest, "the bundle has no %s", ManifestName)
+		}
+		return rep, nil
+	}
+	m, err := parseManifest(mb)
+	if err != nil {
+		rep.Problems = append(rep.Problems, Problem{ManifestName, err})
+		return rep, nil
+	}
+	rep.Manifest = m
+
+	// The files.
+	listed := make(map[string]bool, len(m.Files))
+	var good []File
+	for _, f := range m.Files {
+		listed[f.Path] = true
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if _, ok := zr.Entry(f.Path); !ok {
+			rep.problem(f.Path, ErrFileMissing, "%s", f.Path)
+			continue
+		}
+		d, n, err := hashEntry(ctx, zr, f.Path)
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			rep.problem(f.Path, ErrFileChanged, "%w", err)
+		case n != f.Size || d != f.SHA256:
+			rep.problem(f.Path, ErrFileChanged, "SHA-256 %s, %d bytes; manifest.json says %s, %d bytes", d, n, f.SHA256, f.Size)
+		default:
+			rep.Files++
+			good = append(good, f)
+		}
+	}
+	for _, name := range zr.Names() {
+		if listed[name] || name == ManifestName || name == SignatureName || name == TimestampName {
+			continue
+		}
+		if e, _ := zr.Entry(name); e.Mode().IsDir() {
+			continue
+		}
+		rep.problem(name, ErrFileAdded, "%s", name)
+	}
+
+	// The signature.
+	roots := opt.Roots
+	if sig, ok := readSmall(zr, rep, SignatureName, maxSigFile, ErrSignature); ok {
+		d, err := signature.VerifyDetached(sig, mb, roots)
+		switch {
+		case err != nil:
+			rep.problem(SignatureName, ErrSignature, "%w", err)
+		default:
+			rep.Signed = true
+			rep.Signer, rep.SignerTrust, rep.TrustDetail = d.Signer, d.Trust, d.TrustDetail
+			if d.Trust == signature.TrustUntrusted {
+				rep.problem(SignatureName, ErrUntrusted, "%s: %s", d.Signer.Subject, d.TrustDetail)
+			}
+		}
+	} else if _, present := zr.Entry(SignatureName); !present {
+		rep.problem(SignatureName, ErrNotSigned, "the bundle has no %s", SignatureName)
+	}
+
+	// The timestamp.
+	if tsr, ok := readSmall(zr, rep, TimestampName, maxSigFile, ErrTimestamp); ok {
+		token, err := signature.TokenFromResponse(tsr)
+		if err == nil {
+			var ts *signature.Timestamp
+			ts, err = signature.VerifyTimestamp(token, mb, roots)
+			if err == nil {
+				rep.Timestamp = ts
+				if ts.Trust != signature.TrustTrusted {
+					rep.problem(TimestampName, ErrTimestamp, "the authority %q is %s here (%s)", ts.Authority, ts.Trust, ts.TrustDetail)
+				}
+			}
+		}
+		if err != nil {
+			rep.problem(TimestampName, ErrTimestamp, "%w", err)
+		}
+	} else if _, present := zr.Entry(TimestampName); !present && m.TimestampAuthority != "" {
+		rep.problem(TimestampName, ErrTimestamp, "manifest.json names the authority %q but the bundle has no timestamp", m.TimestampAuthority)
+	}
+
+	// The checkers.
+	if len(patterns) > 0 {
+		if err := runCheckers(ctx, zr, good, patterns, opt, rep); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// readSmall reads a small entry whole. It returns false when the entry is absent (no problem
+// added) or unreadable (a problem wrapping sentinel added).
+func readSmall(zr *safezip.Reader, rep *Report, name string, limit int64, sentinel error) ([]byte, bool) {
+	e, ok := zr.Entry(name)
+	if !ok {
+		return nil, false
+	}
+	if e.UncompressedSize64 > uint64(limit) {
+		rep.problem(name, sentinel, "%d bytes, more than %d", e.UncompressedSize64, limit)
+		return nil, false
+	}
+	rc, err := zr.Open(name)
+	if err != nil {
+		rep.problem(name, sentinel, "%w", err)
+		return nil, false
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		rep.problem(name, sentinel, "%w", err)
+		return nil, false
+	}
+	return b, true
+}
+
+// parseManifest decodes manifest.json strictly.
+func parseManifest(b []byte) (*Manifest, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var m Manifest
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrManifest, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the manifest", ErrManifest)
+	}
+	if m.Format != FormatV1 {
+		return nil, fmt.Errorf("%w: unknown format %q (this version reads %q)", ErrManifest, m.Format, FormatV1)
+	}
+	seen := make(map[string]string, len(m.Files))
+	for _, f := range m.Files {
+		if reason := CheckPath(f.Path); reason != "" {
+			return nil, fmt.Errorf("%w: file %q: %s", ErrManifest, f.Path, reason)
+		}
+		if isReserved(f.Path) {
+			return nil, fmt.Errorf("%w: file %q is a reserved name", ErrManifest, f.Path)
+		}
+		k := safezip.Key(f.Path)
+		if other, dup := seen[k]; dup {
+			return nil, fmt.Errorf("%w: file %q listed twice (as %q)", ErrManifest, f.Path, other)
+		}
+		seen[k] = f.Path
+		if _, err := evidence.ParseDigest(string(f.SHA256)); err != nil {
+			return nil, fmt.Errorf("%w: file %q: %w", ErrManifest, f.Path, err)
+		}
+		if f.Size < 0 {
+			return nil, fmt.Errorf("%w: file %q: negative size", ErrManifest, f.Path)
+		}
+	}
+	return &m, nil
+}
+
+// hashEntry streams an entry through SHA-256.
+func hashEntry(ctx context.Context, zr *safezip.Reader, name string) (evidence.Digest, int64, error) {
+	rc, err := zr.Open(name)
+	if err != nil {
+		return "", 0, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, ctxReader{ctx, rc})
+	if err != nil {
+		return "", n, err
+	}
+	return digest(h), n, nil
+}
+
+// runCheckers runs the matching checkers on the unchanged files, with a temporary folder for
+// Entry.ReaderAt that is removed afterwards.
+func runCheckers(ctx context.Context, zr *safezip.Reader, files []File, patterns []string, opt VerifyOptions, rep *Report) error {
+	var tmp string
+	defer func() {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+	}()
+	tempDir := func() (string, error) {
+		if tmp == "" {
+			d, err := os.MkdirTemp(opt.TempDir, "evidentia-verify-*")
+			if err != nil {
+				return "", err
+			}
+			tmp = d
+		}
+		return tmp, nil
+	}
+	for _, f := range files {
+		e := Entry{
+			Path: f.Path,
+			Size: f.Size,
+			Open: func() (io.ReadCloser, error) { return zr.Open(f.Path) },
+			ReaderAt: func(ctx context.Context) (io.ReaderAt, int64, func(), error) {
+				d, err := tempDir()
+				if err != nil {
+					return nil, 0, nil, err
+				}
+				return zr.ReaderAt(ctx, f.Path, d)
+			},
+		}
+		for _, p := range patterns {
+			if ok, _ := path.Match(p, f.Path); !ok {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			for _, err := range runChecker(ctx, opt.Checkers[p], e) {
+				if err != nil {
+					rep.Problems = append(rep.Problems, Problem{Path: f.Path, Err: err})
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// runChecker calls c, turning a panic into a problem so that it never reaches the user.
+func runChecker(ctx context.Context, c Checker, e Entry) (errs []error) {
+	defer func() {
+		if v := recover(); v != nil {
+			errs = append(errs, fmt.Errorf("%w: %v", ErrChecker, v))
+		}
+	}()
+	return c(ctx, e)
+}

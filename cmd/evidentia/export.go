@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"evidentia/bundle"
+	"evidentia/report"
+	"evidentia/safezip"
+	"evidentia/signature"
+	"evidentia/store"
+	"evidentia/workflow"
+)
+
+func (c *cli) export(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	caseName := fs.String("case", "", "the case")
+	var ids listFlag
+	fs.Var(&ids, "capture", "a capture ID (repeatable)")
+	out := fs.String("out", "", "the ZIP file to write")
+	lang := fs.String("lang", "", "report language: ko or en")
+	to := fs.String("to", "", "to whom the bundle is handed over (recorded in the custody log)")
+	tsa := fs.String("tsa", "", "RFC 3161 timestamp authority URL")
+	tsaTimeout := fs.Duration("tsa-timeout", signature.DefaultTSATimeout, "how long to wait for the timestamp authority")
+	operator := fs.String("operator", "", "who hands the bundle over (default: EVIDENTIA_OPERATOR, the settings, the user)")
+	unit := fs.String("unit", "", "the operator's team or office (default: EVIDENTIA_UNIT, the settings)")
+	asJSON := fs.Bool("json", false, "JSON")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	ids = append(ids, rest...)
+	if *caseName == "" {
+		return 0, usageError{"export: --case is required"}
+	}
+	if *out == "" {
+		return 0, usageError{"export: --out FILE.zip is required"}
+	}
+	if !strings.HasSuffix(strings.ToLower(*out), ".zip") {
+		return 0, usageError{"export: --out must name a .zip file"}
+	}
+	l := report.Lang(*lang)
+	switch l {
+	case "":
+		l = systemLang(os.Getenv)
+	case report.Korean, report.English:
+	default:
+		return 0, usageError{fmt.Sprintf("export: --lang must be ko or en, not %q", *lang)}
+	}
+	if *tsa == "" {
+		*tsa = os.Getenv("EVIDENTIA_TSA")
+	}
+	if *tsa == "" {
+		*tsa = c.settings().TSA
+	}
+	if *operator == "" {
+		*operator = c.operator()
+	}
+	if *unit == "" {
+		*unit = c.unit()
+	}
+	if _, err := os.Lstat(*out); err == nil {
+		return 0, fmt.Errorf("%s exists: choose another name or remove it", *out)
+	}
+	id, err := c.unlockIdentity()
+	if err != nil {
+		return 0, err
+	}
+	if *tsa == "" {
+		c.errorf("note: no timestamp authority (--tsa, EVIDENTIA_TSA or the settings): the signing time will be this computer's own claim")
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	req := workflow.ExportRequest{
+		Case: *caseName, CaptureIDs: ids, Lang: l, Operator: *operator, Unit: *unit, Recipient: *to, Out: *out,
+		Signer: &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key},
+		TSA:    *tsa, TSATimeout: *tsaTimeout,
+	}
+	res, err := workflow.Export(ctx, st, req)
+	if res == nil {
+		return 0, err
+	}
+	if err != nil {
+		c.errorf("%v", err)
+	}
+	for _, id := range res.Skipped {
+		c.errorf("note: capture %s is not sealed and was left out", id)
+	}
+	if *asJSON {
+		v := map[string]any{
+			"bundle_id": res.BundleID, "path": res.Path, "sha256": res.SHA256, "size": res.Size, "files": res.Files,
+			"captures": res.Captures, "skipped": res.Skipped, "report_id": res.ReportID, "report_sha256": res.ReportSHA256,
+			"signer": res.Signer, "signer_trust": res.SignerTrust, "recipient": *to, "timestamp": nil,
+		}
+		if ts := res.Timestamp; ts != nil {
+			v["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial, "trust": ts.Trust}
+		}
+		c.printJSON(v)
+	} else {
+		fmt.Fprintf(c.stdout, "bundle %s: %s (%d bytes, %d files, %d capture(s))\n", res.BundleID, res.Path, res.Size, res.Files, len(res.Captures))
+		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", res.SHA256)
+		fmt.Fprintf(c.stdout, "  report %s, signed by %s (certificate %s on this computer)\n", res.ReportID, res.Signer, res.SignerTrust)
+		if ts := res.Timestamp; ts != nil {
+			fmt.Fprintf(c.stdout, "  manifest timestamped %s by %s\n", localTime(ts.Time), ts.Authority)
+		}
+		fmt.Fprintln(c.stdout, "  the handover is recorded in the custody log of each capture; VERIFY.txt inside explains how to check it")
+	}
+	if err != nil {
+		return exitProblem, nil
+	}
+	return exitOK, nil
+}
+
+// isZipArg tells whether a verify argument names a ZIP file (an evidence bundle).
+func isZipArg(s string) bool {
+	if strings.HasSuffix(strings.ToLower(s), ".zip") {
+		return true
+	}
+	f, err := os.Open(s)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var head [4]byte
+	n, _ := f.Read(head[:])
+	return n == 4 && bytes.Equal(head[:], []byte("PK\x03\x04"))
+}
+
+// loadRoots reads extra trusted roots (added to the system's) from a PEM file; "" = none.
+func loadRoots(caFile string) (*x509.CertPool, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, err
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
+	}
+	return roots, nil
+}
+
+// verifyBundle checks an evidence bundle offline.
+func (c *cli) verifyBundle(ctx context.Context, path, caFile string, asJSON bool) (int, error) {
+	roots, err := loadRoots(caFile)
+	if err != nil {
+		return 0, err
+	}
+	var st *store.Store
+	dir := store.ResolveDir(c.dataDir)
+	if _, err := os.Stat(dir); err == nil {
+		if st, err = store.Open(ctx, dir); err != nil {
+			return 0, err
+		}
+		defer st.Close()
+	}
+	chk, err := workflow.VerifyBundle(ctx, st, path, roots)
+	if err != nil {
+		if errors.Is(err, safezip.ErrNotZip) || errors.Is(err, safezip.ErrUnsafe) || errors.Is(err, safezip.ErrTooLarge) {
+			if asJSON {
+				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}})
+			} else {
+				c.errorf("%s: INVALID: %v", path, err)
+			}
+			return exitProblem, nil
+		}
+		return 0, err
+	}
+	if asJSON {
+		c.printJSON(bundleJSON(chk))
+	} else {
+		c.printBundle(chk)
+	}
+	if !chk.OK() {
+		return exitProblem, nil
+	}
+	return exitOK, nil
+}
+
+func bundleVerdict(chk *workflow.BundleCheck) string {
+	if !chk.OK() {
+		return fmt.Sprintf("INVALID: %d problem(s)", len(chk.Problems))
+	}
+	if chk.Bundle != nil && chk.Bundle.SignerTrust == signature.TrustSelfSigned {
+		return "VALID (self-made certificate: nothing was changed since it was signed, but the signer's identity is not proven by an authority)"
+	}
+	return "VALID"
+}
+
+func (c *cli) printBundle(chk *workflow.BundleCheck) {
+	w := c.stdout
+	fmt.Fprintf(w, "%s: %s\n", chk.Path, bundleVerdict(chk))
+	fmt.Fprintf(w, "  file SHA-256 %s (%d bytes)\n", chk.SHA256, chk.Size)
+	if b := chk.Bundle; b != nil {
+		if m := b.Manifest; m != nil {
+			fmt.Fprintf(w, "  bundle %s, case %q, %d capture(s), %d files checked\n", m.BundleID, caseName(m), len(m.Captures), b.Files)
+		}
+		if b.Signer != nil {
+			fmt.Fprintf(w, "  manifest signed by %s (certificate %s: %s)\n", b.Signer.Subject, b.SignerTrust, b.TrustDetail)
+		}
+		if ts := b.Timestamp; ts != nil {
+			fmt.Fprintf(w, "  manifest timestamped %s (UTC %s) by %s (authority %s)\n", localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), ts.Authority, ts.Trust)
+		}
+	}
+	if r := chk.Report; r != nil {
+		for _, s := range r.Signatures {
+			who := ""
+			if s.Signer != nil {
+				who = s.Signer.Subject.String()
+			}
+			fmt.Fprintf(w, "  report signed by %s (%s), valid: %s\n", who, s.Trust, yesNo(s.Valid()))
+		}
+	}
+	if z := chk.WACZ; z != nil {
+		fmt.Fprintf(w, "  web archive: %d files, %d WARC records, %d pages, signed: %s\n", z.Files, z.Records, z.Pages, yesNo(z.Signed))
+	}
+	if chk.InStore > 0 {
+		fmt.Fprintf(w, "  %d capture(s) match this computer's store\n", chk.InStore)
+	}
+	for _, e := range chk.Recorded {
+		fmt.Fprintf(w, "  handover recorded in the custody log: #%d %s by %s (capture %s)\n", e.Seq, localTime(e.At), e.Actor, e.CaptureID)
+	}
+	for _, p := range chk.Problems {
+		if p.Path != "" {
+			fmt.Fprintf(w, "  PROBLEM %s: %v\n", p.Path, p.Err)
+		} else {
+			fmt.Fprintf(w, "  PROBLEM %v\n", p.Err)
+		}
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func bundleJSON(chk *workflow.BundleCheck) map[string]any {
+	probs := []map[string]any{}
+	for _, p := range chk.Problems {
+		probs = append(probs, map[string]any{"path": p.Path, "error": p.Err.Error()})
+	}
+	v := map[string]any{"path": chk.Path, "sha256": chk.SHA256, "size": chk.Size, "valid": chk.OK(), "verdict": bundleVerdict(chk),
+		"problems": probs, "in_store": chk.InStore, "bundle": nil, "report": nil, "archive": nil}
+	if b := chk.Bundle; b != nil {
+		bm := map[string]any{"files": b.Files, "signed": b.Signed, "signer_trust": b.SignerTrust, "trust_detail": b.TrustDetail, "signer": nil, "timestamp": nil}
+		if m := b.Manifest; m != nil {
+			bm["bundle_id"], bm["case"], bm["captures"], bm["created"] = m.BundleID, caseName(m), len(m.Captures), m.Created
+		}
+		if b.Signer != nil {
+			bm["signer"] = b.Signer.Subject.String()
+		}
+		if ts := b.Timestamp; ts != nil {
+			bm["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial, "trust": ts.Trust}
+		}
+		v["bundle"] = bm
+	}
+	if r := chk.Report; r != nil {
+		v["report"] = map[string]any{"valid": r.Err() == nil, "signatures": len(r.Signatures)}
+	}
+	if z := chk.WACZ; z != nil {
+		v["archive"] = map[string]any{"valid": z.OK(), "files": z.Files, "records": z.Records, "pages": z.Pages, "signed": z.Signed}
+	}
+	recorded := []map[string]any{}
+	for _, e := range chk.Recorded {
+		recorded = append(recorded, map[string]any{"seq": e.Seq, "at": e.At.UTC(), "actor": e.Actor, "capture_id": e.CaptureID})
+	}
+	v["recorded"] = recorded
+	return v
+}
+
+func caseName(m *bundle.Manifest) string {
+	if m.Case == nil {
+		return ""
+	}
+	return m.Case.Name
+}

@@ -1,0 +1,438 @@
+// Package safezip reads ZIP files that come from untrusted sources (bundles and web archives
+// handed in by others) without letting them harm the reader: unsafe names, links, duplicates
+// that a file system would merge, encrypted entries and zip bombs are refused when the ZIP is
+// opened, and reading an entry enforces the limits on the bytes actually produced, never on the
+// sizes the headers claim.
+//
+// Nothing is ever written to disk except by Reader.ReaderAt, into the directory its caller names.
+package safezip
+
+import (
+	"archive/zip"
+	"compress/flate"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Errors of safezip. Refusals are wrapped with the entry's name and the reason; limit refusals
+// made when the ZIP is opened (declared sizes) wrap both ErrUnsafe and ErrTooLarge.
+var (
+	ErrUnsafe   = errors.New("safezip: unsafe ZIP")
+	ErrTooLarge = errors.New("safezip: entry too large")
+	ErrNotZip   = errors.New("safezip: not a readable ZIP (truncated or damaged)")
+	ErrNoEntry  = errors.New("safezip: no such entry")
+)
+
+// ratioFloor is the uncompressed size under which the ratio limit is not applied: small, very
+// compressible files (a blank page, a JSON of zeros) are common and harmless.
+const ratioFloor = 1 << 20
+
+// Limits bounds what a ZIP may hold. A zero or negative field means "no limit" for that field;
+// use DefaultLimits and change what you need.
+type Limits struct {
+	MaxEntries   int   // entries in the central directory
+	MaxEntrySize int64 // uncompressed bytes of one entry
+	MaxTotalSize int64 // uncompressed bytes of all entries together
+	MaxRatio     int64 // uncompressed:compressed, applied to entries above 1 MiB uncompressed
+}
+
+// DefaultLimits returns limits sized for evidence bundles and web archives: 100 000 entries
+// (a bundle holds about ten files per capture, a WACZ a handful), 8 GiB per entry (a long
+// WARC or a screen recording), 64 GiB in all, and a ratio of 200:1 above 1 MiB. Screenshots,
+// PDFs and gzipped WARCs hardly compress at all and HTML or JSON stays far below 100:1, while
+// a deflate bomb reaches about 1000:1.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxEntries:   100_000,
+		MaxEntrySize: 8 << 30,
+		MaxTotalSize: 64 << 30,
+		MaxRatio:     200,
+	}
+}
+
+// Reader is an opened, checked ZIP. It is safe for concurrent use by several goroutines as long
+// as the underlying io.ReaderAt is.
+type Reader struct {
+	ra     io.ReaderAt
+	size   int64
+	lim    Limits
+	zr     *zip.Reader
+	names  []string
+	byName map[string]*zip.File
+}
+
+// Open reads the central directory of the ZIP in r (size bytes) and checks every entry against
+// lim and the safety rules: no absolute path, drive letter, backslash, "." or ".." element,
+// empty name or element, control character or invalid UTF-8 in a name; only regular files and
+// directories (no links, devices...); no two names that a case-insensitive, Unicode-normalising
+// file system would merge, and no name that is both a file and a directory; no encryption; only
+// the Store and Deflate methods; no more than MaxEntries entries; declared sizes and ratios
+// within the limits; every entry's data inside the file. A refusal wraps ErrUnsafe (and
+// ErrTooLarge for limits) and names the entry; a damaged or truncated ZIP wraps ErrNotZip.
+func Open(r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
+	if r == nil || size < 0 {
+		return nil, fmt.Errorf("%w: no input", ErrNotZip)
+	}
+	end, found := readDirectoryEnd(r, size)
+	if found && lim.MaxEntries > 0 && end.entries > uint64(lim.MaxEntries) {
+		return nil, fmt.Errorf("%w: %w: %d entries, more than %d", ErrUnsafe, ErrTooLarge, end.entries, lim.MaxEntries)
+	}
+	if found && end.cdEnd != end.at {
+		// Data before the ZIP (a self-extractor, a polyglot) or, typically, a truncated ZIP
+		// whose last stored entry is itself a ZIP: archive/zip would silently open that one.
+		return nil, fmt.Errorf("%w: the central directory is not where its end record says (data before the ZIP, or a truncated file)", ErrNotZip)
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
+		// ErrInsecurePath (GODEBUG zipinsecurepath=0) comes with a usable reader; our own
+		// checks below are stricter.
+		return nil, fmt.Errorf("%w: %w", ErrNotZip, err)
+	}
+	if lim.MaxEntries > 0 && len(zr.File) > lim.MaxEntries {
+		return nil, fmt.Errorf("%w: %w: %d entries, more than %d", ErrUnsafe, ErrTooLarge, len(zr.File), lim.MaxEntries)
+	}
+	sr := &Reader{ra: r, size: size, lim: lim, zr: zr, names: make([]string, 0, len(zr.File)), byName: make(map[string]*zip.File, len(zr.File))}
+	folded := make(map[string]string, len(zr.File)) // folded key -> original name
+	dirs := make(map[string]string)                 // folded parent directories -> a file under it
+	var total uint64
+	for _, f := range zr.File {
+		if err := checkEntry(f, size, lim); err != nil {
+			return nil, err
+		}
+		key := foldName(strings.TrimSuffix(f.Name, "/"))
+		if other, dup := folded[key]; dup {
+			return nil, unsafeEntry(f.Name, "duplicate of %q (names equal after Unicode normalisation and case folding)", other)
+		}
+		folded[key] = f.Name
+		for i := strings.LastIndexByte(key, '/'); i > 0; i = strings.LastIndexByte(key[:i], '/') {
+			if _, seen := dirs[key[:i]]; seen {
+				break
+			}
+			dirs[key[:i]] = f.Name
+		}
+		total += f.UncompressedSize64
+		if lim.MaxTotalSize > 0 && total > uint64(lim.MaxTotalSize) {
+			return nil, tooLargeEntry(f.Name, "the entries together declare more than %d bytes", lim.MaxTotalSize)
+		}
+		sr.names = append(sr.names, f.Name)
+		sr.byName[f.Name] = f
+	}
+	for _, f := range zr.File {
+		if f.Mode().IsDir() {
+			continue
+		}
+		if under, clash := dirs[foldName(f.Name)]; clash {
+			return nil, unsafeEntry(f.Name, "is a file and also the folder of %q", under)
+		}
+	}
+	return sr, nil
+}
+
+// directoryEnd is what the end of central directory records say.
+type directoryEnd struct {
+	entries uint64 // entries declared
+	cdEnd   uint64 // offset + size of the central directory, as declared
+	at      uint64 // where the central directory must end: the (ZIP64) end record's offset
+}
+
+// readDirectoryEnd finds the end of central directory record (searching backwards like
+// archive/zip) and, when it is saturated, the ZIP64 one. ok is false when none is found; the
+// reader then reports the ZIP as unreadable.
+func readDirectoryEnd(r io.ReaderAt, size int64) (d directoryEnd, ok bool) {
+	const eocdLen = 22
+	n := min(int64(eocdLen+65535), size)
+	if n < eocdLen {
+		return d, false
+	}
+	buf := make([]byte, n)
+	if _, err := r.ReadAt(buf, size-n); err != nil && !errors.Is(err, io.EOF) {
+		return d, false
+	}
+	le16 := func(b []byte) uint64 { return uint64(binary.LittleEndian.Uint16(b)) }
+	le32 := func(b []byte) uint64 { return uint64(binary.LittleEndian.Uint32(b)) }
+	for i := len(buf) - eocdLen; i >= 0; i-- {
+		if buf[i] != 'P' || buf[i+1] != 'K' || buf[i+2] != 5 || buf[i+3] != 6 || i+eocdLen+int(le16(buf[i+20:])) > len(buf) {
+			continue
+		}
+		e := buf[i:]
+		pos := uint64(size - n + int64(i))
+		d = directoryEnd{entries: le16(e[10:]), cdEnd: le32(e[16:]) + le32(e[12:]), at: pos}
+		if d.entries != 0xffff && le32(e[12:]) != 0xffffffff && le32(e[16:]) != 0xffffffff {
+			return d, true
+		}
+		// ZIP64: the locator is just before the end record and gives the ZIP64 record.
+		var loc [20]byte
+		if pos < 20 {
+			return d, false
+		}
+		if _, err := r.ReadAt(loc[:], int64(pos-20)); err != nil || binary.LittleEndian.Uint32(loc[:]) != 0x07064b50 {
+			return d, false
+		}
+		at := binary.LittleEndian.Uint64(loc[8:])
+		var rec [56]byte
+		if at > uint64(size) {
+			return d, false
+		}
+		if _, err := r.ReadAt(rec[:], int64(at)); err != nil || binary.LittleEndian.Uint32(rec[:]) != 0x06064b50 {
+			return d, false
+		}
+		d.entries = binary.LittleEndian.Uint64(rec[32:])
+		d.cdEnd = binary.LittleEndian.Uint64(rec[48:]) + binary.LittleEndian.Uint64(rec[40:])
+		d.at = at
+		return d, true
+	}
+	return d, false
+}
+
+func unsafeEntry(name, format string, args ...any) error {
+	return fmt.Errorf("%w: entry %q: %s", ErrUnsafe, name, fmt.Sprintf(format, args...))
+}
+
+func tooLargeEntry(name, format string, args ...any) error {
+	return fmt.Errorf("%w: %w: entry %q: %s", ErrUnsafe, ErrTooLarge, name, fmt.Sprintf(format, args...))
+}
+
+// checkEntry applies the per-entry rules of Open.
+func checkEntry(f *zip.File, size int64, lim Limits) error {
+	if reason := CheckName(f.Name); reason != "" {
+		return unsafeEntry(f.Name, "%s", reason)
+	}
+	mode := f.Mode()
+	isDir := strings.HasSuffix(f.Name, "/")
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return unsafeEntry(f.Name, "is a symbolic link")
+	case isDir != mode.IsDir():
+		return unsafeEntry(f.Name, "name and mode disagree on whether it is a folder")
+	case mode&fs.ModeType&^fs.ModeDir != 0:
+		return unsafeEntry(f.Name, "is not a regular file (mode %v)", mode)
+	case isDir && f.UncompressedSize64 != 0:
+		return unsafeEntry(f.Name, "is a folder with content")
+	}
+	if f.Flags&0x1 != 0 {
+		return unsafeEntry(f.Name, "is encrypted")
+	}
+	switch f.Method {
+	case zip.Store:
+		if f.CompressedSize64 != f.UncompressedSize64 {
+			return unsafeEntry(f.Name, "stored, but its sizes differ (%d compressed, %d uncompressed)", f.CompressedSize64, f.UncompressedSize64)
+		}
+	case zip.Deflate:
+	default:
+		return unsafeEntry(f.Name, "unsupported compression method %d", f.Method)
+	}
+	if lim.MaxEntrySize > 0 && f.UncompressedSize64 > uint64(lim.MaxEntrySize) {
+		return tooLargeEntry(f.Name, "declares %d bytes, more than %d", f.UncompressedSize64, lim.MaxEntrySize)
+	}
+	if lim.MaxRatio > 0 && f.UncompressedSize64 > ratioFloor &&
+		(f.CompressedSize64 == 0 || f.UncompressedSize64/f.CompressedSize64 >= uint64(lim.MaxRatio)) {
+		return tooLargeEntry(f.Name, "declares a compression ratio above %d:1 (%d from %d bytes)", lim.MaxRatio, f.UncompressedSize64, f.CompressedSize64)
+	}
+	off, err := f.DataOffset()
+	if err != nil {
+		return fmt.Errorf("%w: entry %q: %w", ErrNotZip, f.Name, err)
+	}
+	if off < 0 || f.CompressedSize64 > uint64(size) || uint64(off) > uint64(size)-f.CompressedSize64 {
+		return fmt.Errorf("%w: entry %q: its data runs past the end of the file", ErrNotZip, f.Name)
+	}
+	return nil
+}
+
+// CheckName returns why name is not an acceptable ZIP entry name, or "" if it is. Accepted
+// names are relative, slash-separated, valid UTF-8 without control characters, with no empty,
+// "." or ".." element, no backslash and no drive letter; a trailing "/" marks a folder. The
+// bundle writer uses it so that it never writes what a reader would refuse.
+func CheckName(name string) string {
+	switch {
+	case name == "":
+		return "empty name"
+	case !utf8.ValidString(name):
+		return "name is not valid UTF-8"
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return "name contains a control character"
+	case strings.IndexFunc(name, isBidiControl) >= 0:
+		return "name contains a bidirectional text control (it could disguise the name)"
+	case strings.Contains(name, `\`):
+		return "name contains a backslash"
+	case name[0] == '/':
+		return "absolute path"
+	case len(name) >= 2 && name[1] == ':' && (name[0]|0x20 >= 'a' && name[0]|0x20 <= 'z'):
+		return "name starts with a drive letter"
+	}
+	elems := strings.Split(strings.TrimSuffix(name, "/"), "/")
+	for _, e := range elems {
+		switch e {
+		case "":
+			return "empty path element"
+		case ".", "..":
+			return fmt.Sprintf("%q path element", e)
+		}
+	}
+	return ""
+}
+
+// isBidiControl reports the embedding, override and isolate controls that can make a name
+// display as another (for example "report\u202Efdp.exe").
+func isBidiControl(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+var folder = cases.Fold()
+
+// Key returns the key under which case-insensitive, Unicode-normalising file systems (Windows,
+// macOS) store name: two names with the same Key are duplicates for Open. Callers that write
+// ZIPs use it to refuse what Open would refuse.
+func Key(name string) string { return foldName(name) }
+
+func foldName(name string) string {
+	return norm.NFC.String(folder.String(norm.NFC.String(name)))
+}
+
+// Names returns the entries' names in ZIP order. The slice is the caller's.
+func (r *Reader) Names() []string {
+	return append([]string(nil), r.names...)
+}
+
+// Entry returns the entry called exactly name.
+func (r *Reader) Entry(name string) (*zip.File, bool) {
+	f, ok := r.byName[name]
+	return f, ok
+}
+
+// Open returns the content of the entry called name. Reading it fails with ErrTooLarge as soon
+// as the bytes produced exceed the entry's declared size, MaxEntrySize or (above 1 MiB) MaxRatio
+// times the compressed size, and with ErrNotZip (naming the entry) when the data is truncated,
+// damaged or does not match its CRC-32. The caller closes it.
+func (r *Reader) Open(name string) (io.ReadCloser, error) {
+	f, ok := r.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoEntry, name)
+	}
+	// The raw data is a section of CompressedSize64 bytes: a decompressor cannot read past it.
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return nil, fmt.Errorf("%w: entry %q: %w", ErrNotZip, name, err)
+	}
+	var rc io.ReadCloser = io.NopCloser(raw)
+	if f.Method == zip.Deflate {
+		rc = flate.NewReader(raw)
+	} else if f.Method != zip.Store {
+		return nil, unsafeEntry(name, "unsupported compression method %d", f.Method)
+	}
+	limit := f.UncompressedSize64
+	if r.lim.MaxEntrySize > 0 && uint64(r.lim.MaxEntrySize) < limit {
+		limit = uint64(r.lim.MaxEntrySize)
+	}
+	return &entryReader{f: f, rc: rc, lim: r.lim, limit: limit, crc: crc32.NewIEEE()}, nil
+}
+
+// entryReader enforces the limits and the CRC on the bytes actually produced.
+type entryReader struct {
+	f     *zip.File
+	rc    io.ReadCloser
+	lim   Limits
+	limit uint64
+	n     uint64
+	crc   hash.Hash32
+	err   error
+}
+
+func (e *entryReader) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.rc.Read(p)
+	e.n += uint64(n)
+	e.crc.Write(p[:n])
+	switch {
+	case e.n > e.limit:
+		e.err = fmt.Errorf("%w: entry %q: produced more than %d bytes", ErrTooLarge, e.f.Name, e.limit)
+	case e.lim.MaxRatio > 0 && e.n > ratioFloor && e.n/max(e.f.CompressedSize64, 1) >= uint64(e.lim.MaxRatio):
+		e.err = fmt.Errorf("%w: entry %q: expands more than %d:1", ErrTooLarge, e.f.Name, e.lim.MaxRatio)
+	case err == io.EOF:
+		if e.n != e.f.UncompressedSize64 {
+			e.err = fmt.Errorf("%w: entry %q: %d bytes, the header says %d", ErrNotZip, e.f.Name, e.n, e.f.UncompressedSize64)
+		} else if e.crc.Sum32() != e.f.CRC32 {
+			e.err = fmt.Errorf("%w: entry %q: %w", ErrNotZip, e.f.Name, zip.ErrChecksum)
+		} else {
+			return n, io.EOF
+		}
+	case err != nil:
+		e.err = fmt.Errorf("%w: entry %q: %w", ErrNotZip, e.f.Name, err)
+	default:
+		return n, nil
+	}
+	return 0, e.err
+}
+
+func (e *entryReader) Close() error { return e.rc.Close() }
+
+// ReaderAt gives random access to the entry called name, to open a ZIP nested in this one. A
+// stored (uncompressed) entry is a section of the outer file: nothing is copied and its CRC is
+// not checked (callers that need integrity hash the content, or parse it with Open again,
+// which checks its own entries). Any other entry is extracted through Open, with every limit,
+// into a new temporary file created inside tmpDir (the system's temporary folder if tmpDir is
+// ""); cleanup closes and removes it and must be called once the caller is done, also after a
+// later failure. ctx cancels the extraction.
+func (r *Reader) ReaderAt(ctx context.Context, name, tmpDir string) (ra io.ReaderAt, size int64, cleanup func(), err error) {
+	f, ok := r.byName[name]
+	if !ok {
+		return nil, 0, nil, fmt.Errorf("%w: %q", ErrNoEntry, name)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, 0, nil, err
+	}
+	if f.Method == zip.Store {
+		off, err := f.DataOffset()
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("%w: entry %q: %w", ErrNotZip, name, err)
+		}
+		n := int64(f.UncompressedSize64)
+		return io.NewSectionReader(r.ra, off, n), n, func() {}, nil
+	}
+	rc, err := r.Open(name)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer rc.Close()
+	tmp, err := os.CreateTemp(tmpDir, "safezip-*")
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("safezip: entry %q: %w", name, err)
+	}
+	cleanup = func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
+	n, err := io.Copy(tmp, ctxReader{ctx, rc})
+	if err != nil {
+		cleanup()
+		return nil, 0, nil, err
+	}
+	return tmp, n, cleanup, nil
+}
+
+// ctxReader stops a copy when its context is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

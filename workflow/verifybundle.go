@@ -1,0 +1,379 @@
+package workflow
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"evidentia/bundle"
+	"evidentia/evidence"
+	"evidentia/safezip"
+	"evidentia/signature"
+	"evidentia/store"
+	"evidentia/wacz"
+)
+
+// Problems VerifyBundle finds across the files of a bundle (each wrapped with the file named).
+var (
+	ErrBundleReport   = errors.New("workflow: the bundle's report does not verify")
+	ErrBundleArchive  = errors.New("workflow: the bundle's web archive does not verify")
+	ErrBundleCapture  = errors.New("workflow: a capture in the bundle does not match its sealed manifest")
+	ErrBundleCustody  = errors.New("workflow: the bundle's custody log does not verify")
+	ErrBundleMismatch = errors.New("workflow: the bundle's parts do not agree")
+)
+
+// maxSmallFile bounds the JSON files of a bundle that are read whole.
+const maxSmallFile = 64 << 20
+
+// BundleCheck is what VerifyBundle found.
+type BundleCheck struct {
+	Path   string
+	SHA256 evidence.Digest
+	Size   int64
+	Bundle *bundle.Report    // the container: files, manifest signature and timestamp
+	Report *signature.Report // the PDF report's signature, when present
+	WACZ   *wacz.Report      // the web archive, when present
+	// Problems is everything found, the container's and the cross-checks', each naming a file.
+	Problems []bundle.Problem
+	// Recorded lists the custody events of the local store (when one was given) that record
+	// handing over this very file, by its SHA-256.
+	Recorded []store.Event
+	// InStore counts the bundle's captures that the local store holds with the same manifest.
+	InStore int
+}
+
+// OK reports whether every check held.
+func (c *BundleCheck) OK() bool { return len(c.Problems) == 0 }
+
+// Err returns the first problem, or nil.
+func (c *BundleCheck) Err() error {
+	if len(c.Problems) == 0 {
+		return nil
+	}
+	p := c.Problems[0]
+	if p.Path == "" {
+		return p.Err
+	}
+	return fmt.Errorf("%s: %w", p.Path, p.Err)
+}
+
+// bundleState collects what the per-file checks learnt, for the cross-checks after them.
+type bundleState struct {
+	captureManifests map[string]evidence.Digest    // folder -> SHA-256 of its manifest.json
+	captureParsed    map[string]*evidence.Manifest // folder -> parsed manifest
+	reportManifests  map[string]evidence.Digest    // capture ID -> embedded manifest SHA-256
+	waczResources    map[string]evidence.Digest    // path inside the WACZ -> SHA-256 (datapackage)
+	custodyEvents    []store.Event
+}
+
+// VerifyBundle checks, offline, the bundle at path: the ZIP is safe to read; every file's
+// SHA-256 and size against manifest.json; the manifest's CMS signature and RFC 3161 timestamp
+// (trust judged against roots, nil = the system's); the report's PDF signature and that the
+// manifests embedded in it are those of the bundle's captures; the WACZ (its datapackage, its
+// signature, every WARC record's digests) and that its WARC files are the sealed ones; each
+// capture folder against its sealed manifest; and the custody events' hashes. With st (may be
+// nil) it also says which captures the local store holds and which handover events name this
+// file. It returns an error only when the file cannot be read as a bundle at all.
+func VerifyBundle(ctx context.Context, st *store.Store, file string, roots *x509.CertPool) (*BundleCheck, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("workflow: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("workflow: %s is not a file", file)
+	}
+	sum, _, err := evidence.SumReader(io.NewSectionReader(f, 0, fi.Size()))
+	if err != nil {
+		return nil, fmt.Errorf("workflow: read %s: %w", file, err)
+	}
+	chk := &BundleCheck{Path: file, SHA256: sum, Size: fi.Size()}
+	state := &bundleState{
+		captureManifests: map[string]evidence.Digest{},
+		captureParsed:    map[string]*evidence.Manifest{},
+		reportManifests:  map[string]evidence.Digest{},
+		waczResources:    map[string]evidence.Digest{},
+	}
+	checkers := map[string]bundle.Checker{
+		"report/*.pdf": func(ctx context.Context, e bundle.Entry) []error {
+			return checkBundleReport(ctx, e, roots, chk, state)
+		},
+		"archive/*.wacz": func(ctx context.Context, e bundle.Entry) []error {
+			return checkBundleWACZ(ctx, e, roots, chk, state)
+		},
+		"captures/*/manifest.json": func(ctx context.Context, e bundle.Entry) []error {
+			return checkCaptureManifest(e, state)
+		},
+		BundleCustodyJSON: func(ctx context.Context, e bundle.Entry) []error {
+			return checkCustodyJSON(e, state)
+		},
+	}
+	rep, err := bundle.Verify(ctx, f, fi.Size(), bundle.VerifyOptions{Roots: roots, Checkers: checkers, Limits: safezip.DefaultLimits()})
+	if err != nil {
+		return nil, err
+	}
+	chk.Bundle = rep
+	chk.Problems = append(chk.Problems, rep.Problems...)
+	if rep.Manifest != nil {
+		chk.Problems = append(chk.Problems, crossCheck(rep.Manifest, state)...)
+	}
+	if st != nil && rep.Manifest != nil {
+		if err := checkAgainstStore(ctx, st, chk, rep.Manifest); err != nil {
+			return nil, err
+		}
+	}
+	return chk, nil
+}
+
+func readSmall(e bundle.Entry) ([]byte, error) {
+	if e.Size > maxSmallFile {
+		return nil, fmt.Errorf("%d bytes is more than this file can be", e.Size)
+	}
+	rc, err := e.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, maxSmallFile+1))
+}
+
+func checkBundleReport(ctx context.Context, e bundle.Entry, roots *x509.CertPool, chk *BundleCheck, state *bundleState) []error {
+	if e.Size > maxReportSize {
+		return []error{fmt.Errorf("%w: %d bytes is more than a report can be", ErrBundleReport, e.Size)}
+	}
+	rc, err := e.Open()
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleReport, err)}
+	}
+	doc, err := io.ReadAll(io.LimitReader(rc, maxReportSize+1))
+	rc.Close()
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleReport, err)}
+	}
+	rep, err := signature.Verify(ctx, doc, signature.VerifyOptions{Roots: roots})
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleReport, err)}
+	}
+	chk.Report = rep
+	var out []error
+	if err := rep.Err(); err != nil {
+		out = append(out, fmt.Errorf("%w: %v", ErrBundleReport, err))
+	}
+	for _, a := range rep.Attachments {
+		var m evidence.Manifest
+		if !strings.HasSuffix(a.Name, ".manifest.json") || json.Unmarshal(a.Data, &m) != nil || m.Format != evidence.ManifestFormat {
+			continue
+		}
+		state.reportManifests[m.CaptureID] = a.SHA256
+	}
+	return out
+}
+
+func checkBundleWACZ(ctx context.Context, e bundle.Entry, roots *x509.CertPool, chk *BundleCheck, state *bundleState) []error {
+	ra, size, cleanup, err := e.ReaderAt(ctx)
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleArchive, err)}
+	}
+	defer cleanup()
+	rep, err := wacz.Verify(ctx, ra, size, wacz.VerifyOptions{Roots: roots})
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleArchive, err)}
+	}
+	chk.WACZ = rep
+	var out []error
+	for _, p := range rep.Problems {
+		if p.Path != "" {
+			out = append(out, fmt.Errorf("%w: %s: %v", ErrBundleArchive, p.Path, p.Err))
+		} else {
+			out = append(out, fmt.Errorf("%w: %v", ErrBundleArchive, p.Err))
+		}
+	}
+	// The datapackage's hashes tie the archive's WARC files to the sealed artifacts.
+	zr, err := safezip.Open(ra, size, safezip.DefaultLimits())
+	if err != nil {
+		return append(out, fmt.Errorf("%w: %v", ErrBundleArchive, err))
+	}
+	rc, err := zr.Open("datapackage.json")
+	if err != nil {
+		return append(out, fmt.Errorf("%w: datapackage.json: %v", ErrBundleArchive, err))
+	}
+	defer rc.Close()
+	var dp struct {
+		Resources []struct {
+			Path string `json:"path"`
+			Hash string `json:"hash"`
+		} `json:"resources"`
+	}
+	if err := json.NewDecoder(io.LimitReader(rc, maxSmallFile)).Decode(&dp); err != nil {
+		return append(out, fmt.Errorf("%w: datapackage.json: %v", ErrBundleArchive, err))
+	}
+	for _, r := range dp.Resources {
+		state.waczResources[r.Path] = evidence.Digest(strings.TrimPrefix(r.Hash, "sha256:"))
+	}
+	return out
+}
+
+func checkCaptureManifest(e bundle.Entry, state *bundleState) []error {
+	b, err := readSmall(e)
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleCapture, err)}
+	}
+	var m evidence.Manifest
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil || m.Format != evidence.ManifestFormat {
+		return []error{fmt.Errorf("%w: not a capture manifest", ErrBundleCapture)}
+	}
+	canon, digest, err := m.Encode()
+	if err != nil || !bytes.Equal(canon, b) {
+		return []error{fmt.Errorf("%w: the manifest is not in its sealed (canonical) form", ErrBundleCapture)}
+	}
+	folder := path.Dir(e.Path)
+	state.captureManifests[folder] = digest
+	state.captureParsed[folder] = &m
+	return nil
+}
+
+func checkCustodyJSON(e bundle.Entry, state *bundleState) []error {
+	b, err := readSmall(e)
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleCustody, err)}
+	}
+	var c CustodyExport
+	if err := json.Unmarshal(b, &c); err != nil || c.Format != CustodyFormat {
+		return []error{fmt.Errorf("%w: not a custody export", ErrBundleCustody)}
+	}
+	var out []error
+	for i, ev := range c.Events {
+		h, err := store.EventHash(ev)
+		if err != nil || h != ev.Hash {
+			out = append(out, fmt.Errorf("%w: event #%d (%s): its hash does not match its content", ErrBundleCustody, ev.Seq, ev.Action))
+		}
+		if i > 0 {
+			prev := c.Events[i-1]
+			if ev.Seq <= prev.Seq {
+				out = append(out, fmt.Errorf("%w: event #%d comes after #%d", ErrBundleCustody, ev.Seq, prev.Seq))
+			} else if ev.Seq == prev.Seq+1 && ev.PrevHash != prev.Hash {
+				out = append(out, fmt.Errorf("%w: event #%d does not continue from #%d", ErrBundleCustody, ev.Seq, prev.Seq))
+			}
+		}
+	}
+	state.custodyEvents = c.Events
+	return out
+}
+
+// crossCheck ties the parts together: every capture the manifest lists has its folder, its
+// sealed manifest, every artifact that manifest names (with that SHA-256), its manifest embedded
+// in the report, and its WARC in the web archive.
+func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
+	var out []bundle.Problem
+	files := map[string]bundle.File{}
+	for _, f := range m.Files {
+		files[f.Path] = f
+	}
+	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
+	inBundle := map[string]bool{}
+	for _, ref := range m.Captures {
+		inBundle[ref.ID] = true
+		mpath := ref.Folder + "/manifest.json"
+		got, ok := state.captureManifests[ref.Folder]
+		if !ok {
+			add(mpath, fmt.Errorf("%w: capture %s has no readable sealed manifest", ErrBundleCapture, ref.ID))
+			continue
+		}
+		if got != ref.ManifestSHA256 {
+			add(mpath, fmt.Errorf("%w: capture %s: the manifest hashes to %s, the bundle says %s", ErrBundleCapture, ref.ID, got, ref.ManifestSHA256))
+		}
+		cm := state.captureParsed[ref.Folder]
+		if cm.CaptureID != ref.ID {
+			add(mpath, fmt.Errorf("%w: the folder of capture %s holds the manifest of %s", ErrBundleCapture, ref.ID, cm.CaptureID))
+		}
+		for _, a := range cm.Artifacts {
+			p := ref.Folder + "/" + a.Name
+			f, ok := files[p]
+			switch {
+			case !ok:
+				add(p, fmt.Errorf("%w: capture %s: artifact %s is not in the bundle", ErrBundleCapture, ref.ID, a.Name))
+			case f.SHA256 != a.SHA256 || f.Size != a.Size:
+				add(p, fmt.Errorf("%w: capture %s: %s is not the sealed artifact (SHA-256 %s, sealed %s)", ErrBundleCapture, ref.ID, a.Name, f.SHA256, a.SHA256))
+			}
+			if a.Role == evidence.RoleWARC {
+				wp := "archive/" + ref.ID + ".warc.gz"
+				if got, ok := state.waczResources[wp]; !ok {
+					add(BundleWACZPath, fmt.Errorf("%w: %s (capture %s) is not in the web archive", ErrBundleMismatch, wp, ref.ID))
+				} else if got != a.SHA256 {
+					add(BundleWACZPath, fmt.Errorf("%w: %s in the web archive is not the sealed WARC of capture %s", ErrBundleMismatch, wp, ref.ID))
+				}
+			}
+		}
+		if got, ok := state.reportManifests[ref.ID]; !ok {
+			add(BundleReportPath, fmt.Errorf("%w: the report does not hold the manifest of capture %s", ErrBundleMismatch, ref.ID))
+		} else if got != ref.ManifestSHA256 {
+			add(BundleReportPath, fmt.Errorf("%w: the report's manifest of capture %s differs from the sealed one", ErrBundleMismatch, ref.ID))
+		}
+	}
+	for id := range state.reportManifests {
+		if !inBundle[id] {
+			add(BundleReportPath, fmt.Errorf("%w: the report holds capture %s, which the bundle does not list", ErrBundleMismatch, id))
+		}
+	}
+	for folder := range state.captureManifests {
+		found := false
+		for _, ref := range m.Captures {
+			found = found || ref.Folder == folder
+		}
+		if !found {
+			add(folder+"/manifest.json", fmt.Errorf("%w: a capture folder the bundle does not list", ErrBundleMismatch))
+		}
+	}
+	for _, e := range state.custodyEvents {
+		if e.CaptureID != "" && !inBundle[e.CaptureID] {
+			add(BundleCustodyJSON, fmt.Errorf("%w: event #%d is about capture %s, which the bundle does not list", ErrBundleCustody, e.Seq, e.CaptureID))
+		}
+	}
+	return out
+}
+
+// checkAgainstStore compares the bundle's captures with the local store and finds the handover
+// events that name this file.
+func checkAgainstStore(ctx context.Context, st *store.Store, chk *BundleCheck, m *bundle.Manifest) error {
+	for _, ref := range m.Captures {
+		rec, err := st.Capture(ctx, ref.ID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			continue
+		}
+		if rec.ID != ref.ID {
+			continue
+		}
+		if rec.ManifestSHA256 != ref.ManifestSHA256 {
+			chk.Problems = append(chk.Problems, bundle.Problem{Path: ref.Folder + "/manifest.json",
+				Err: fmt.Errorf("%w: capture %s differs from this computer's store (%s)", ErrManifestDiffers, ref.ID, rec.ManifestSHA256)})
+			continue
+		}
+		chk.InStore++
+		events, err := st.Custody(ctx, rec.ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if e.Action == store.ActionExported && e.Details["bundle_sha256"] == string(chk.SHA256) {
+				chk.Recorded = append(chk.Recorded, e)
+			}
+		}
+	}
+	return nil
+}
