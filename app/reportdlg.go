@@ -583,6 +583,15 @@ func (r *reportDialog) startExport(ids []string, name string) {
 	}()
 }
 
+// reportsText lists the report volumes of a bundle: "report/report.pdf" or one line per volume.
+func reportsText(reps []workflow.ExportedReport) string {
+	var lines []string
+	for _, r := range reps {
+		lines = append(lines, r.Path+" ("+T("exportdlg.reportCaptures", map[string]any{"Count": groupDigits(len(r.Captures))})+")")
+	}
+	return strings.Join(lines, "\n")
+}
+
 // makeExport unlocks idFile with pass and exports the bundle; the key lives only for the call.
 func makeExport(ctx context.Context, st *store.Store, req workflow.ExportRequest, idFile *identity.File, pass []byte) (*workflow.ExportResult, error) {
 	if idFile == nil {
@@ -649,8 +658,10 @@ func (r *reportDialog) showExportResult(res *workflow.ExportResult, custodyErr e
 		widget.NewLabel(T("reportdlg.file")), value(res.Path),
 		widget.NewLabel("SHA-256"), container.NewBorder(nil, nil, nil, copyBtn, value(sum)),
 		widget.NewLabel(T("reportdlg.signature")), value(res.Signer+" — "+trustText(res.SignerTrust)),
+		widget.NewLabel(T("exportdlg.fingerprint")), value(string(res.SignerCertSHA256)),
 		widget.NewLabel(T("reportdlg.timestamp")), value(stamped),
 		widget.NewLabel(T("reportdlg.included")), value(captures),
+		widget.NewLabel(T("exportdlg.reports")), value(reportsText(res.Reports)),
 	)
 	done := widget.NewLabelWithStyle(T("exportdlg.done"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	hint := widget.NewLabel(T("exportdlg.hint"))
@@ -666,7 +677,7 @@ func (r *reportDialog) showExportResult(res *workflow.ExportResult, custodyErr e
 	reveal := widget.NewButtonWithIcon(T("reportdlg.showFolder"), theme.FolderOpenIcon(), func() { openPath(r.u.a, filepath.Dir(path)) })
 	box.Add(container.NewHBox(reveal))
 	r.resultDlg = dialog.NewCustom(T("exportdlg.title"), T("OK"), box, r.u.w)
-	r.resultDlg.Resize(fyne.NewSize(700, 460))
+	r.resultDlg.Resize(fyne.NewSize(720, 540))
 	r.resultDlg.Show()
 }
 

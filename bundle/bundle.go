@@ -162,7 +162,7 @@ func NewWriter(w io.Writer) *Writer {
 func (bw *Writer) usable() error {
 	switch {
 	case bw.failed != nil:
-		return fmt.Errorf("%w: %v", ErrClosed, bw.failed)
+		return fmt.Errorf("%w: %w", ErrClosed, bw.failed)
 	case bw.finished:
 		return ErrClosed
 	case bw.open:
@@ -285,7 +285,7 @@ func (f *fileWriter) Close() error {
 	f.closed = true
 	f.bw.open = false
 	if f.bw.failed != nil {
-		return fmt.Errorf("%w: %v", ErrClosed, f.bw.failed)
+		return fmt.Errorf("%w: %w", ErrClosed, f.bw.failed)
 	}
 	f.bw.files = append(f.bw.files, File{Path: f.path, SHA256: digest(f.h), Size: f.n})
 	return nil

@@ -112,7 +112,7 @@ func newFixture(t testing.TB, selfSigned bool) *fixture {
 	}
 	fx.guide = GuideInfo{
 		BundleName: bundleName, CaseName: "2026 선거 허위사실 001", Created: time.Now(),
-		ReportPath: "report/report.pdf", WACZPath: "archive/case-001.wacz",
+		ReportPaths: []string{"report/report.pdf"}, WACZPath: "archive/case-001.wacz",
 		Signed: true, SignerName: fx.signer.Certificate.Subject.CommonName, SignerSelfSigned: selfSigned,
 		Timestamped: true, TSACertPath: "certs/tsa.pem",
 	}

@@ -12,12 +12,13 @@ type GuideInfo struct {
 	BundleName       string    // the bundle's file name, e.g. "case-2026-001.zip"
 	CaseName         string    // optional
 	Created          time.Time // optional
-	ReportPath       string    // the signed PDF report, e.g. "report/report.pdf"; "" if none
+	ReportPaths      []string  // the signed PDF report: one file, or its volumes; none if empty
 	WACZPath         string    // the web archive, e.g. "archive/case.wacz"; "" if none
 	Signed           bool      // the bundle has manifest.json.p7s
 	SignerName       string    // the signer's name as in the certificate
 	SignerSelfSigned bool      // the signer's certificate is self-made
 	SignerCertPath   string    // PEM of the signer's certificate and chain; "" means "certs/signer.pem"
+	SignerCertSHA256 string    // hex SHA-256 of the signer's certificate (DER), its fingerprint; "" if not shown
 	Timestamped      bool      // the bundle has manifest.json.tsr
 	TSACertPath      string    // PEM of the authority's certificates shipped in the bundle; "" if none
 }
@@ -111,7 +112,10 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 	if folder == g.BundleName {
 		folder += "-files"
 	}
-	example := g.ReportPath
+	example := ""
+	if len(g.ReportPaths) > 0 {
+		example = g.ReportPaths[0]
+	}
 	if example == "" {
 		example = g.WACZPath
 	}
@@ -187,7 +191,7 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 		if g.SignerName != "" {
 			p("서명자: %s", "Signer: %s", g.SignerName)
 		}
-		cmd(PromptShell, "openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json -CAfile "+shq(g.SignerCertPath)+" -purpose any")
+		cmd(PromptShell, "openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json -CAfile "+shq(g.SignerCertPath)+" -partial_chain -purpose any")
 		p("manifest.json의 내용이 출력된 뒤 \"CMS Verification successful\"이 표시되어야 합니다. \"Verification failure\"가 나오면 manifest.json이 서명 후 바뀐 것입니다.",
 			"It prints manifest.json, then must say \"CMS Verification successful\". \"Verification failure\" means manifest.json was changed after it was signed.")
 		p("이 명령은 묶음에 들어 있는 서명자 인증서(%s)를 신뢰 기준으로 삼습니다. 따라서 그 인증서의 키로 서명한 뒤 manifest.json이(그리고 해시로 묶인 모든 파일이) 바뀌지 않았다는 무결성은 증명하지만, 서명한 사람이 누구인지(신원)는 증명하지 않습니다.",
@@ -195,6 +199,12 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 		if g.SignerSelfSigned {
 			p("이 묶음의 서명 인증서는 서명자가 스스로 만든 인증서(자체 서명 인증서)입니다. 신원은 서명자 또는 소속 기관에 인증서 지문을 확인하여 판단하십시오.",
 				"The signing certificate of this bundle is self-made (self-signed). Confirm identity by checking the certificate's fingerprint with the signer or the signer's agency.")
+		}
+		if fp := fingerprint(g.SignerCertSHA256); fp != "" {
+			p("서명자 인증서의 SHA-256 지문(fingerprint)은 다음과 같습니다. 아래 명령이 같은 값을 출력해야 하며, 이 값을 보낸 사람에게서 전화나 공문 등 별도 경로로 받은 값과 비교하십시오.",
+				"The SHA-256 fingerprint of the signer's certificate is below. The command must print the same value; compare it with the value the sender gave you by another channel (telephone, official letter).")
+			b.WriteString("    " + fp + "\n")
+			cmd(PromptShell, "openssl x509 -in "+shq(g.SignerCertPath)+" -noout -fingerprint -sha256")
 		}
 		p("기관 인증기관(CA)이 발급한 인증서라면, 그 기관에서 따로 받은 루트 인증서를 -CAfile에 지정하십시오. 그러면 신원까지 확인됩니다.",
 			"If the certificate was issued by an agency's certification authority (CA), give that CA's root certificate, obtained from the agency itself, as -CAfile: this also proves identity.")
@@ -206,19 +216,26 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 		p("\"Verification: OK\"가 표시되어야 합니다. TSA_ROOT.pem은 타임스탬프 기관의 루트 인증서이며, 그 기관에서 받으십시오.",
 			"It must say \"Verification: OK\". TSA_ROOT.pem is the root certificate of the timestamp authority; obtain it from the authority.")
 		if g.TSACertPath != "" {
-			p("%s에는 기관이 제시한 인증서가 들어 있습니다. 빠른 확인에는 이것을 -CAfile로 쓸 수 있지만, 이것만으로는 기관을 증명하지 못합니다.",
-				"%s holds the certificates the authority presented. It can serve as -CAfile for a quick check, but it does not by itself prove who the authority is.", g.TSACertPath)
+			p("%s에는 기관이 제시한 인증서가 들어 있습니다. 빠른 확인에는 아래처럼 이것을 -CAfile로 쓸 수 있지만, 이것만으로는 기관을 증명하지 못합니다.",
+				"%s holds the certificates the authority presented. It can serve as -CAfile for a quick check, as below, but it does not by itself prove who the authority is.", g.TSACertPath)
+			cmd(PromptShell, "openssl ts -verify -in manifest.json.tsr -data manifest.json -CAfile "+shq(g.TSACertPath)+" -partial_chain")
 		}
 		p("타임스탬프의 시각은 다음 명령의 \"Time stamp:\" 줄에 표시됩니다(UTC). manifest.json이 늦어도 이 시각에 존재했다는 뜻입니다.",
 			"The time is the \"Time stamp:\" line of the following command (UTC): manifest.json existed at that time at the latest.")
 		cmd(PromptShell, "openssl ts -reply -in manifest.json.tsr -text")
 	}
 
-	if g.ReportPath != "" {
+	if len(g.ReportPaths) > 0 {
 		head("PDF 보고서 확인", "Check the PDF report")
+		if len(g.ReportPaths) > 1 {
+			p("보고서는 %d권으로 나뉘어 있습니다(각 권의 표지에 몇 번째 채증부터 몇 번째까지인지 적혀 있습니다). 권마다 따로 확인합니다.",
+				"The report comes in %d volumes (each cover says which captures it holds); check each one.", len(g.ReportPaths))
+		}
 		p("보고서(%s)에는 PDF 전자서명이 있습니다. Adobe Acrobat Reader로 열어 서명 패널을 보거나, Linux에서 아래 명령을 실행합니다. \"Signature Validation: Signature is Valid.\"가 표시되어야 합니다.",
-			"The report (%s) carries a PDF signature. Open it in Adobe Acrobat Reader and look at the Signature Panel, or on Linux run the command below; it must say \"Signature Validation: Signature is Valid.\"", g.ReportPath)
-		cmd(PromptShell, "pdfsig "+shq(g.ReportPath))
+			"The report (%s) carries a PDF signature. Open it in Adobe Acrobat Reader and look at the Signature Panel, or on Linux run the command below; it must say \"Signature Validation: Signature is Valid.\"", strings.Join(g.ReportPaths, ", "))
+		for _, rp := range g.ReportPaths {
+			cmd(PromptShell, "pdfsig "+shq(rp))
+		}
 	}
 
 	if g.WACZPath != "" {
@@ -233,4 +250,17 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 	p("Evidentia가 설치되어 있다면, ZIP 파일이 있는 폴더에서 아래 명령을 실행하면 위의 확인(추가된 파일 포함)을 모두 수행합니다.",
 		"With Evidentia installed, this command, run in the folder holding the ZIP file, performs all the checks above, including added files:")
 	cmd(PromptShell, "evidentia verify "+shq(g.BundleName))
+}
+
+// fingerprint writes a hex SHA-256 as openssl prints fingerprints: "sha256 Fingerprint=AB:CD:...".
+func fingerprint(hexSum string) string {
+	if len(hexSum) != 64 {
+		return ""
+	}
+	up := strings.ToUpper(hexSum)
+	parts := make([]string, 0, 32)
+	for i := 0; i < len(up); i += 2 {
+		parts = append(parts, up[i:i+2])
+	}
+	return "sha256 Fingerprint=" + strings.Join(parts, ":")
 }

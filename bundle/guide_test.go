@@ -12,7 +12,7 @@ import (
 )
 
 func TestGuideFormat(t *testing.T) {
-	g := Guide(GuideInfo{BundleName: "사건 001.zip", ReportPath: "report/report.pdf", WACZPath: "archive/a.wacz", Signed: true, SignerSelfSigned: true, Timestamped: true})
+	g := Guide(GuideInfo{BundleName: "사건 001.zip", ReportPaths: []string{"report/report.pdf"}, WACZPath: "archive/a.wacz", Signed: true, SignerSelfSigned: true, Timestamped: true})
 	if !bytes.HasPrefix(g, []byte("\xef\xbb\xbf")) {
 		t.Error("no UTF-8 byte order mark")
 	}

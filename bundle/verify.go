@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strings"
 
 	"evidentia/evidence"
 	"evidentia/safezip"
@@ -45,6 +47,7 @@ const (
 type Entry struct {
 	Path     string
 	Size     int64
+	Stored   bool // the ZIP holds it uncompressed (ReaderAt then reads it in place, copying nothing)
 	Open     func() (io.ReadCloser, error)
 	ReaderAt func(ctx context.Context) (io.ReaderAt, int64, func(), error)
 }
@@ -323,10 +326,12 @@ func runCheckers(ctx context.Context, zr *safezip.Reader, files []File, patterns
 		return tmp, nil
 	}
 	for _, f := range files {
+		zf, _ := zr.Entry(f.Path)
 		e := Entry{
-			Path: f.Path,
-			Size: f.Size,
-			Open: func() (io.ReadCloser, error) { return zr.Open(f.Path) },
+			Path:   f.Path,
+			Size:   f.Size,
+			Stored: zf != nil && zf.Method == zip.Store,
+			Open:   func() (io.ReadCloser, error) { return zr.Open(f.Path) },
 			ReaderAt: func(ctx context.Context) (io.ReaderAt, int64, func(), error) {
 				d, err := tempDir()
 				if err != nil {
@@ -336,7 +341,8 @@ func runCheckers(ctx context.Context, zr *safezip.Reader, files []File, patterns
 			},
 		}
 		for _, p := range patterns {
-			if ok, _ := path.Match(p, f.Path); !ok {
+			// Case-insensitively: "report/X.PDF" is a PDF all the same.
+			if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(f.Path)); !ok {
 				continue
 			}
 			if err := ctx.Err(); err != nil {

@@ -89,7 +89,8 @@ func Build(ctx context.Context, w io.Writer, in Input, open Opener) error {
 		if p.err != nil {
 			return fmt.Errorf("report: capture %s: %w", c.ID, p.err)
 		}
-		d.capture(i, len(in.Captures), c, p.shot, links[i])
+		num, total := in.number(i)
+		d.capture(num, total, c, p.shot, links[i])
 		if !d.ok() {
 			return d.err
 		}
@@ -124,6 +125,22 @@ func Build(ctx context.Context, w io.Writer, in Input, open Opener) error {
 	return err
 }
 
+// firstNumber is the number of the report's first capture: 1, or its place in a set of volumes.
+func (in *Input) firstNumber() int {
+	if in.Volume != nil {
+		return in.Volume.First
+	}
+	return 1
+}
+
+// number returns the number of the i-th capture and how many captures are numbered in all.
+func (in *Input) number(i int) (num, total int) {
+	if v := in.Volume; v != nil {
+		return v.First + i, v.Total
+	}
+	return i + 1, len(in.Captures)
+}
+
 // validate checks in against Build's contract and returns the strings of its language.
 func validate(in Input, open Opener) (*texts, error) {
 	t, ok := textsFor(in.Lang)
@@ -133,6 +150,9 @@ func validate(in Input, open Opener) (*texts, error) {
 	switch {
 	case len(in.Captures) == 0:
 		return nil, fmt.Errorf("%w: no captures", ErrBadInput)
+	case in.Volume != nil && (in.Volume.Number < 1 || in.Volume.Number > in.Volume.Of || in.Volume.First < 1 ||
+		in.Volume.First+len(in.Captures)-1 > in.Volume.Total):
+		return nil, fmt.Errorf("%w: volume %+v does not fit %d captures", ErrBadInput, *in.Volume, len(in.Captures))
 	case in.ReportID == "":
 		return nil, fmt.Errorf("%w: no report ID", ErrBadInput)
 	case in.GeneratedAt.IsZero():
@@ -448,6 +468,9 @@ func (d *doc) cover(in Input) {
 		{t.CaptureCount, fmt.Sprintf(t.CaptureCountFmt, len(in.Captures), nc, np, nf)},
 		{t.Signature, sig},
 	}
+	if v := in.Volume; v != nil {
+		rows = append(rows, [2]string{t.VolumeLabel, fmt.Sprintf(t.VolumeFmt, v.Number, v.Of, v.First, v.First+len(in.Captures)-1, v.Total)})
+	}
 	cells := map[int]cell{}
 	if in.AppSHA256 != "" {
 		cells[6] = hash(string(in.AppSHA256))
@@ -492,7 +515,7 @@ func (d *doc) summary(in Input, links []int) {
 			site = f.Metadata.SiteName + "\n" + site
 		}
 		rows[i] = []cell{
-			txt(strconv.Itoa(i + 1)),
+			txt(strconv.Itoa(in.firstNumber() + i)),
 			txt(d.kst2(f.Collection.StartedAt)),
 			txt(site),
 			txt(truncate(title, 90)),
@@ -502,11 +525,12 @@ func (d *doc) summary(in Input, links []int) {
 	d.table(table{cols: cols, header: true}, rows, links)
 }
 
-func (d *doc) capture(i, n int, c Capture, sh *shot, link int) {
+// capture writes the section of capture c, number num of total.
+func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 	t := d.t
 	m := c.Manifest
 	f := &m.Facts
-	heading := fmt.Sprintf(t.CaptureHeading, i+1, n)
+	heading := fmt.Sprintf(t.CaptureHeading, num, total)
 	d.headerRight = heading + " · " + c.ID
 	d.newPage()
 	if !d.ok() {
@@ -898,7 +922,8 @@ func (d *doc) hashes(in Input) {
 	cols[0].w = contentW - hw
 	var rows [][]cell
 	for i, c := range in.Captures {
-		rows = append(rows, []cell{{text: fmt.Sprintf(t.CaptureHeading, i+1, len(in.Captures)) + " · " + t.HashCapture + " " + c.ID, bold: true, band: true}})
+		num, total := in.number(i)
+		rows = append(rows, []cell{{text: fmt.Sprintf(t.CaptureHeading, num, total) + " · " + t.HashCapture + " " + c.ID, bold: true, band: true}})
 		for _, a := range c.Manifest.Artifacts {
 			rows = append(rows, []cell{txt(a.Name), hash(string(a.SHA256))})
 		}

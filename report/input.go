@@ -36,6 +36,16 @@ type Input struct {
 	// so, since the signature itself is added after Build.
 	Signer   string
 	Captures []Capture // in the order they are to appear
+	// Volume, when not nil, says the report is one volume of a set that together covers more
+	// captures: the cover says which, and captures are numbered within the whole set.
+	Volume *Volume
+}
+
+// Volume places a report in a set of volumes: volume Number of Of, holding the captures
+// numbered First to First+len(Captures)-1 of Total.
+type Volume struct {
+	Number, Of   int
+	First, Total int
 }
 
 // Case describes the case the captures belong to.

@@ -23,6 +23,8 @@ type texts struct {
 	AppSHA256       string
 	CaptureCount    string
 	CaptureCountFmt string // %d total, %d complete, %d partial, %d failed
+	VolumeLabel     string
+	VolumeFmt       string // %d volume, %d of, %d first, %d last, %d total
 	Signature       string
 	SignedBy        string // %s signer
 	NotSigned       string
@@ -235,6 +237,8 @@ var textsKo = texts{
 	AppSHA256:       "실행 파일 SHA-256",
 	CaptureCount:    "채증 건수",
 	CaptureCountFmt: "%d건 (완료 %d, 부분 %d, 실패 %d)",
+	VolumeLabel:     "권",
+	VolumeFmt:       "제%d권 / 전%d권 (채증 %d–%d번, 전체 %d건)",
 	Signature:       "전자서명",
 	SignedBy:        "%s 전자서명함",
 	NotSigned:       "서명되지 않음",
@@ -435,6 +439,8 @@ var textsEn = texts{
 	AppSHA256:       "Executable SHA-256",
 	CaptureCount:    "Captures",
 	CaptureCountFmt: "%d (%d complete, %d partial, %d failed)",
+	VolumeLabel:     "Volume",
+	VolumeFmt:       "Volume %d of %d (captures %d–%d of %d)",
 	Signature:       "Signature",
 	SignedBy:        "Signed digitally by %s",
 	NotSigned:       "Not signed",

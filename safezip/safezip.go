@@ -1,8 +1,9 @@
 // Package safezip reads ZIP files that come from untrusted sources (bundles and web archives
 // handed in by others) without letting them harm the reader: unsafe names, links, duplicates
-// that a file system would merge, encrypted entries and zip bombs are refused when the ZIP is
-// opened, and reading an entry enforces the limits on the bytes actually produced, never on the
-// sizes the headers claim.
+// that a file system would merge, encrypted entries, zip bombs, and bytes that other tools
+// could read as something else than what was checked are refused when the ZIP is opened, and
+// reading an entry enforces the limits on the bytes actually produced, never on the sizes the
+// headers claim.
 //
 // Nothing is ever written to disk except by Reader.ReaderAt, into the directory its caller names.
 package safezip
@@ -11,7 +12,6 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash"
@@ -28,7 +28,8 @@ import (
 )
 
 // Errors of safezip. Refusals are wrapped with the entry's name and the reason; limit refusals
-// made when the ZIP is opened (declared sizes) wrap both ErrUnsafe and ErrTooLarge.
+// made when the ZIP is opened (declared sizes) wrap both ErrUnsafe and ErrTooLarge, and bytes
+// that belong to no record of the ZIP both ErrUnsafe and ErrNotZip (see Open).
 var (
 	ErrUnsafe   = errors.New("safezip: unsafe ZIP")
 	ErrTooLarge = errors.New("safezip: entry too large")
@@ -80,17 +81,37 @@ type Reader struct {
 // directories (no links, devices...); no two names that a case-insensitive, Unicode-normalising
 // file system would merge, and no name that is both a file and a directory; no encryption; only
 // the Store and Deflate methods; no more than MaxEntries entries; declared sizes and ratios
-// within the limits; every entry's data inside the file. A refusal wraps ErrUnsafe (and
-// ErrTooLarge for limits) and names the entry; a damaged or truncated ZIP wraps ErrNotZip.
+// within the limits.
+//
+// Open also checks that every byte of the file is part of the one ZIP it describes, so that no
+// other tool can extract something else than what was checked: the entries, in the order of
+// their local headers, start at offset 0 and follow each other without gap or overlap (each
+// ends where the next begins: local header, name, extra field, data, and the data descriptor
+// its flag bit 3 announces, with or without signature, with 4- or 8-byte sizes); every local
+// header has the central directory's exact name bytes, method, flags that change how it is read
+// (encryption, descriptor, UTF-8), CRC and sizes; the central directory starts right after the
+// last entry and holds exactly the declared headers; the end record (after the ZIP64 end record
+// and locator when present, which must agree with it) ends exactly at size, its own declared
+// comment being the only bytes allowed after it; the ZIP does not span disks. Data before the
+// ZIP (self-extractors, polyglots, a decoy ZIP), appended data and overlapping entries (overlap
+// zip bombs) are therefore refused.
+//
+// A refusal names the entry and what is wrong. It wraps ErrUnsafe for what would be read
+// differently or dangerously (with ErrTooLarge for limits); ErrNotZip for a damaged or
+// truncated ZIP; both for bytes outside every record (before, between or after them), which
+// may be hidden content or the sign of a truncated or damaged file.
 func Open(r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
 	if r == nil || size < 0 {
 		return nil, fmt.Errorf("%w: no input", ErrNotZip)
 	}
-	end, found := readDirectoryEnd(r, size)
-	if found && lim.MaxEntries > 0 && end.entries > uint64(lim.MaxEntries) {
+	end, err := readDirectoryEnd(r, size)
+	if err != nil {
+		return nil, err
+	}
+	if lim.MaxEntries > 0 && end.entries > uint64(lim.MaxEntries) {
 		return nil, fmt.Errorf("%w: %w: %d entries, more than %d", ErrUnsafe, ErrTooLarge, end.entries, lim.MaxEntries)
 	}
-	if found && end.cdEnd != end.at {
+	if end.cdSize > end.cdEndAt || end.cdOffset != end.cdEndAt-end.cdSize {
 		// Data before the ZIP (a self-extractor, a polyglot) or, typically, a truncated ZIP
 		// whose last stored entry is itself a ZIP: archive/zip would silently open that one.
 		return nil, fmt.Errorf("%w: the central directory is not where its end record says (data before the ZIP, or a truncated file)", ErrNotZip)
@@ -109,7 +130,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
 	dirs := make(map[string]string)                 // folded parent directories -> a file under it
 	var total uint64
 	for _, f := range zr.File {
-		if err := checkEntry(f, size, lim); err != nil {
+		if err := checkEntry(f, lim); err != nil {
 			return nil, err
 		}
 		key := foldName(strings.TrimSuffix(f.Name, "/"))
@@ -138,63 +159,14 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
 			return nil, unsafeEntry(f.Name, "is a file and also the folder of %q", under)
 		}
 	}
+	ents, err := readCentral(r, end, zr.File)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLayout(r, size, end, ents); err != nil {
+		return nil, err
+	}
 	return sr, nil
-}
-
-// directoryEnd is what the end of central directory records say.
-type directoryEnd struct {
-	entries uint64 // entries declared
-	cdEnd   uint64 // offset + size of the central directory, as declared
-	at      uint64 // where the central directory must end: the (ZIP64) end record's offset
-}
-
-// readDirectoryEnd finds the end of central directory record (searching backwards like
-// archive/zip) and, when it is saturated, the ZIP64 one. ok is false when none is found; the
-// reader then reports the ZIP as unreadable.
-func readDirectoryEnd(r io.ReaderAt, size int64) (d directoryEnd, ok bool) {
-	const eocdLen = 22
-	n := min(int64(eocdLen+65535), size)
-	if n < eocdLen {
-		return d, false
-	}
-	buf := make([]byte, n)
-	if _, err := r.ReadAt(buf, size-n); err != nil && !errors.Is(err, io.EOF) {
-		return d, false
-	}
-	le16 := func(b []byte) uint64 { return uint64(binary.LittleEndian.Uint16(b)) }
-	le32 := func(b []byte) uint64 { return uint64(binary.LittleEndian.Uint32(b)) }
-	for i := len(buf) - eocdLen; i >= 0; i-- {
-		if buf[i] != 'P' || buf[i+1] != 'K' || buf[i+2] != 5 || buf[i+3] != 6 || i+eocdLen+int(le16(buf[i+20:])) > len(buf) {
-			continue
-		}
-		e := buf[i:]
-		pos := uint64(size - n + int64(i))
-		d = directoryEnd{entries: le16(e[10:]), cdEnd: le32(e[16:]) + le32(e[12:]), at: pos}
-		if d.entries != 0xffff && le32(e[12:]) != 0xffffffff && le32(e[16:]) != 0xffffffff {
-			return d, true
-		}
-		// ZIP64: the locator is just before the end record and gives the ZIP64 record.
-		var loc [20]byte
-		if pos < 20 {
-			return d, false
-		}
-		if _, err := r.ReadAt(loc[:], int64(pos-20)); err != nil || binary.LittleEndian.Uint32(loc[:]) != 0x07064b50 {
-			return d, false
-		}
-		at := binary.LittleEndian.Uint64(loc[8:])
-		var rec [56]byte
-		if at > uint64(size) {
-			return d, false
-		}
-		if _, err := r.ReadAt(rec[:], int64(at)); err != nil || binary.LittleEndian.Uint32(rec[:]) != 0x06064b50 {
-			return d, false
-		}
-		d.entries = binary.LittleEndian.Uint64(rec[32:])
-		d.cdEnd = binary.LittleEndian.Uint64(rec[48:]) + binary.LittleEndian.Uint64(rec[40:])
-		d.at = at
-		return d, true
-	}
-	return d, false
 }
 
 func unsafeEntry(name, format string, args ...any) error {
@@ -206,7 +178,7 @@ func tooLargeEntry(name, format string, args ...any) error {
 }
 
 // checkEntry applies the per-entry rules of Open.
-func checkEntry(f *zip.File, size int64, lim Limits) error {
+func checkEntry(f *zip.File, lim Limits) error {
 	if reason := CheckName(f.Name); reason != "" {
 		return unsafeEntry(f.Name, "%s", reason)
 	}
@@ -240,13 +212,6 @@ func checkEntry(f *zip.File, size int64, lim Limits) error {
 	if lim.MaxRatio > 0 && f.UncompressedSize64 > ratioFloor &&
 		(f.CompressedSize64 == 0 || f.UncompressedSize64/f.CompressedSize64 >= uint64(lim.MaxRatio)) {
 		return tooLargeEntry(f.Name, "declares a compression ratio above %d:1 (%d from %d bytes)", lim.MaxRatio, f.UncompressedSize64, f.CompressedSize64)
-	}
-	off, err := f.DataOffset()
-	if err != nil {
-		return fmt.Errorf("%w: entry %q: %w", ErrNotZip, f.Name, err)
-	}
-	if off < 0 || f.CompressedSize64 > uint64(size) || uint64(off) > uint64(size)-f.CompressedSize64 {
-		return fmt.Errorf("%w: entry %q: its data runs past the end of the file", ErrNotZip, f.Name)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -146,48 +147,121 @@ func TestRefusals(t *testing.T) {
 		ents  []ent
 		entry string // the entry the error must name
 		want  []error
+		edit  func(t testing.TB, b []byte) []byte // changes the bytes written, when set
 	}{
-		{"absolute", DefaultLimits(), []ent{{name: "/etc/passwd", data: data}}, "/etc/passwd", []error{ErrUnsafe}},
-		{"dotdot", DefaultLimits(), []ent{{name: "a/../../evil", data: data}}, "a/../../evil", []error{ErrUnsafe}},
-		{"dotdot only", DefaultLimits(), []ent{{name: "..", data: data}}, "..", []error{ErrUnsafe}},
-		{"dot", DefaultLimits(), []ent{{name: "a/./b", data: data}}, "a/./b", []error{ErrUnsafe}},
-		{"backslash", DefaultLimits(), []ent{{name: `..\evil.exe`, data: data}}, `..\evil.exe`, []error{ErrUnsafe}},
-		{"drive", DefaultLimits(), []ent{{name: "C:evil", data: data}}, "C:evil", []error{ErrUnsafe}},
-		{"drive slash", DefaultLimits(), []ent{{name: "c:/evil", data: data}}, "c:/evil", []error{ErrUnsafe}},
-		{"empty name", DefaultLimits(), []ent{{name: "", data: data}}, "", []error{ErrUnsafe}},
-		{"empty element", DefaultLimits(), []ent{{name: "a//b", data: data}}, "a//b", []error{ErrUnsafe}},
-		{"invalid utf8", DefaultLimits(), []ent{{name: "bad\xff\xfe", data: data}}, "bad\xff\xfe", []error{ErrUnsafe}},
-		{"control", DefaultLimits(), []ent{{name: "a\nb", data: data}}, "a\nb", []error{ErrUnsafe}},
-		{"c1 control", DefaultLimits(), []ent{{name: "a\u0085b", data: data}}, "a\u0085b", []error{ErrUnsafe}},
-		{"bidi override", DefaultLimits(), []ent{{name: "report\u202efdp.exe", data: data}}, "report\u202efdp.exe", []error{ErrUnsafe}},
-		{"symlink", DefaultLimits(), []ent{{name: "link", data: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777}}, "link", []error{ErrUnsafe}},
-		{"device", DefaultLimits(), []ent{{name: "dev", mode: fs.ModeDevice | 0o644}}, "dev", []error{ErrUnsafe}},
-		{"fifo", DefaultLimits(), []ent{{name: "pipe", mode: fs.ModeNamedPipe | 0o644}}, "pipe", []error{ErrUnsafe}},
-		{"dir mode without slash", DefaultLimits(), []ent{{name: "d", mode: fs.ModeDir | 0o755}}, "d", []error{ErrUnsafe}},
-		{"dir with content", DefaultLimits(), []ent{{name: "d/", data: data, raw: true}}, "d/", []error{ErrUnsafe}},
-		{"duplicate", DefaultLimits(), []ent{{name: "a.txt", data: data}, {name: "a.txt", data: data}}, "a.txt", []error{ErrUnsafe}},
-		{"duplicate case", DefaultLimits(), []ent{{name: "Report.PDF", data: data}, {name: "report.pdf", data: data}}, "report.pdf", []error{ErrUnsafe}},
-		{"duplicate fold ß", DefaultLimits(), []ent{{name: "straße", data: data}, {name: "STRASSE", data: data}}, "STRASSE", []error{ErrUnsafe}},
-		{"duplicate nfc", DefaultLimits(), []ent{{name: "caf\u00e9", data: data}, {name: "cafe\u0301", data: data}}, "cafe\u0301", []error{ErrUnsafe}},
-		{"duplicate hangul nfd", DefaultLimits(), []ent{{name: "\uac00.txt", data: data}, {name: "\u1100\u1161.txt", data: data}}, "\u1100\u1161.txt", []error{ErrUnsafe}},
-		{"file and folder", DefaultLimits(), []ent{{name: "a/b", data: data}, {name: "A", data: data}}, "A", []error{ErrUnsafe}},
-		{"folder entry and file", DefaultLimits(), []ent{{name: "x/", mode: fs.ModeDir | 0o755}, {name: "x", data: data}}, "x", []error{ErrUnsafe}},
-		{"encrypted", DefaultLimits(), []ent{{name: "secret", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.Flags |= 1 }}}, "secret", []error{ErrUnsafe}},
-		{"bzip2", DefaultLimits(), []ent{{name: "b.bz2", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.Method = 12 }}}, "b.bz2", []error{ErrUnsafe}},
-		{"stored sizes differ", DefaultLimits(), []ent{{name: "s", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.UncompressedSize64 = 100 }}}, "s", []error{ErrUnsafe}},
-		{"too many entries", small, []ent{{name: "1"}, {name: "2"}, {name: "3"}, {name: "4"}}, "", []error{ErrUnsafe, ErrTooLarge}},
-		{"declared entry size", small, []ent{{name: "big", data: make([]byte, 1001), method: zip.Deflate}}, "big", []error{ErrUnsafe, ErrTooLarge}},
-		{"declared total size", small, []ent{{name: "a", data: make([]byte, 800)}, {name: "b", data: make([]byte, 800)}}, "b", []error{ErrUnsafe, ErrTooLarge}},
+		{"absolute", DefaultLimits(), []ent{{name: "/etc/passwd", data: data}}, "/etc/passwd", []error{ErrUnsafe}, nil},
+		{"dotdot", DefaultLimits(), []ent{{name: "a/../../evil", data: data}}, "a/../../evil", []error{ErrUnsafe}, nil},
+		{"dotdot only", DefaultLimits(), []ent{{name: "..", data: data}}, "..", []error{ErrUnsafe}, nil},
+		{"dot", DefaultLimits(), []ent{{name: "a/./b", data: data}}, "a/./b", []error{ErrUnsafe}, nil},
+		{"backslash", DefaultLimits(), []ent{{name: `..\evil.exe`, data: data}}, `..\evil.exe`, []error{ErrUnsafe}, nil},
+		{"drive", DefaultLimits(), []ent{{name: "C:evil", data: data}}, "C:evil", []error{ErrUnsafe}, nil},
+		{"drive slash", DefaultLimits(), []ent{{name: "c:/evil", data: data}}, "c:/evil", []error{ErrUnsafe}, nil},
+		{"empty name", DefaultLimits(), []ent{{name: "", data: data}}, "", []error{ErrUnsafe}, nil},
+		{"empty element", DefaultLimits(), []ent{{name: "a//b", data: data}}, "a//b", []error{ErrUnsafe}, nil},
+		{"invalid utf8", DefaultLimits(), []ent{{name: "bad\xff\xfe", data: data}}, "bad\xff\xfe", []error{ErrUnsafe}, nil},
+		{"control", DefaultLimits(), []ent{{name: "a\nb", data: data}}, "a\nb", []error{ErrUnsafe}, nil},
+		{"c1 control", DefaultLimits(), []ent{{name: "a\u0085b", data: data}}, "a\u0085b", []error{ErrUnsafe}, nil},
+		{"bidi override", DefaultLimits(), []ent{{name: "report\u202efdp.exe", data: data}}, "report\u202efdp.exe", []error{ErrUnsafe}, nil},
+		{"symlink", DefaultLimits(), []ent{{name: "link", data: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777}}, "link", []error{ErrUnsafe}, nil},
+		{"device", DefaultLimits(), []ent{{name: "dev", mode: fs.ModeDevice | 0o644}}, "dev", []error{ErrUnsafe}, nil},
+		{"fifo", DefaultLimits(), []ent{{name: "pipe", mode: fs.ModeNamedPipe | 0o644}}, "pipe", []error{ErrUnsafe}, nil},
+		{"dir mode without slash", DefaultLimits(), []ent{{name: "d", mode: fs.ModeDir | 0o755}}, "d", []error{ErrUnsafe}, nil},
+		{"dir with content", DefaultLimits(), []ent{{name: "d/", data: data, raw: true}}, "d/", []error{ErrUnsafe}, nil},
+		{"duplicate", DefaultLimits(), []ent{{name: "a.txt", data: data}, {name: "a.txt", data: data}}, "a.txt", []error{ErrUnsafe}, nil},
+		{"duplicate case", DefaultLimits(), []ent{{name: "Report.PDF", data: data}, {name: "report.pdf", data: data}}, "report.pdf", []error{ErrUnsafe}, nil},
+		{"duplicate fold ß", DefaultLimits(), []ent{{name: "straße", data: data}, {name: "STRASSE", data: data}}, "STRASSE", []error{ErrUnsafe}, nil},
+		{"duplicate nfc", DefaultLimits(), []ent{{name: "caf\u00e9", data: data}, {name: "cafe\u0301", data: data}}, "cafe\u0301", []error{ErrUnsafe}, nil},
+		{"duplicate hangul nfd", DefaultLimits(), []ent{{name: "\uac00.txt", data: data}, {name: "\u1100\u1161.txt", data: data}}, "\u1100\u1161.txt", []error{ErrUnsafe}, nil},
+		{"file and folder", DefaultLimits(), []ent{{name: "a/b", data: data}, {name: "A", data: data}}, "A", []error{ErrUnsafe}, nil},
+		{"folder entry and file", DefaultLimits(), []ent{{name: "x/", mode: fs.ModeDir | 0o755}, {name: "x", data: data}}, "x", []error{ErrUnsafe}, nil},
+		{"encrypted", DefaultLimits(), []ent{{name: "secret", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.Flags |= 1 }}}, "secret", []error{ErrUnsafe}, nil},
+		{"bzip2", DefaultLimits(), []ent{{name: "b.bz2", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.Method = 12 }}}, "b.bz2", []error{ErrUnsafe}, nil},
+		{"stored sizes differ", DefaultLimits(), []ent{{name: "s", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.UncompressedSize64 = 100 }}}, "s", []error{ErrUnsafe}, nil},
+		{"too many entries", small, []ent{{name: "1"}, {name: "2"}, {name: "3"}, {name: "4"}}, "", []error{ErrUnsafe, ErrTooLarge}, nil},
+		{"declared entry size", small, []ent{{name: "big", data: make([]byte, 1001), method: zip.Deflate}}, "big", []error{ErrUnsafe, ErrTooLarge}, nil},
+		{"declared total size", small, []ent{{name: "a", data: make([]byte, 800)}, {name: "b", data: make([]byte, 800)}}, "b", []error{ErrUnsafe, ErrTooLarge}, nil},
 		{"declared ratio (64 MiB bomb)", DefaultLimits(), []ent{{name: "bomb", data: bomb, raw: true, hdr: func(h *zip.FileHeader) {
 			h.Method, h.UncompressedSize64, h.CRC32 = zip.Deflate, 64<<20, bombCRC
-		}}}, "bomb", []error{ErrUnsafe, ErrTooLarge}},
+		}}}, "bomb", []error{ErrUnsafe, ErrTooLarge}, nil},
 		{"data past the end", DefaultLimits(), []ent{{name: "long", data: data, raw: true, hdr: func(h *zip.FileHeader) {
 			h.Method, h.CompressedSize64 = zip.Deflate, 1<<40
-		}}}, "long", []error{ErrNotZip}},
+		}}}, "long", []error{ErrNotZip}, nil},
+
+		// Bytes that no check would cover, or that other tools read differently.
+		{"data after the end record", DefaultLimits(), []ent{{name: "a.txt", data: data}}, "", []error{ErrUnsafe, ErrNotZip},
+			func(_ testing.TB, b []byte) []byte { return append(b, "appended payload"...) }},
+		{"a whole ZIP before the real one (offsets adjusted)", DefaultLimits(), []ent{{name: "real.txt", data: data}}, "real.txt", []error{ErrUnsafe, ErrNotZip},
+			func(t testing.TB, _ []byte) []byte {
+				decoy := buildZip(t, ent{name: "decoy.txt", data: []byte("what other tools extract")})
+				var buf bytes.Buffer
+				buf.Write(decoy)
+				zw := zip.NewWriter(&buf)
+				zw.SetOffset(int64(len(decoy)))
+				w, _ := zw.Create("real.txt")
+				w.Write(data)
+				if err := zw.Close(); err != nil {
+					t.Fatal(err)
+				}
+				return buf.Bytes()
+			}},
+		{"local header names another file", DefaultLimits(), []ent{{name: "aaaaaaaaaaaaaaa.csv", data: data}}, "aaaaaaaaaaaaaaa.csv", []error{ErrUnsafe},
+			func(_ testing.TB, b []byte) []byte {
+				return bytes.Replace(b, []byte("aaaaaaaaaaaaaaa.csv"), []byte("../../../etc/xx.csv"), 1) // the local header's
+			}},
+		{"local header flags differ (encrypted)", DefaultLimits(), []ent{{name: "f", data: data}}, "f", []error{ErrUnsafe},
+			func(_ testing.TB, b []byte) []byte { b[6] |= 1; return b }},
+		{"local header method differs", DefaultLimits(), []ent{{name: "m", data: data}}, "m", []error{ErrUnsafe},
+			func(_ testing.TB, b []byte) []byte { b[8] = 8; return b }},
+		{"local header size differs", DefaultLimits(), []ent{{name: "s", data: data, raw: true}}, "s", []error{ErrUnsafe},
+			func(_ testing.TB, b []byte) []byte { b[18]--; return b }},
+		{"local header missing", DefaultLimits(), []ent{{name: "l", data: data}}, "l", []error{ErrNotZip},
+			func(_ testing.TB, b []byte) []byte { b[0] = 'X'; return b }},
+		{"gap between entries", DefaultLimits(), []ent{{name: "a", data: data}, {name: "b", data: data}}, "b", []error{ErrUnsafe, ErrNotZip},
+			func(t testing.TB, b []byte) []byte { return splice(t, b, headerOffsets(t, b)[1], 0, []byte("hidden")) }},
+		{"gap before the central directory", DefaultLimits(), []ent{{name: "a", data: data}}, "a", []error{ErrUnsafe, ErrNotZip},
+			func(t testing.TB, b []byte) []byte { return splice(t, b, cdOffset(t, b), 0, []byte("hidden")) }},
+		{"gap before the first entry", DefaultLimits(), []ent{{name: "a", data: data}}, "a", []error{ErrUnsafe, ErrNotZip},
+			func(t testing.TB, b []byte) []byte { return splice(t, b, 0, 0, []byte("MZ stub")) }},
+		{"junk inside the central directory", DefaultLimits(), []ent{{name: "a", data: data}}, "", []error{ErrUnsafe, ErrNotZip},
+			func(t testing.TB, b []byte) []byte {
+				end := len(b) - 22
+				b = append(b[:end:end], append([]byte("junk"), b[end:]...)...)
+				binary.LittleEndian.PutUint32(b[len(b)-22+12:], binary.LittleEndian.Uint32(b[len(b)-22+12:])+4)
+				return b
+			}},
+		{"data descriptor does not match", DefaultLimits(), []ent{{name: "d", data: data, method: zip.Deflate}}, "d", []error{ErrUnsafe, ErrNotZip},
+			func(t testing.TB, b []byte) []byte {
+				i := bytes.Index(b, []byte("PK\x07\x08"))
+				b[i+4] ^= 1 // its CRC
+				return b
+			}},
+		{"data descriptor flag without descriptor", DefaultLimits(), []ent{{name: "d", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.Flags |= 0x8 }}}, "d", []error{ErrNotZip},
+			func(t testing.TB, b []byte) []byte {
+				i := bytes.Index(b, []byte("PK\x07\x08"))
+				return splice(t, b, i, 16, nil)
+			}},
+		{"overlapping entries", DefaultLimits(), []ent{{name: "a", data: buildZip(t, ent{name: "b", data: []byte("x")})}, {name: "b", data: []byte("x")}}, "a", []error{ErrUnsafe},
+			func(t testing.TB, b []byte) []byte {
+				// b's central header points at the copy of its local header inside a's data.
+				cd := bytes.LastIndex(b, []byte("PK\x01\x02"))
+				binary.LittleEndian.PutUint32(b[cd+42:], uint32(headerOffsets(t, b)[0]+30+1))
+				return b
+			}},
+		{"comment holding an end record signature", DefaultLimits(), []ent{{name: "a", data: data}}, "", []error{ErrUnsafe},
+			func(t testing.TB, b []byte) []byte {
+				b = append(b, "xxPK\x05\x06"...)
+				binary.LittleEndian.PutUint16(b[len(b)-8-2:], 8)
+				return b
+			}},
+		{"spanning disks", DefaultLimits(), []ent{{name: "a", data: data}}, "", []error{ErrNotZip},
+			func(t testing.TB, b []byte) []byte { b[len(b)-22+4] = 1; return b }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			b := buildZip(t, tc.ents...)
+			if tc.edit != nil {
+				b = tc.edit(t, b)
+			}
 			r, err := open(b, tc.lim)
 			if err == nil {
 				t.Fatalf("Open accepted it: %q", r.Names())
@@ -511,5 +585,187 @@ func TestZip64Directory(t *testing.T) {
 	lim.MaxEntries = n - 1
 	if _, err := open(buf.Bytes(), lim); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Open with MaxEntries %d = %v, want ErrTooLarge", lim.MaxEntries, err)
+	}
+}
+
+// cdOffset returns the central directory's offset in a ZIP without comment or ZIP64 records.
+func cdOffset(t testing.TB, b []byte) int {
+	t.Helper()
+	if len(b) < 22 || string(b[len(b)-22:len(b)-18]) != "PK\x05\x06" {
+		t.Fatal("cdOffset: no plain end record")
+	}
+	return int(binary.LittleEndian.Uint32(b[len(b)-22+16:]))
+}
+
+// headerOffsets returns the local header offsets of the central directory's entries, in order.
+func headerOffsets(t testing.TB, b []byte) []int {
+	t.Helper()
+	var out []int
+	for p := cdOffset(t, b); string(b[p:p+4]) == "PK\x01\x02"; {
+		out = append(out, int(binary.LittleEndian.Uint32(b[p+42:])))
+		p += 46 + int(binary.LittleEndian.Uint16(b[p+28:])) + int(binary.LittleEndian.Uint16(b[p+30:])) + int(binary.LittleEndian.Uint16(b[p+32:]))
+	}
+	return out
+}
+
+// splice replaces the n bytes at offset at of the ZIP b (without comment or ZIP64 records) by
+// ins and moves the offsets of the central directory and end record that point after them, so
+// that archive/zip still reads the result.
+func splice(t testing.TB, b []byte, at, n int, ins []byte) []byte {
+	t.Helper()
+	delta := len(ins) - n
+	out := append(append(bytes.Clone(b[:at]), ins...), b[at+n:]...)
+	cd := cdOffset(t, out)
+	if cd >= at+n {
+		cd += delta
+		binary.LittleEndian.PutUint32(out[len(out)-22+16:], uint32(cd))
+	}
+	for p := cd; string(out[p:p+4]) == "PK\x01\x02"; {
+		if off := int(binary.LittleEndian.Uint32(out[p+42:])); off >= at+n {
+			binary.LittleEndian.PutUint32(out[p+42:], uint32(off+delta))
+		}
+		p += 46 + int(binary.LittleEndian.Uint16(out[p+28:])) + int(binary.LittleEndian.Uint16(out[p+30:])) + int(binary.LittleEndian.Uint16(out[p+32:]))
+	}
+	return out
+}
+
+// TestOpenWriters opens ZIPs as other writers make them: archive/zip with and without data
+// descriptors, Store and Deflate, with a comment; Info-ZIP zip 3.0 and Python 3.11's zipfile
+// (testdata: testdata/make_python.py; "zip -r infozip.zip d" then "zip -z" for a comment,
+// "zip - a.txt big.txt >infozip-stdout.zip", "zip -fz infozip-zip64.zip big.txt a.txt", and
+// into a pipe "zip - big.txt a.txt | cat >infozip-pipe.zip" and "zip -r - . | cat"). Every
+// entry must open and read back with its CRC.
+func TestOpenWriters(t *testing.T) {
+	data := bytes.Repeat([]byte("evidence "), 500)
+	goZip := func(comment string, ents ...ent) func(t *testing.T) []byte {
+		return func(t *testing.T) []byte {
+			b := buildZip(t, ents...)
+			if comment != "" {
+				b = append(b, comment...)
+				binary.LittleEndian.PutUint16(b[len(b)-len(comment)-2:], uint16(len(comment)))
+			}
+			return b
+		}
+	}
+	file := func(name string) func(t *testing.T) []byte {
+		return func(t *testing.T) []byte {
+			b, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	tests := []struct {
+		name    string
+		zip     func(t *testing.T) []byte
+		entries int
+	}{
+		{"go descriptors", goZip("", ent{name: "d.txt", data: data, method: zip.Deflate}, ent{name: "s.bin", data: data}, ent{name: "dir/", mode: fs.ModeDir | 0o755}), 3},
+		{"go raw, no descriptors", goZip("", ent{name: "s.bin", data: data, raw: true}, ent{name: "t.bin", data: data[:7], raw: true}), 2},
+		{"go raw with descriptor", goZip("", ent{name: "s.bin", data: data, raw: true, hdr: func(h *zip.FileHeader) { h.Flags |= 0x8 }}), 1},
+		{"go with comment", goZip("채증 comment", ent{name: "a", data: data, method: zip.Deflate}), 1},
+		{"go empty", goZip(""), 0},
+		{"infozip", file("infozip.zip"), 5},
+		{"infozip to stdout", file("infozip-stdout.zip"), 2},
+		{"infozip zip64", file("infozip-zip64.zip"), 2},
+		{"infozip to pipe", file("infozip-pipe.zip"), 2},
+		{"infozip folder to pipe", file("infozip-pipe-dir.zip"), 4},
+		{"python", file("python.zip"), 3},
+		{"python unseekable", file("python-stream.zip"), 3},
+		{"python zip64", file("python-zip64.zip"), 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := open(tc.zip(t), DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Names()) != tc.entries {
+				t.Errorf("entries %q, want %d", r.Names(), tc.entries)
+			}
+			for _, n := range r.Names() {
+				if _, err := readAll(r, n); err != nil {
+					t.Errorf("read %q: %v", n, err)
+				}
+			}
+		})
+	}
+}
+
+// sparse is a file of which only the written chunks that are not all zeros are kept: ZIPs of
+// several GiB (ZIP64 sizes and offsets) cost a few kilobytes.
+type sparse struct {
+	size   int64
+	chunks map[int64][]byte
+}
+
+var zeroChunk = make([]byte, 1<<20)
+
+func (s *sparse) Write(p []byte) (int, error) {
+	for i := 0; i < len(p); i += len(zeroChunk) {
+		if !bytes.Equal(p[i:min(i+len(zeroChunk), len(p))], zeroChunk[:min(len(zeroChunk), len(p)-i)]) {
+			s.chunks[s.size] = bytes.Clone(p)
+			break
+		}
+	}
+	s.size += int64(len(p))
+	return len(p), nil
+}
+
+func (s *sparse) ReadAt(p []byte, off int64) (int, error) {
+	if off >= s.size {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(p)), s.size-off))
+	clear(p[:n])
+	for at, c := range s.chunks {
+		if at < off+int64(n) && at+int64(len(c)) > off {
+			lo, hi := max(at, off), min(at+int64(len(c)), off+int64(n))
+			copy(p[lo-off:hi-off], c[lo-at:hi-at])
+		}
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// TestZip64Big opens ZIPs that archive/zip writes with ZIP64 sizes, offsets and end records: a
+// stored entry of 5 GiB of zeros (its local header saturated, or a data descriptor with 8-byte
+// sizes), then an entry whose local header is beyond 4 GiB. The layout checks must accept them,
+// and still refuse bytes appended after them.
+func TestZip64Big(t *testing.T) {
+	const big = 5 << 30
+	chunk := zeroChunk
+	for _, flags := range []uint16{0, 0x8} {
+		t.Run(fmt.Sprintf("flags %#x", flags), func(t *testing.T) {
+			s := &sparse{chunks: map[int64][]byte{}}
+			zw := zip.NewWriter(s)
+			w, err := zw.CreateRaw(&zip.FileHeader{Name: "zeros.bin", Method: zip.Store, Flags: flags,
+				CompressedSize64: big, UncompressedSize64: big, CRC32: 0xdeadbeef}) // Open does not read the data
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range big / len(chunk) {
+				w.Write(chunk)
+			}
+			w, _ = zw.Create("after.txt")
+			w.Write([]byte("beyond 4 GiB"))
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			r, err := Open(s, s.size, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := readAll(r, "after.txt"); err != nil || string(got) != "beyond 4 GiB" {
+				t.Fatalf("read after.txt = %q, %v", got, err)
+			}
+			s.Write([]byte("appended"))
+			if _, err := Open(s, s.size, Limits{}); !errors.Is(err, ErrUnsafe) {
+				t.Fatalf("Open with appended bytes = %v, want ErrUnsafe", err)
+			}
+		})
 	}
 }

@@ -91,7 +91,7 @@ func VerifyDetached(sig, data []byte, roots *x509.CertPool) (*Detached, error) {
 		return nil, fmt.Errorf("%w: the signature does not carry its signer's certificate", ErrBadSignature)
 	}
 	out := &Detached{Signer: cert, Certs: p7.Certificates}
-	if err := checkCertSet(p7.Certificates, roots); err != nil {
+	if err := checkCertSet(p7.Certificates, cert, roots); err != nil {
 		return out, fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
 	p7.Content = data
@@ -252,20 +252,23 @@ func VerifyTimestamp(token, data []byte, roots *x509.CertPool) (*Timestamp, erro
 		if p7, perr := pkcs7.Parse(token); perr == nil {
 			certs = p7.Certificates
 		}
-		if cerr := checkCertSet(certs, roots); cerr != nil {
+		if cerr := checkCertSet(certs, out.Certificate, roots); cerr != nil {
 			err = fmt.Errorf("%w: %v", ErrTimestamp, cerr)
 		}
 	}
 	return out, err
 }
 
-// checkCertSet makes sure that every certificate a signature carries is intact: each must be
-// signed by itself (a root), by another certificate of the set, or chain to roots (nil: the
-// system's). The signer's
-// certificate is covered by the signature check; this catches a changed byte in the others (an
-// issuer's copy), which would otherwise go unnoticed in a file whose every byte should count.
-func checkCertSet(certs []*x509.Certificate, roots *x509.CertPool) error {
+// checkCertSet makes sure that the certificates a signature carries besides its signer's are
+// intact: each must be signed by itself (a root), by another certificate of the set, or chain to
+// roots (nil: the system's). The signer's own certificate is covered by the signature check and
+// judged for trust apart; this catches a changed byte in the others (an issuer's copy), which
+// would otherwise go unnoticed in a file whose every byte should count.
+func checkCertSet(certs []*x509.Certificate, signer *x509.Certificate, roots *x509.CertPool) error {
 	for _, c := range certs {
+		if signer != nil && c.Equal(signer) {
+			continue
+		}
 		ok := false
 		for _, issuer := range certs {
 			if bytes.Equal(c.RawIssuer, issuer.RawSubject) && c.CheckSignatureFrom(issuer) == nil {
@@ -289,7 +292,7 @@ func checkCertSet(certs []*x509.Certificate, roots *x509.CertPool) error {
 			ok = err == nil
 		}
 		if !ok {
-			return fmt.Errorf("the certificate %q it carries is damaged or not issued by any certificate here", c.Subject.String())
+			return fmt.Errorf("the certificate %q it carries cannot be checked: it was changed, or its issuer is neither in the signature nor trusted", c.Subject.String())
 		}
 	}
 	return nil

@@ -142,3 +142,37 @@ func TestStampFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestDetachedCarriedCertificates: a signer shipped without its chain is a matter of trust,
+// not of damage; a changed byte in a carried issuer certificate is damage.
+func TestDetachedCarriedCertificates(t *testing.T) {
+	pki := testpki.New(t)
+	data := []byte(`{"files":[]}`)
+	leafOnly := Signer{Certificate: pki.Signer, Key: pki.SignerKey}
+	sig, err := SignDetached(data, leafOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := VerifyDetached(sig, data, nil)
+	if err != nil || d.Trust != TrustUntrusted {
+		t.Errorf("leaf only, system roots: %v, %+v", err, d)
+	}
+	if d, err := VerifyDetached(sig, data, pki.Pool()); err != nil || d.Trust != TrustTrusted {
+		t.Errorf("leaf only, the test CA trusted: %v, %+v", err, d)
+	}
+
+	withCA, err := SignDetached(data, signer(pki))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Change one byte inside the CA's copy (its serial-number area lies inside its TBS part).
+	i := bytes.Index(withCA, pki.CA.RawTBSCertificate)
+	if i < 0 {
+		t.Fatal("the CA certificate is not carried")
+	}
+	bad := append([]byte(nil), withCA...)
+	bad[i+len(pki.CA.RawTBSCertificate)/2] ^= 0x01
+	if _, err := VerifyDetached(bad, data, pki.Pool()); !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrNotCMS) {
+		t.Errorf("a changed byte in the carried CA certificate: %v", err)
+	}
+}

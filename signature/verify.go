@@ -77,7 +77,8 @@ type Timestamp struct {
 	Trust       Trust
 	TrustDetail string
 	Certificate *x509.Certificate
-	Token       []byte // the DER TimeStampToken
+	Chain       []*x509.Certificate // every certificate the token carries (the authority's first)
+	Token       []byte              // the DER TimeStampToken
 }
 
 // Valid reports whether the signature and its timestamp, if any, verify.
@@ -326,6 +327,7 @@ func checkTimestamp(token, sigValue []byte, roots *x509.CertPool) (*Timestamp, e
 		return out, fmt.Errorf("%w: the token does not carry its signer's certificate", ErrTimestamp)
 	}
 	out.Certificate = cert
+	out.Chain = append([]*x509.Certificate{cert}, without(p7.Certificates, cert)...)
 	out.Authority = cert.Subject.String()
 	// timestamp.Parse checks the token's signature with the certificate of the signer it names.
 	ts, err := timestamp.Parse(token)
@@ -356,6 +358,17 @@ func checkTimestamp(token, sigValue []byte, roots *x509.CertPool) (*Timestamp, e
 }
 
 var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+
+// without returns certs less c.
+func without(certs []*x509.Certificate, c *x509.Certificate) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, o := range certs {
+		if !o.Equal(c) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
 
 // timestampingOnly tells whether cert's extended key usage is timeStamping alone, marked critical.
 func timestampingOnly(cert *x509.Certificate) bool {

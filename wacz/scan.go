@@ -13,17 +13,20 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Limits of the record scanner: a WARC or HTTP head longer than maxHead, or a header line
-// longer than maxLine, is refused (ErrBadWARC).
+// Limits of the record scanner: a WARC or HTTP head longer than maxHead, a header line longer
+// than maxLine, or a WARC header value (continuation lines included) longer than maxWARCValue
+// is refused (ErrBadWARC).
 const (
-	maxHead     = 1 << 20
-	maxLine     = 64 << 10
-	maxReqBody  = 16 << 10 // request body bytes kept for the POST index key
-	gzipReadBuf = 64 << 10
+	maxHead      = 1 << 20
+	maxLine      = 64 << 10
+	maxWARCValue = 8 << 10
+	maxReqBody   = 16 << 10 // request body bytes kept for the POST index key
+	gzipReadBuf  = 64 << 10
 )
 
 // record is one WARC record as the scanner found it: where its gzip member lies in the file,
@@ -41,15 +44,19 @@ type record struct {
 
 	Method         string // HTTP method of a request record
 	ReqContentType string
-	ReqBody        []byte // the first maxReqBody bytes of a request body
+	ReqBody        []byte // the first maxReqBody bytes of a request body, when not a GET (for the POST key)
 
 	// DigestErr says why a digest does not match (wraps ErrDigest); nil when both match.
 	DigestErr error
 }
 
-// name is how problems refer to the record.
+// name is how problems refer to the record: its position, type and URL, the last two
+// truncated so that a message stays short whatever the headers hold.
 func (r *record) name() string {
-	return fmt.Sprintf("record %d at offset %d (%s %s)", r.Index, r.Offset, r.Type, r.TargetURI)
+	if r.Type == "" && r.TargetURI == "" {
+		return fmt.Sprintf("record %d at offset %d", r.Index, r.Offset)
+	}
+	return fmt.Sprintf("record %d at offset %d (%s %s)", r.Index, r.Offset, truncate(r.Type, 40), truncate(r.TargetURI, 200))
 }
 
 // memberReader counts the compressed bytes consumed from the file. It is an io.ByteReader so
@@ -132,7 +139,7 @@ func readRecord(r, hr *bufio.Reader, rec *record) error {
 	if !strings.HasPrefix(version, "WARC/") {
 		return fmt.Errorf("the member does not start with a WARC record")
 	}
-	hdr, err := readHeaders(r)
+	hdr, err := readHeaders(r, warcFields, maxWARCValue)
 	if err != nil {
 		return fmt.Errorf("WARC headers: %v", err)
 	}
@@ -159,7 +166,7 @@ func readRecord(r, hr *bufio.Reader, rec *record) error {
 			return err
 		}
 		var w io.Writer = io.MultiWriter(payloadH, payload256)
-		if rec.Type == "request" {
+		if rec.Type == "request" && rec.Method != "" && rec.Method != "GET" { // only a POST key needs it
 			w = io.MultiWriter(w, &capWriter{buf: &rec.ReqBody, max: maxReqBody})
 		}
 		if _, err := io.Copy(w, hr); err != nil {
@@ -210,7 +217,7 @@ func readHTTPHead(r *bufio.Reader, rec *record) error {
 	if err != nil {
 		return fmt.Errorf("HTTP head: %v", err)
 	}
-	hdr, err := readHeaders(r)
+	hdr, err := readHeaders(r, httpFields, maxLine)
 	if err != nil && err != io.EOF {
 		return fmt.Errorf("HTTP head: %v", err)
 	}
@@ -243,13 +250,32 @@ func (h headers) get(name string) string {
 	return ""
 }
 
-// readHeaders reads "Name: value" lines (with continuation lines) up to a blank line.
-func readHeaders(r *bufio.Reader) (headers, error) {
+// The header fields the scanner keeps; the others are read, checked and dropped.
+var (
+	warcFields = []string{"WARC-Type", "WARC-Target-URI", "WARC-Date", "Content-Type", "WARC-Block-Digest", "WARC-Payload-Digest", "Content-Length"}
+	httpFields = []string{"Content-Type"}
+)
+
+// readHeaders reads "Name: value" lines (with continuation lines) up to a blank line and
+// returns the fields named in keep (compared case-insensitively), in the order read. A value
+// longer than maxValue bytes, continuation lines included, is refused whether kept or not.
+// Memory and time are linear in the head's size.
+func readHeaders(r *bufio.Reader, keep []string, maxValue int) (headers, error) {
 	var h headers
+	var name string
+	var val []byte // the current field's value, when kept
+	n, open, kept := 0, false, false
+	flush := func() {
+		if open && kept {
+			h = append(h, [2]string{name, string(val)})
+		}
+		open = false
+	}
 	total := 0
 	for {
 		line, err := readLine(r)
 		if err != nil {
+			flush()
 			return h, err
 		}
 		total += len(line) + 2
@@ -257,17 +283,30 @@ func readHeaders(r *bufio.Reader) (headers, error) {
 			return h, errors.New("head too long")
 		}
 		if line == "" {
+			flush()
 			return h, nil
 		}
-		if (line[0] == ' ' || line[0] == '\t') && len(h) > 0 {
-			h[len(h)-1][1] += " " + strings.TrimSpace(line)
-			continue
+		var part string
+		if (line[0] == ' ' || line[0] == '\t') && open {
+			part = strings.TrimSpace(line)
+			n += 1 + len(part)
+			if kept {
+				val = append(append(val, ' '), part...)
+			}
+		} else {
+			flush()
+			k, v, ok := strings.Cut(line, ":")
+			if !ok {
+				return h, fmt.Errorf("malformed header line %q", truncate(line, 80))
+			}
+			name, part = strings.TrimSpace(k), strings.TrimSpace(v)
+			open, n = true, len(part)
+			kept = slices.ContainsFunc(keep, func(f string) bool { return strings.EqualFold(f, name) })
+			val = append(val[:0], part...)
 		}
-		name, value, ok := strings.Cut(line, ":")
-		if !ok {
-			return h, fmt.Errorf("malformed header line %q", truncate(line, 80))
+		if n > maxValue {
+			return h, fmt.Errorf("the value of %q is longer than %d bytes", truncate(name, 80), maxValue)
 		}
-		h = append(h, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
 	}
 }
 

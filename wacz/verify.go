@@ -29,9 +29,6 @@ type VerifyOptions struct {
 	// Roots are the trusted roots for the signer and the timestamp authority; nil means the
 	// system's.
 	Roots *x509.CertPool
-	// TempDir is where nested archives would be extracted; Verify streams every entry and
-	// currently writes nothing.
-	TempDir string
 }
 
 // Problem is one thing wrong with a WACZ: the file (and, in Err, the record or line) and why.
@@ -74,6 +71,9 @@ func (r *Report) Err() error {
 const (
 	maxJSONFile  = 64 << 20 // datapackage.json, datapackage-digest.json
 	maxIndexLine = 1 << 20
+	// maxProblemsPerFile problems are listed for one file; the others are counted in a last
+	// problem ("and N more").
+	maxProblemsPerFile = 100
 )
 
 // Verify checks the WACZ in ra (size bytes) offline: that the ZIP is safe to read (safezip);
@@ -86,6 +86,12 @@ const (
 // record with its URL, digest, date, offset and length; and that every page is an indexed
 // URL. It returns an error only when the input is not a readable, safe ZIP (ErrNotWACZ) or ctx
 // is done; everything else is a Problem in the Report.
+//
+// The report stays small whatever the WACZ holds: at most maxProblemsPerFile (100) problems
+// are listed per file, followed by one saying how many more there are, and messages quote
+// record names, URLs and header values truncated. Memory grows with the number of WARC records
+// by a few dozen bytes each (recordSum), not with what their headers hold; a WARC header value
+// longer than 8 KiB stops the reading of its WARC with an ErrBadWARC problem naming the record.
 func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -94,7 +100,8 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotWACZ, err)
 	}
-	v := &verifier{ctx: ctx, zr: zr, rep: &Report{}, records: map[string]map[int64]*record{}, indexed: map[string]bool{}}
+	v := &verifier{ctx: ctx, zr: zr, rep: &Report{}, records: map[string]map[int64]recordSum{}, indexed: map[[sha256.Size]byte]bool{},
+		perFile: map[string]int{}, dropped: map[string]*dropped{}}
 	roots := opt.Roots
 	if roots == nil {
 		if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
@@ -171,6 +178,7 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 	if !present[pagesPath] {
 		v.problem(pagesPath, fmt.Errorf("%w: pages/pages.jsonl is missing", ErrPage))
 	}
+	v.summarizeDropped()
 	return v.rep, nil
 }
 
@@ -178,12 +186,72 @@ type verifier struct {
 	ctx     context.Context
 	zr      *safezip.Reader
 	rep     *Report
-	records map[string]map[int64]*record // WARC path -> member offset -> record
-	indexed map[string]bool              // URLs of index lines that point at a good record
+	records map[string]map[int64]recordSum // WARC path -> member offset -> record
+	indexed map[[sha256.Size]byte]bool     // hashes of the URLs of index lines that point at a good record
+	perFile map[string]int                 // problems listed per path
+	dropped map[string]*dropped            // problems not listed, per path
 }
 
+// dropped counts the problems of a file beyond maxProblemsPerFile and keeps the first.
+type dropped struct {
+	n     int
+	first error
+}
+
+// recordSum is what Verify keeps of a WARC record for the index cross-check, bounded whatever
+// the record's headers hold.
+type recordSum struct {
+	index     int
+	length    int64
+	urlHash   [sha256.Size]byte // of WARC-Target-URI
+	ts        string            // cdxTimestamp of WARC-Date: at most 14 bytes
+	digest    string            // WARC-Payload-Digest, else "sha256:<hex>" of the payload, truncated
+	indexable bool              // a response, revisit or resource record whose digests match
+}
+
+func summarize(r *record) recordSum {
+	d := r.PayloadDigest
+	if d == "" {
+		d = r.PayloadSHA256
+	}
+	return recordSum{
+		index: r.Index, length: r.Length, urlHash: sha256.Sum256([]byte(r.TargetURI)), ts: cdxTimestamp(r.Date),
+		// A valid digest is at most 72 bytes: a truncated one matches no index line, and its
+		// record's digest check has failed.
+		digest:    truncate(d, 100),
+		indexable: r.DigestErr == nil && (r.Type == "response" || r.Type == "revisit" || r.Type == "resource"),
+	}
+}
+
+// problem records a problem of path; beyond maxProblemsPerFile for that path it is only
+// counted (summarizeDropped reports the count).
 func (v *verifier) problem(path string, err error) {
+	if v.perFile[path] >= maxProblemsPerFile {
+		d := v.dropped[path]
+		if d == nil {
+			d = &dropped{first: err}
+			v.dropped[path] = d
+		}
+		d.n++
+		return
+	}
+	v.perFile[path]++
 	v.rep.Problems = append(v.rep.Problems, Problem{Path: path, Err: err})
+}
+
+// summarizeDropped adds, for every file with problems not listed, one problem saying how many;
+// it wraps the first of them (and so its sentinel).
+func (v *verifier) summarizeDropped() {
+	paths := make([]string, 0, len(v.dropped))
+	for p := range v.dropped {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		d := v.dropped[p]
+		v.rep.Problems = append(v.rep.Problems, Problem{Path: p,
+			Err: fmt.Errorf("and %d more problems in this file, not listed (the first of them: %w)", d.n, d.first)})
+	}
 }
 
 // readSmall reads a JSON file of the WACZ root; its absence is a problem.
@@ -251,10 +319,10 @@ func (v *verifier) checkResource(res File) error {
 	cw := &countWriter{}
 	src := io.TeeReader(rc, io.MultiWriter(h, cw))
 	if strings.HasPrefix(res.Path, "archive/") {
-		recs := map[int64]*record{}
+		recs := map[int64]recordSum{}
 		v.records[res.Path] = recs
 		n, err := scanWARC(v.ctx, src, func(r *record) error {
-			recs[r.Offset] = r
+			recs[r.Offset] = summarize(r)
 			if r.DigestErr != nil {
 				v.problem(res.Path, fmt.Errorf("%s: %w", r.name(), r.DigestErr))
 			}
@@ -417,7 +485,8 @@ func (v *verifier) checkSigned(sd *signedData, digestHash string, roots *x509.Ce
 }
 
 // judge says whether cert chains to roots (certs as intermediates) at time at; it has the
-// semantics of the signature package's PDF verification.
+// semantics of the signature package's PDF verification. It is a copy (with any key usage) of
+// signature's unexported judge, which that package does not export; so is publicKeysEqual.
 func judge(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPool, at time.Time) (signature.Trust, string) {
 	inter := x509.NewCertPool()
 	for _, c := range certs {
@@ -554,21 +623,18 @@ func (v *verifier) checkIndex(name string) error {
 				bad(format, args...)
 			}
 		}
-		check(r.Length == length, "length %d, the record's gzip member is %d bytes", length, r.Length)
-		check(r.TargetURI == url, "url %q, the record's is %q", truncate(url, 200), truncate(r.TargetURI, 200))
-		wantDigest := r.PayloadDigest
-		if wantDigest == "" {
-			wantDigest = r.PayloadSHA256
-		}
+		check(r.length == length, "length %d, the record's gzip member is %d bytes", length, r.length)
+		urlHash := sha256.Sum256([]byte(url))
+		check(urlHash == r.urlHash, "url %q is not the WARC-Target-URI of record %d at offset %d", truncate(url, 200), r.index, off)
 		if d := str("digest"); d != "" {
-			check(d == wantDigest || "sha256:"+d == wantDigest, "digest %s, the record's is %s", truncate(d, 80), wantDigest)
+			check(d == r.digest || "sha256:"+d == r.digest, "digest %s, the record's is %s", truncate(d, 80), r.digest)
 		}
-		check(ts == cdxTimestamp(r.Date), "timestamp %s, the record's WARC-Date is %s", ts, r.Date)
+		check(ts == r.ts, "timestamp %s, the record's WARC-Date is %s", truncate(ts, 40), r.ts)
 		if str("method") == "" {
 			check(key == SURT(url), "key %q, the URL's SURT is %q", truncate(key, 200), truncate(SURT(url), 200))
 		}
-		if bads == 0 && r.DigestErr == nil && (r.Type == "response" || r.Type == "revisit" || r.Type == "resource") {
-			v.indexed[url] = true
+		if bads == 0 && r.indexable {
+			v.indexed[urlHash] = true
 		}
 	})
 }
@@ -601,7 +667,7 @@ func (v *verifier) checkPages(name string) error {
 		if _, err := time.Parse(time.RFC3339Nano, p.TS); err != nil {
 			bad("ts %q is not an RFC 3339 time", truncate(p.TS, 40))
 		}
-		if !v.indexed[p.URL] {
+		if !v.indexed[sha256.Sum256([]byte(p.URL))] {
 			bad("url %q is not an indexed record", truncate(p.URL, 200))
 		}
 	})

@@ -369,6 +369,12 @@ func writeWARC(ctx context.Context, zw *zip.Writer, wc WARC, created time.Time, 
 	var pages []pageEntry
 	for _, p := range wc.Pages {
 		pe, note, err := resolvePage(p, responses, wc.Name)
+		if errors.Is(err, ErrNoPages) {
+			// A capture that failed (an unreachable host) is evidence too: its WARC is kept,
+			// with no page to replay.
+			res.Notes = append(res.Notes, err.Error()+"; the WARC is included without a page entry")
+			continue
+		}
 		if err != nil {
 			return fail(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -60,6 +61,8 @@ type ExportRequest struct {
 	TSA        string
 	TSATimeout time.Duration
 	Now        func() time.Time // zero: time.Now
+	// VolumeSize is how many captures one report volume holds; 0 means DefaultVolumeSize.
+	VolumeSize int
 	// Progress, when set, is told what is being done (from the calling goroutine).
 	Progress func(ExportProgress)
 }
@@ -79,20 +82,38 @@ const (
 	ExportSealing   = "sealing"
 )
 
+// DefaultVolumeSize is how many captures one report volume of a bundle holds at most. A report
+// is built and signed whole in memory (the PDF library and the signature need the whole file),
+// so a bundle's report comes in volumes of this size: memory then stays bounded however many
+// captures are exported. (`evidentia report` still makes one PDF of any size.)
+const DefaultVolumeSize = 25
+
+// ExportedReport is one signed report volume inside a bundle.
+type ExportedReport struct {
+	ID        string
+	Path      string // inside the bundle
+	SHA256    evidence.Digest
+	Size      int64
+	Captures  []string
+	Timestamp *signature.Timestamp
+}
+
 // ExportResult describes a bundle that was written.
 type ExportResult struct {
-	BundleID     string
-	Path         string
-	SHA256       evidence.Digest
-	Size         int64
-	Files        int
-	Captures     []string
-	Skipped      []string // IDs of the case's captures left out because they are not sealed
-	ReportID     string
-	ReportSHA256 evidence.Digest
-	Signer       string
-	SignerTrust  signature.Trust
-	Timestamp    *signature.Timestamp // of the bundle's manifest, when a TSA was given
+	BundleID string
+	Path     string
+	SHA256   evidence.Digest
+	Size     int64
+	Files    int
+	Captures []string
+	Skipped  []string         // IDs of the case's captures left out because they are not sealed
+	Reports  []ExportedReport // one per volume, in order
+	Signer   string
+	// SignerCertSHA256 is the SHA-256 of the signer's certificate (DER): its fingerprint, which
+	// the recipient can compare with what the sender tells them apart from the bundle.
+	SignerCertSHA256 evidence.Digest
+	SignerTrust      signature.Trust
+	Timestamp        *signature.Timestamp // of the bundle's manifest, when a TSA was given
 }
 
 // Export writes the investigators' bundle req asks for: one ZIP with VERIFY.txt, the signed
@@ -143,15 +164,6 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	}
 
 	at := now()
-	progress(ExportReport, 0, len(ids))
-	rreq := ReportRequest{Case: kase.Name, Lang: req.Lang, Operator: req.Operator, Unit: req.Unit,
-		Signer: req.Signer, TSA: req.TSA, TSATimeout: req.TSATimeout}
-	doc, rres, err := buildReport(ctx, st, rreq, kase, recs, at)
-	if err != nil {
-		return nil, err
-	}
-	reportSum := evidence.SumBytes(doc)
-
 	dir := filepath.Dir(req.Out)
 	tmp, err := os.CreateTemp(dir, ".evidentia-export-*.tmp")
 	if err != nil {
@@ -163,9 +175,9 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	cw := &countWriter{w: io.MultiWriter(tmp, sum)}
 	buf := bufio.NewWriterSize(cw, 1<<20)
 
-	res := &ExportResult{BundleID: newBundleID(at), Captures: ids, Skipped: skipped, ReportID: rres.ReportID,
-		ReportSHA256: reportSum, Signer: signerName(req.Signer.Certificate), SignerTrust: rres.SignerTrust}
-	meta, err := writeBundle(ctx, st, buf, req, kase, recs, doc, rres, res, at, progress)
+	res := &ExportResult{BundleID: newBundleID(at), Captures: ids, Skipped: skipped,
+		Signer: signerName(req.Signer.Certificate), SignerCertSHA256: evidence.SumBytes(req.Signer.Certificate.Raw)}
+	meta, err := writeBundle(ctx, st, buf, req, kase, recs, res, at, progress)
 	if err == nil {
 		err = buf.Flush()
 	}
@@ -188,13 +200,12 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	res.SHA256 = evidence.Digest(hex.EncodeToString(sum.Sum(nil)))
 	res.Files = len(meta.Files)
 
-	// The handover and the report inside it go into each capture's custody log.
+	// The handover and the report volume holding each capture go into its custody log.
 	base := map[string]string{
 		"bundle_id": res.BundleID, "bundle_sha256": string(res.SHA256), "file": filepath.Base(req.Out),
 		"size": fmt.Sprint(res.Size), "captures": fmt.Sprint(len(ids)), "files": fmt.Sprint(res.Files),
-		"report_id": res.ReportID, "report_sha256": string(reportSum),
 		"signer":                    req.Signer.Certificate.Subject.String(),
-		"signer_certificate_sha256": string(evidence.SumBytes(req.Signer.Certificate.Raw)),
+		"signer_certificate_sha256": string(res.SignerCertSHA256),
 	}
 	if req.Recipient != "" {
 		base["recipient"] = req.Recipient
@@ -206,22 +217,26 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 		base["timestamp"] = ts.Time.UTC().Format(time.RFC3339)
 		base["timestamp_authority"] = ts.Authority
 	}
-	reported := map[string]string{
-		"report_id": res.ReportID, "report_sha256": string(reportSum), "file": filepath.Base(req.Out) + ":" + BundleReportPath,
-		"signed": "yes", "captures": fmt.Sprint(len(ids)), "lang": string(req.Lang),
-		"signer": base["signer"], "signer_certificate_sha256": base["signer_certificate_sha256"],
-	}
-	if ts := rres.Timestamp; ts != nil {
-		reported["timestamp"] = ts.Time.UTC().Format(time.RFC3339)
-		reported["timestamp_authority"] = ts.Authority
-	}
 	bg := context.WithoutCancel(ctx)
-	for _, id := range ids {
-		if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionReported, CaptureID: id, Details: reported}); err != nil {
-			return res, fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
+	for _, rep := range res.Reports {
+		reported := map[string]string{
+			"report_id": rep.ID, "report_sha256": string(rep.SHA256), "file": filepath.Base(req.Out) + ":" + rep.Path,
+			"signed": "yes", "captures": fmt.Sprint(len(rep.Captures)), "lang": string(req.Lang),
+			"signer": base["signer"], "signer_certificate_sha256": base["signer_certificate_sha256"],
 		}
-		if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionExported, CaptureID: id, Details: base}); err != nil {
-			return res, fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
+		if ts := rep.Timestamp; ts != nil {
+			reported["timestamp"] = ts.Time.UTC().Format(time.RFC3339)
+			reported["timestamp_authority"] = ts.Authority
+		}
+		exported := maps.Clone(base)
+		exported["report_id"], exported["report_sha256"] = rep.ID, string(rep.SHA256)
+		for _, id := range rep.Captures {
+			if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionReported, CaptureID: id, Details: reported}); err != nil {
+				return res, fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
+			}
+			if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionExported, CaptureID: id, Details: exported}); err != nil {
+				return res, fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
+			}
 		}
 	}
 	return res, nil
@@ -229,7 +244,7 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 
 // writeBundle writes the whole bundle to w.
 func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRequest, kase store.Case, recs []store.Record,
-	doc []byte, rres *ReportResult, res *ExportResult, at time.Time, progress func(string, int, int)) (*bundle.Manifest, error) {
+	res *ExportResult, at time.Time, progress func(string, int, int)) (*bundle.Manifest, error) {
 	bw := bundle.NewWriter(w)
 	folders := captureFolders(recs)
 	full := make([]store.Record, len(recs)) // with manifests and artifacts (a listing has neither)
@@ -241,28 +256,6 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 		full[i] = *rec
 	}
 	recs = full
-
-	guide := bundle.Guide(bundle.GuideInfo{
-		BundleName:       filepath.Base(req.Out),
-		CaseName:         kase.Name,
-		Created:          at,
-		ReportPath:       BundleReportPath,
-		WACZPath:         BundleWACZPath,
-		SignerCertPath:   BundleSignerCerts,
-		TSACertPath:      tsaCertPathIf(rres.Timestamp),
-		Signed:           true,
-		Timestamped:      req.TSA != "",
-		SignerName:       res.Signer,
-		SignerSelfSigned: rres.SignerTrust == signature.TrustSelfSigned,
-	})
-	if _, err := bw.Add(ctx, bundle.GuideName, bytes.NewReader(guide), false); err != nil {
-		return nil, err
-	}
-	if _, err := bw.Add(ctx, BundleReportPath, bytes.NewReader(doc), false); err != nil {
-		return nil, err
-	}
-
-	progress(ExportArchive, 0, len(recs))
 	warcs := make([]wacz.WARC, 0, len(recs))
 	for _, r := range recs {
 		a, ok := firstRole(r.Manifest, evidence.RoleWARC)
@@ -280,24 +273,96 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 			Pages: []wacz.Page{page},
 		})
 	}
-	zw, err := bw.Create(BundleWACZPath, true)
+	waczPath := BundleWACZPath
+	if len(warcs) == 0 {
+		waczPath = "" // no capture recorded its traffic (a WARC is written whenever one can be)
+	}
+
+	// The report, volume by volume: each is built, signed, written and let go before the next.
+	size := req.VolumeSize
+	if size <= 0 {
+		size = DefaultVolumeSize
+	}
+	vols := volumes(len(recs), size)
+	baseID := newReportID(at)
+	rreq := ReportRequest{Case: kase.Name, Lang: req.Lang, Operator: req.Operator, Unit: req.Unit,
+		Signer: req.Signer, TSA: req.TSA, TSATimeout: req.TSATimeout}
+	build := func(v int) ([]byte, *ReportResult, error) {
+		progress(ExportReport, vols[v][0], len(recs))
+		id, vol := baseID, (*report.Volume)(nil)
+		if len(vols) > 1 {
+			id = fmt.Sprintf("%s-V%d", baseID, v+1)
+			vol = &report.Volume{Number: v + 1, Of: len(vols), First: vols[v][0] + 1, Total: len(recs)}
+		}
+		return buildReport(ctx, st, rreq, kase, recs[vols[v][0]:vols[v][1]], at, id, vol)
+	}
+	doc, first, err := build(0)
 	if err != nil {
 		return nil, err
 	}
-	_, err = wacz.Write(ctx, zw, warcs, wacz.Options{
-		Title:       kase.Name,
-		Description: waczDescription(kase, res.BundleID),
-		Created:     at,
-		Software:    "Evidentia " + Version,
-		Signer:      req.Signer,
-		TSA:         req.TSA,
-		TSATimeout:  req.TSATimeout,
+	res.SignerTrust = first.SignerTrust
+	paths := make([]string, len(vols))
+	for v := range vols {
+		paths[v] = reportPath(v, len(vols))
+	}
+	guide := bundle.Guide(bundle.GuideInfo{
+		BundleName:       filepath.Base(req.Out),
+		CaseName:         kase.Name,
+		Created:          at,
+		ReportPaths:      paths,
+		WACZPath:         waczPath,
+		SignerCertPath:   BundleSignerCerts,
+		SignerCertSHA256: string(res.SignerCertSHA256),
+		TSACertPath:      tsaCertPathIf(first.Timestamp),
+		Signed:           true,
+		Timestamped:      req.TSA != "",
+		SignerName:       res.Signer,
+		SignerSelfSigned: first.SignerTrust == signature.TrustSelfSigned,
 	})
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if _, err := bw.Add(ctx, bundle.GuideName, bytes.NewReader(guide), false); err != nil {
 		return nil, err
+	}
+	var tsaCerts []*x509.Certificate
+	if first.Timestamp != nil {
+		tsaCerts = first.Timestamp.Chain
+	}
+	for v := range vols {
+		rr := first
+		if v > 0 {
+			if doc, rr, err = build(v); err != nil {
+				return nil, err
+			}
+		}
+		f, err := bw.Add(ctx, paths[v], bytes.NewReader(doc), false)
+		if err != nil {
+			return nil, err
+		}
+		doc = nil
+		res.Reports = append(res.Reports, ExportedReport{ID: rr.ReportID, Path: paths[v], SHA256: f.SHA256, Size: f.Size,
+			Captures: rr.Captures, Timestamp: rr.Timestamp})
+	}
+
+	progress(ExportArchive, 0, len(recs))
+	if waczPath != "" {
+		zw, err := bw.Create(waczPath, true)
+		if err != nil {
+			return nil, err
+		}
+		_, err = wacz.Write(ctx, zw, warcs, wacz.Options{
+			Title:       kase.Name,
+			Description: waczDescription(kase, res.BundleID),
+			Created:     at,
+			Software:    "Evidentia " + Version,
+			Signer:      req.Signer,
+			TSA:         req.TSA,
+			TSATimeout:  req.TSATimeout,
+		})
+		if cerr := zw.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	refs := make([]bundle.CaptureRef, 0, len(recs))
@@ -357,8 +422,8 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 	if _, err := bw.Add(ctx, BundleSignerCerts, bytes.NewReader(bundle.CertsPEM(append([]*x509.Certificate{req.Signer.Certificate}, req.Signer.Chain...)...)), false); err != nil {
 		return nil, err
 	}
-	if ts := rres.Timestamp; ts != nil && ts.Certificate != nil {
-		if _, err := bw.Add(ctx, BundleTSACerts, bytes.NewReader(bundle.CertsPEM(ts.Certificate)), false); err != nil {
+	if len(tsaCerts) > 0 {
+		if _, err := bw.Add(ctx, BundleTSACerts, bytes.NewReader(bundle.CertsPEM(tsaCerts...)), false); err != nil {
 			return nil, err
 		}
 	}
@@ -370,7 +435,7 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 		Software: "Evidentia " + Version,
 		Case:     &bundle.Case{ID: fmt.Sprint(kase.ID), Name: kase.Name, Reference: kase.Number},
 		Operator: req.Operator, Unit: req.Unit, Recipient: req.Recipient,
-		ReportID: rres.ReportID,
+		ReportID: baseID,
 		Captures: refs,
 	}
 	m, mb, err := bw.Finish(ctx, meta, req.Signer, req.TSA, req.TSATimeout)
@@ -391,10 +456,38 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 }
 
 func tsaCertPathIf(ts *signature.Timestamp) string {
-	if ts != nil && ts.Certificate != nil {
+	if ts != nil && len(ts.Chain) > 0 {
 		return BundleTSACerts
 	}
 	return ""
+}
+
+// volumes splits n captures into volumes of at most size: [start, end) ranges, as even as
+// possible (55 by 25 gives 19, 18, 18 rather than 25, 25, 5).
+func volumes(n, size int) [][2]int {
+	count := (n + size - 1) / size
+	if count < 1 {
+		count = 1
+	}
+	out := make([][2]int, count)
+	start := 0
+	for v := range count {
+		end := start + (n-start)/(count-v)
+		if (n-start)%(count-v) != 0 {
+			end++
+		}
+		out[v] = [2]int{start, end}
+		start = end
+	}
+	return out
+}
+
+// reportPath names report volume v of count inside a bundle.
+func reportPath(v, count int) string {
+	if count == 1 {
+		return BundleReportPath
+	}
+	return fmt.Sprintf("report/report-%02d-of-%02d.pdf", v+1, count)
 }
 
 func waczDescription(k store.Case, bundleID string) string {

@@ -94,7 +94,8 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 	if err := checkEvidence(ctx, st, ids, req.Operator); err != nil {
 		return nil, err
 	}
-	doc, res, err := buildReport(ctx, st, req, kase, recs, now())
+	at := now()
+	doc, res, err := buildReport(ctx, st, req, kase, recs, at, newReportID(at), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -148,17 +149,20 @@ func checkEvidence(ctx context.Context, st *store.Store, ids []string, actor str
 	return nil
 }
 
-// buildReport makes the report PDF of recs (already chosen and verified) at time at, signed and
-// timestamped as req asks, in memory.
-func buildReport(ctx context.Context, st *store.Store, req ReportRequest, kase store.Case, recs []store.Record, at time.Time) ([]byte, *ReportResult, error) {
+// buildReport makes the report PDF of recs (already chosen and verified) at time at, with ID
+// reportID, as volume vol of a set (nil: a report on its own), signed and timestamped as req
+// asks, in memory.
+func buildReport(ctx context.Context, st *store.Store, req ReportRequest, kase store.Case, recs []store.Record, at time.Time,
+	reportID string, vol *report.Volume) ([]byte, *ReportResult, error) {
 	ids := make([]string, len(recs))
 	for i, r := range recs {
 		ids[i] = r.ID
 	}
 	in := report.Input{
 		Lang:        req.Lang,
-		ReportID:    newReportID(at),
+		ReportID:    reportID,
 		GeneratedAt: at,
+		Volume:      vol,
 		Case:        report.Case{Name: kase.Name, Number: kase.Number, Description: kase.Description, LawArticle: kase.LawArticle},
 		Operator:    req.Operator,
 		Unit:        req.Unit,

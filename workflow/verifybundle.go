@@ -29,17 +29,23 @@ var (
 	ErrBundleMismatch = errors.New("workflow: the bundle's parts do not agree")
 )
 
+// signerSeen is the certificate that signed a part of a bundle.
+type signerSeen struct {
+	path string
+	cert *x509.Certificate
+}
+
 // maxSmallFile bounds the JSON files of a bundle that are read whole.
 const maxSmallFile = 64 << 20
 
 // BundleCheck is what VerifyBundle found.
 type BundleCheck struct {
-	Path   string
-	SHA256 evidence.Digest
-	Size   int64
-	Bundle *bundle.Report    // the container: files, manifest signature and timestamp
-	Report *signature.Report // the PDF report's signature, when present
-	WACZ   *wacz.Report      // the web archive, when present
+	Path    string
+	SHA256  evidence.Digest
+	Size    int64
+	Bundle  *bundle.Report // the container: files, manifest signature and timestamp
+	Reports []ReportVolume // the PDF report (or its volumes), in bundle order
+	WACZ    *wacz.Report   // the web archive, when present
 	// Problems is everything found, the container's and the cross-checks', each naming a file.
 	Problems []bundle.Problem
 	// Recorded lists the custody events of the local store (when one was given) that record
@@ -64,11 +70,19 @@ func (c *BundleCheck) Err() error {
 	return fmt.Errorf("%s: %w", p.Path, p.Err)
 }
 
+// ReportVolume is one PDF report of a bundle and what its signature check found.
+type ReportVolume struct {
+	Path      string
+	Signature *signature.Report
+}
+
 // bundleState collects what the per-file checks learnt, for the cross-checks after them.
 type bundleState struct {
 	captureManifests map[string]evidence.Digest    // folder -> SHA-256 of its manifest.json
 	captureParsed    map[string]*evidence.Manifest // folder -> parsed manifest
 	reportManifests  map[string]evidence.Digest    // capture ID -> embedded manifest SHA-256
+	reportPaths      map[string]string             // capture ID -> the report holding it
+	signers          []signerSeen                  // who signed each signed part
 	waczResources    map[string]evidence.Digest    // path inside the WACZ -> SHA-256 (datapackage)
 	custodyEvents    []store.Event
 }
@@ -103,6 +117,7 @@ func VerifyBundle(ctx context.Context, st *store.Store, file string, roots *x509
 		captureManifests: map[string]evidence.Digest{},
 		captureParsed:    map[string]*evidence.Manifest{},
 		reportManifests:  map[string]evidence.Digest{},
+		reportPaths:      map[string]string{},
 		waczResources:    map[string]evidence.Digest{},
 	}
 	checkers := map[string]bundle.Checker{
@@ -127,6 +142,17 @@ func VerifyBundle(ctx context.Context, st *store.Store, file string, roots *x509
 	chk.Problems = append(chk.Problems, rep.Problems...)
 	if rep.Manifest != nil {
 		chk.Problems = append(chk.Problems, crossCheck(rep.Manifest, state)...)
+	}
+	// One signer for the whole bundle: a manifest re-signed by someone else (over changed
+	// files) must not pass because the report inside still carries the original signature.
+	if rep.Signer != nil {
+		for _, s := range state.signers {
+			if !s.cert.Equal(rep.Signer) {
+				chk.Problems = append(chk.Problems, bundle.Problem{Path: s.path, Err: fmt.Errorf(
+					"%w: signed by %s (certificate SHA-256 %s), the bundle's manifest by %s (%s)", ErrBundleMismatch,
+					s.cert.Subject, evidence.SumBytes(s.cert.Raw), rep.Signer.Subject, evidence.SumBytes(rep.Signer.Raw))})
+			}
+		}
 	}
 	if st != nil && rep.Manifest != nil {
 		if err := checkAgainstStore(ctx, st, chk, rep.Manifest); err != nil {
@@ -165,7 +191,7 @@ func checkBundleReport(ctx context.Context, e bundle.Entry, roots *x509.CertPool
 	if err != nil {
 		return []error{fmt.Errorf("%w: %v", ErrBundleReport, err)}
 	}
-	chk.Report = rep
+	chk.Reports = append(chk.Reports, ReportVolume{Path: e.Path, Signature: rep})
 	var out []error
 	if err := rep.Err(); err != nil {
 		out = append(out, fmt.Errorf("%w: %v", ErrBundleReport, err))
@@ -175,12 +201,26 @@ func checkBundleReport(ctx context.Context, e bundle.Entry, roots *x509.CertPool
 		if !strings.HasSuffix(a.Name, ".manifest.json") || json.Unmarshal(a.Data, &m) != nil || m.Format != evidence.ManifestFormat {
 			continue
 		}
+		if prev, dup := state.reportPaths[m.CaptureID]; dup {
+			out = append(out, fmt.Errorf("%w: capture %s is in %s and in this report too", ErrBundleMismatch, m.CaptureID, prev))
+		}
 		state.reportManifests[m.CaptureID] = a.SHA256
+		state.reportPaths[m.CaptureID] = e.Path
+	}
+	for _, s := range rep.Signatures {
+		if s.Signer != nil {
+			state.signers = append(state.signers, signerSeen{e.Path, s.Signer})
+		}
 	}
 	return out
 }
 
 func checkBundleWACZ(ctx context.Context, e bundle.Entry, roots *x509.CertPool, chk *BundleCheck, state *bundleState) []error {
+	if !e.Stored {
+		// Export stores the WACZ as is; a compressed one would have to be unpacked to disk first,
+		// which a hostile bundle could use to fill it.
+		return []error{fmt.Errorf("%w: the web archive is compressed inside the bundle (Evidentia stores it as is)", ErrBundleArchive)}
+	}
 	ra, size, cleanup, err := e.ReaderAt(ctx)
 	if err != nil {
 		return []error{fmt.Errorf("%w: %v", ErrBundleArchive, err)}
@@ -191,6 +231,9 @@ func checkBundleWACZ(ctx context.Context, e bundle.Entry, roots *x509.CertPool, 
 		return []error{fmt.Errorf("%w: %v", ErrBundleArchive, err)}
 	}
 	chk.WACZ = rep
+	if rep.Signer != nil {
+		state.signers = append(state.signers, signerSeen{e.Path, rep.Signer})
+	}
 	var out []error
 	for _, p := range rep.Problems {
 		if p.Path != "" {

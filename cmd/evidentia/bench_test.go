@@ -67,12 +67,16 @@ func treeRSS(marker string) int64 {
 }
 
 // peakWhile samples f every 50 ms while run runs, and returns the highest value seen.
-func peakWhile(f func() int64, run func()) int64 {
+func peakWhile(f func() int64, run func()) int64 { return peakWhileInterval(f, run, 50) }
+
+// peakWhileInterval samples f every ms milliseconds while run runs, and returns the highest
+// value seen.
+func peakWhileInterval(f func() int64, run func(), ms int) int64 {
 	var mu sync.Mutex
 	var peak int64
 	done := make(chan struct{})
 	go func() {
-		t := time.NewTicker(50 * time.Millisecond)
+		t := time.NewTicker(time.Duration(ms) * time.Millisecond)
 		defer t.Stop()
 		for {
 			if v := f(); v > 0 {

@@ -39,7 +39,7 @@ const usageText = `usage:
   evidentia [--data DIR] list [--case NAME] [--json]
   evidentia [--data DIR] show ID [--json]
   evidentia [--data DIR] verify [--json] [--case NAME | ID...]
-  evidentia [--data DIR] verify [--json] [--ca ROOTS.pem] FILE.pdf|FILE.zip
+  evidentia [--data DIR] verify [--json] [--ca ROOTS.pem] FILE.pdf|FILE.zip|FILE.wacz
   evidentia [--data DIR] report --case NAME [--capture ID]... --out FILE.pdf [--lang ko|en] [--sign] [--tsa URL] [--operator NAME] [--unit NAME] [--json]
   evidentia [--data DIR] export --case NAME [--capture ID]... --out FILE.zip [--to RECIPIENT] [--lang ko|en] [--tsa URL] [--operator NAME] [--unit NAME] [--json]
   evidentia [--data DIR] identity create --name NAME --org ORG [--email ADDRESS] [--replace] [--json]
@@ -584,6 +584,12 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 	ids, err := parse(fs, args)
 	if err != nil {
 		return 0, err
+	}
+	if len(ids) == 1 && strings.HasSuffix(strings.ToLower(ids[0]), ".wacz") {
+		if *caseName != "" {
+			return 0, usageError{"verify: --case does not apply to a web archive"}
+		}
+		return c.verifyWACZ(ctx, ids[0], *caFile, *asJSON)
 	}
 	if len(ids) == 1 && isZipArg(ids[0]) {
 		if *caseName != "" {

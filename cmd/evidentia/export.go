@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"evidentia/bundle"
+	"evidentia/evidence"
 	"evidentia/report"
 	"evidentia/safezip"
 	"evidentia/signature"
 	"evidentia/store"
+	"evidentia/wacz"
 	"evidentia/workflow"
 )
 
@@ -97,10 +99,15 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 		c.errorf("note: capture %s is not sealed and was left out", id)
 	}
 	if *asJSON {
+		reports := []map[string]any{}
+		for _, r := range res.Reports {
+			reports = append(reports, map[string]any{"report_id": r.ID, "path": r.Path, "sha256": r.SHA256, "size": r.Size, "captures": r.Captures})
+		}
 		v := map[string]any{
 			"bundle_id": res.BundleID, "path": res.Path, "sha256": res.SHA256, "size": res.Size, "files": res.Files,
-			"captures": res.Captures, "skipped": res.Skipped, "report_id": res.ReportID, "report_sha256": res.ReportSHA256,
-			"signer": res.Signer, "signer_trust": res.SignerTrust, "recipient": *to, "timestamp": nil,
+			"captures": res.Captures, "skipped": res.Skipped, "reports": reports,
+			"signer": res.Signer, "signer_certificate_sha256": res.SignerCertSHA256, "signer_trust": res.SignerTrust,
+			"recipient": *to, "timestamp": nil,
 		}
 		if ts := res.Timestamp; ts != nil {
 			v["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial, "trust": ts.Trust}
@@ -109,11 +116,16 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 	} else {
 		fmt.Fprintf(c.stdout, "bundle %s: %s (%d bytes, %d files, %d capture(s))\n", res.BundleID, res.Path, res.Size, res.Files, len(res.Captures))
 		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", res.SHA256)
-		fmt.Fprintf(c.stdout, "  report %s, signed by %s (certificate %s on this computer)\n", res.ReportID, res.Signer, res.SignerTrust)
+		for _, r := range res.Reports {
+			fmt.Fprintf(c.stdout, "  report %s: %s (%d capture(s))\n", r.ID, r.Path, len(r.Captures))
+		}
+		fmt.Fprintf(c.stdout, "  signed by %s (certificate %s on this computer)\n", res.Signer, res.SignerTrust)
+		fmt.Fprintf(c.stdout, "  signer's certificate SHA-256 %s\n", res.SignerCertSHA256)
 		if ts := res.Timestamp; ts != nil {
 			fmt.Fprintf(c.stdout, "  manifest timestamped %s by %s\n", localTime(ts.Time), ts.Authority)
 		}
 		fmt.Fprintln(c.stdout, "  the handover is recorded in the custody log of each capture; VERIFY.txt inside explains how to check it")
+		fmt.Fprintln(c.stdout, "  tell the recipient the two SHA-256 values above by another channel (telephone, official letter)")
 	}
 	if err != nil {
 		return exitProblem, nil
@@ -212,18 +224,19 @@ func (c *cli) printBundle(chk *workflow.BundleCheck) {
 		}
 		if b.Signer != nil {
 			fmt.Fprintf(w, "  manifest signed by %s (certificate %s: %s)\n", b.Signer.Subject, b.SignerTrust, b.TrustDetail)
+			fmt.Fprintf(w, "  signer's certificate SHA-256 %s\n", evidence.SumBytes(b.Signer.Raw))
 		}
 		if ts := b.Timestamp; ts != nil {
 			fmt.Fprintf(w, "  manifest timestamped %s (UTC %s) by %s (authority %s)\n", localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), ts.Authority, ts.Trust)
 		}
 	}
-	if r := chk.Report; r != nil {
-		for _, s := range r.Signatures {
+	for _, r := range chk.Reports {
+		for _, s := range r.Signature.Signatures {
 			who := ""
 			if s.Signer != nil {
 				who = s.Signer.Subject.String()
 			}
-			fmt.Fprintf(w, "  report signed by %s (%s), valid: %s\n", who, s.Trust, yesNo(s.Valid()))
+			fmt.Fprintf(w, "  %s signed by %s (%s), valid: %s\n", r.Path, who, s.Trust, yesNo(s.Valid()))
 		}
 	}
 	if z := chk.WACZ; z != nil {
@@ -257,7 +270,7 @@ func bundleJSON(chk *workflow.BundleCheck) map[string]any {
 		probs = append(probs, map[string]any{"path": p.Path, "error": p.Err.Error()})
 	}
 	v := map[string]any{"path": chk.Path, "sha256": chk.SHA256, "size": chk.Size, "valid": chk.OK(), "verdict": bundleVerdict(chk),
-		"problems": probs, "in_store": chk.InStore, "bundle": nil, "report": nil, "archive": nil}
+		"problems": probs, "in_store": chk.InStore, "bundle": nil, "archive": nil}
 	if b := chk.Bundle; b != nil {
 		bm := map[string]any{"files": b.Files, "signed": b.Signed, "signer_trust": b.SignerTrust, "trust_detail": b.TrustDetail, "signer": nil, "timestamp": nil}
 		if m := b.Manifest; m != nil {
@@ -265,15 +278,18 @@ func bundleJSON(chk *workflow.BundleCheck) map[string]any {
 		}
 		if b.Signer != nil {
 			bm["signer"] = b.Signer.Subject.String()
+			bm["signer_certificate_sha256"] = evidence.SumBytes(b.Signer.Raw)
 		}
 		if ts := b.Timestamp; ts != nil {
 			bm["timestamp"] = map[string]any{"time": ts.Time.UTC(), "authority": ts.Authority, "serial": ts.Serial, "trust": ts.Trust}
 		}
 		v["bundle"] = bm
 	}
-	if r := chk.Report; r != nil {
-		v["report"] = map[string]any{"valid": r.Err() == nil, "signatures": len(r.Signatures)}
+	reports := []map[string]any{}
+	for _, r := range chk.Reports {
+		reports = append(reports, map[string]any{"path": r.Path, "valid": r.Signature.Err() == nil, "signatures": len(r.Signature.Signatures)})
 	}
+	v["reports"] = reports
 	if z := chk.WACZ; z != nil {
 		v["archive"] = map[string]any{"valid": z.OK(), "files": z.Files, "records": z.Records, "pages": z.Pages, "signed": z.Signed}
 	}
@@ -290,4 +306,66 @@ func caseName(m *bundle.Manifest) string {
 		return ""
 	}
 	return m.Case.Name
+}
+
+// verifyWACZ checks a WACZ web archive on its own (one taken out of a bundle, or from
+// elsewhere): its datapackage, its signature and timestamp, and every WARC record's digests.
+func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) (int, error) {
+	roots, err := loadRoots(caFile)
+	if err != nil {
+		return 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	rep, err := wacz.Verify(ctx, f, fi.Size(), wacz.VerifyOptions{Roots: roots})
+	if err != nil {
+		if asJSON {
+			c.printJSON(map[string]any{"path": path, "valid": false, "error": err.Error(), "problems": []any{}})
+		} else {
+			c.errorf("%s: INVALID: %v", path, err)
+		}
+		return exitProblem, nil
+	}
+	probs := []map[string]any{}
+	for _, p := range rep.Problems {
+		probs = append(probs, map[string]any{"path": p.Path, "error": p.Err.Error()})
+	}
+	if asJSON {
+		v := map[string]any{"path": path, "valid": rep.OK(), "files": rep.Files, "records": rep.Records, "pages": rep.Pages,
+			"signed": rep.Signed, "signer_trust": rep.SignerTrust, "notes": rep.Notes, "problems": probs, "signer": nil}
+		if rep.Signer != nil {
+			v["signer"] = rep.Signer.Subject.String()
+			v["signer_certificate_sha256"] = evidence.SumBytes(rep.Signer.Raw)
+		}
+		c.printJSON(v)
+	} else {
+		verdict := "VALID"
+		if !rep.OK() {
+			verdict = fmt.Sprintf("INVALID: %d problem(s)", len(rep.Problems))
+		}
+		fmt.Fprintf(c.stdout, "%s: %s\n  web archive: %d files, %d WARC records, %d pages, signed: %s\n", path, verdict, rep.Files, rep.Records, rep.Pages, yesNo(rep.Signed))
+		if rep.Signer != nil {
+			fmt.Fprintf(c.stdout, "  signed by %s (certificate %s), certificate SHA-256 %s\n", rep.Signer.Subject, rep.SignerTrust, evidence.SumBytes(rep.Signer.Raw))
+		}
+		if ts := rep.Timestamp; ts != nil {
+			fmt.Fprintf(c.stdout, "  timestamped %s by %s (authority %s)\n", localTime(ts.Time), ts.Authority, ts.Trust)
+		}
+		for _, n := range rep.Notes {
+			fmt.Fprintf(c.stdout, "  note: %s\n", n)
+		}
+		for _, p := range probs {
+			fmt.Fprintf(c.stdout, "  PROBLEM %s: %s\n", p["path"], p["error"])
+		}
+	}
+	if !rep.OK() {
+		return exitProblem, nil
+	}
+	return exitOK, nil
 }

@@ -19,15 +19,19 @@ import (
 )
 
 type exportJSON struct {
-	BundleID  string   `json:"bundle_id"`
-	Path      string   `json:"path"`
-	SHA256    string   `json:"sha256"`
-	Size      int64    `json:"size"`
-	Files     int      `json:"files"`
-	Captures  []string `json:"captures"`
-	ReportID  string   `json:"report_id"`
-	Recipient string   `json:"recipient"`
-	Timestamp *struct {
+	BundleID string   `json:"bundle_id"`
+	Path     string   `json:"path"`
+	SHA256   string   `json:"sha256"`
+	Size     int64    `json:"size"`
+	Files    int      `json:"files"`
+	Captures []string `json:"captures"`
+	Reports  []struct {
+		ID   string `json:"report_id"`
+		Path string `json:"path"`
+	} `json:"reports"`
+	SignerCert string `json:"signer_certificate_sha256"`
+	Recipient  string `json:"recipient"`
+	Timestamp  *struct {
 		Authority string `json:"authority"`
 	} `json:"timestamp"`
 }
@@ -51,7 +55,10 @@ type bundleVerifyJSON struct {
 			Trust string `json:"trust"`
 		} `json:"timestamp"`
 	} `json:"bundle"`
-	Report  *struct{ Valid bool } `json:"report"`
+	Reports []struct {
+		Path  string `json:"path"`
+		Valid bool   `json:"valid"`
+	} `json:"reports"`
 	Archive *struct {
 		Valid   bool `json:"valid"`
 		Records int  `json:"records"`
@@ -185,7 +192,8 @@ func TestCLIExportBundle(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(raw)
-	if res.SHA256 != hex.EncodeToString(sum[:]) || res.Size != int64(len(raw)) || len(res.Captures) != 2 || res.Timestamp == nil {
+	if res.SHA256 != hex.EncodeToString(sum[:]) || res.Size != int64(len(raw)) || len(res.Captures) != 2 || res.Timestamp == nil ||
+		len(res.Reports) != 1 || res.Reports[0].Path != "report/report.pdf" || len(res.SignerCert) != 64 {
 		t.Errorf("export result: %+v", res)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(outDir, ".evidentia-*"))
@@ -259,7 +267,7 @@ func TestCLIExportBundle(t *testing.T) {
 		t.Fatalf("verify JSON %q: %v", out, err)
 	}
 	if code != exitOK || !chk.Valid || chk.Bundle == nil || chk.Bundle.SignerTrust != "trusted" || chk.Bundle.Timestamp == nil ||
-		chk.Report == nil || !chk.Report.Valid || chk.Archive == nil || !chk.Archive.Valid || !chk.Archive.Signed ||
+		len(chk.Reports) != 1 || !chk.Reports[0].Valid || chk.Archive == nil || !chk.Archive.Valid || !chk.Archive.Signed ||
 		chk.Archive.Pages != 2 || chk.Archive.Records < 4 || chk.InStore != 2 || len(chk.Recorded) != 2 {
 		t.Fatalf("verify: exit %d %+v\n%s", code, chk, out)
 	}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"evidentia/internal/testpki"
+	"evidentia/report"
+	"evidentia/signature"
+	"evidentia/store"
+	"evidentia/workflow"
+)
+
+// BenchmarkExport measures what an investigator waits for after asking for the bundle of a
+// case: re-verifying the evidence, the signed and timestamped report, the signed WACZ of every
+// WARC, every artifact, the custody log, the signed and timestamped manifest, written to disk
+// and logged. The captures are 50 real captures of realistic postings (a photo, 25
+// paragraphs, comments); the sub-benchmarks export the first 10, 25 and all 50 of them from
+// the same store, so that time and peak memory can be compared by number of captures.
+// Targets: 50 captures in at most 10 s; peak memory not growing with the number of captures.
+//
+// Peak memory is sampled as the Go heap in use (runtime.ReadMemStats every 5 ms) above what
+// was in use before the export, after a collection.
+func BenchmarkExport(b *testing.B) {
+	if chromePath == "" {
+		b.Skip("no browser")
+	}
+	_, posts := articlePages(b, 50)
+	data := b.TempDir()
+	args := append([]string{"--data", data, "--chrome", chromePath, "capture", "--case", "bench", "--parallel", "2", "--json"}, posts...)
+	if code, out, stderr := evidentia(b, args...); code != exitOK {
+		b.Fatalf("capture: exit %d\n%s%s", code, out, stderr)
+	}
+	pki := testpki.New(b)
+	tsa := pki.StartTSA(b)
+	st, err := store.Open(b.Context(), data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	recs, err := st.Captures(b.Context(), "bench")
+	if err != nil || len(recs) != 50 {
+		b.Fatalf("%d captures: %v", len(recs), err)
+	}
+	var ids []string
+	for i := len(recs) - 1; i >= 0; i-- {
+		ids = append(ids, recs[i].ID)
+	}
+	signer := &signature.Signer{Certificate: pki.Signer, Chain: []*x509.Certificate{pki.CA}, Key: pki.SignerKey}
+	for _, n := range []int{10, 25, 50} {
+		b.Run(fmt.Sprintf("captures=%d", n), func(b *testing.B) {
+			outDir := b.TempDir()
+			var size int64
+			var peak uint64
+			i := 0
+			for b.Loop() {
+				i++
+				out := filepath.Join(outDir, fmt.Sprintf("bundle-%d.zip", i))
+				runtime.GC()
+				var before runtime.MemStats
+				runtime.ReadMemStats(&before)
+				var res *workflow.ExportResult
+				p := peakWhileEvery(heapInUse, func() {
+					res, err = workflow.Export(b.Context(), st, workflow.ExportRequest{
+						Case: "bench", CaptureIDs: ids[:n], Lang: report.Korean, Operator: "bench", Out: out,
+						Signer: signer, TSA: tsa.URL,
+					})
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Captures) != n || res.Timestamp == nil {
+					b.Fatalf("bundle of %d captures, timestamp %v", len(res.Captures), res.Timestamp)
+				}
+				if uint64(p) > before.HeapInuse {
+					peak = max(peak, uint64(p)-before.HeapInuse)
+				}
+				size = res.Size
+				os.Remove(out)
+			}
+			b.ReportMetric(float64(size)/float64(n)/1e6, "MB/capture")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
+
+func heapInUse() int64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapInuse)
+}
+
+// peakWhileEvery is peakWhile sampling every 5 ms (the heap moves faster than a process tree).
+func peakWhileEvery(f func() int64, run func()) int64 { return peakWhileInterval(f, run, 5) }

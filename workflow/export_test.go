@@ -1,0 +1,244 @@
+package workflow
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"evidentia/bundle"
+	"evidentia/evidence"
+	"evidentia/internal/testpki"
+	"evidentia/report"
+	"evidentia/signature"
+	"evidentia/store"
+)
+
+// captureCase captures urls into a fresh store under case "사건" and returns the store.
+func captureCase(t *testing.T, urls ...string) *store.Store {
+	t.Helper()
+	if engine == nil {
+		t.Skip("no browser (CI is not set)")
+	}
+	st := openStore(t)
+	c := &Capturer{Store: st, Engine: engine}
+	for _, o := range c.Capture(t.Context(), CaptureRequest{URLs: urls, Case: "사건", Operator: "홍길동"}, nil, nil) {
+		if o.Record == nil || !o.Record.Status.Sealed() {
+			t.Fatalf("capture %s: %+v %v", o.URL, o.Record, o.Err)
+		}
+	}
+	return st
+}
+
+func testSigner(pki *testpki.PKI) *signature.Signer {
+	return &signature.Signer{Certificate: pki.Signer, Chain: []*x509.Certificate{pki.CA}, Key: pki.SignerKey}
+}
+
+// TestExportVolumes exports three captures, one of them of an unreachable address (a failed
+// capture is evidence too), with report volumes of two: the bundle holds two signed volumes
+// numbered across the set, verifies, and each capture's custody log names its volume.
+func TestExportVolumes(t *testing.T) {
+	srv := page(t)
+	dead := page(t)
+	deadURL := dead.URL + "/gone"
+	dead.Close()
+	st := captureCase(t, srv.URL+"/1", srv.URL+"/2", deadURL)
+	pki := testpki.New(t)
+	tsa := pki.StartTSA(t)
+	out := filepath.Join(t.TempDir(), "묶음.zip")
+	var stages []string
+	res, err := Export(t.Context(), st, ExportRequest{Case: "사건", Lang: report.Korean, Operator: "홍길동", Recipient: "수사관",
+		Out: out, Signer: testSigner(pki), TSA: tsa.URL, VolumeSize: 2,
+		Progress: func(p ExportProgress) { stages = append(stages, p.Stage) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Reports) != 2 || len(res.Reports[0].Captures)+len(res.Reports[1].Captures) != 3 ||
+		res.Reports[0].Path != "report/report-01-of-02.pdf" || res.Reports[1].Path != "report/report-02-of-02.pdf" {
+		t.Fatalf("reports: %+v", res.Reports)
+	}
+	for _, want := range []string{ExportVerifying, ExportReport, ExportArchive, ExportCaptures, ExportSealing} {
+		if !strings.Contains(strings.Join(stages, " "), want) {
+			t.Errorf("stage %s never reported: %v", want, stages)
+		}
+	}
+	chk, err := VerifyBundle(t.Context(), st, out, pki.Pool())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !chk.OK() || len(chk.Reports) != 2 || chk.WACZ == nil || chk.InStore != 3 || len(chk.Recorded) != 3 {
+		t.Fatalf("verify: %+v %v", chk, chk.Problems)
+	}
+	// The second volume's cover and numbering.
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		zr, err := zip.OpenReader(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		f, err := zr.Open(res.Reports[1].Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf, _ := io.ReadAll(f)
+		p := filepath.Join(t.TempDir(), "v2.pdf")
+		os.WriteFile(p, pdf, 0o600)
+		txt, err := exec.Command("pdftotext", "-layout", p, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"제2권 / 전2권 (채증 3–3번, 전체 3건)", "채증 3 / 3"} {
+			if !strings.Contains(string(txt), want) {
+				t.Errorf("volume 2 lacks %q", want)
+			}
+		}
+	}
+	for _, rep := range res.Reports {
+		for _, id := range rep.Captures {
+			events, _ := st.Custody(t.Context(), id)
+			found := false
+			for _, e := range events {
+				found = found || (e.Action == store.ActionExported && e.Details["report_id"] == rep.ID && e.Details["bundle_sha256"] == string(res.SHA256))
+			}
+			if !found {
+				t.Errorf("capture %s: no handover event naming %s", id, rep.ID)
+			}
+		}
+	}
+}
+
+// TestExportRefusals: no signer, an existing file, a failing timestamp authority and
+// cancellation write nothing and leave no temporary file.
+func TestExportRefusals(t *testing.T) {
+	srv := page(t)
+	st := captureCase(t, srv.URL+"/a")
+	pki := testpki.New(t)
+	tsa := pki.StartTSA(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "b.zip")
+	req := ExportRequest{Case: "사건", Lang: report.English, Operator: "tester", Out: out, Signer: testSigner(pki)}
+
+	noSigner := req
+	noSigner.Signer = nil
+	if _, err := Export(t.Context(), st, noSigner); !errors.Is(err, ErrNeedSigner) {
+		t.Errorf("no signer: %v", err)
+	}
+	failing := req
+	failing.TSA = tsa.URL
+	tsa.SetFail(true)
+	if _, err := Export(t.Context(), st, failing); !errors.Is(err, signature.ErrTSA) {
+		t.Errorf("failing authority: %v", err)
+	}
+	tsa.SetFail(false)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := Export(ctx, st, req); err == nil {
+		t.Error("cancelled export succeeded")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left behind: %v", entries)
+	}
+	if _, err := Export(t.Context(), st, req); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(out)
+	if _, err := Export(t.Context(), st, req); !errors.Is(err, ErrOutputExists) {
+		t.Errorf("existing file: %v", err)
+	}
+	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
+		t.Error("the existing bundle changed")
+	}
+}
+
+// TestBundleResignedBySomeoneElse: a bundle whose files were changed and whose manifest was
+// signed again by another key (with the same name) does not verify, although every hash and
+// that signature hold: the report and the web archive inside are signed by someone else.
+func TestBundleResignedBySomeoneElse(t *testing.T) {
+	srv := page(t)
+	st := captureCase(t, srv.URL+"/x")
+	pki := testpki.New(t)
+	out := filepath.Join(t.TempDir(), "b.zip")
+	if _, err := Export(t.Context(), st, ExportRequest{Case: "사건", Lang: report.Korean, Operator: "tester", Out: out, Signer: testSigner(pki)}); err != nil {
+		t.Fatal(err)
+	}
+	// A forger's self-made certificate with the genuine signer's name.
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pki.Signer.Subject, NotBefore: time.Now().Add(-time.Hour),
+		NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}}
+	tmpl.Subject = pkix.Name{CommonName: pki.Signer.Subject.CommonName, Organization: pki.Signer.Subject.Organization}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forgedCert, _ := x509.ParseCertificate(der)
+	forger := &signature.Signer{Certificate: forgedCert, Key: key}
+
+	// Rebuild the bundle: the custody CSV changed, the manifest rewritten and signed by the forger.
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	forged := filepath.Join(t.TempDir(), "forged.zip")
+	f, _ := os.Create(forged)
+	bw := bundle.NewWriter(f)
+	var meta bundle.Manifest
+	for _, e := range zr.File {
+		rc, _ := e.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		switch e.Name {
+		case bundle.ManifestName:
+			if err := json.Unmarshal(data, &meta); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		case bundle.SignatureName, bundle.TimestampName:
+			continue
+		case BundleCustodyCSV:
+			data = append(data, []byte("999,forged\r\n")...)
+		case BundleSignerCerts:
+			data = bundle.CertsPEM(forgedCert)
+		}
+		if _, err := bw.Add(t.Context(), e.Name, bytes.NewReader(data), e.Method == zip.Store); err != nil {
+			t.Fatal(err)
+		}
+	}
+	meta.Files = nil
+	if _, _, err := bw.Finish(t.Context(), meta, forger, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	roots := pki.Pool()
+	chk, err := VerifyBundle(t.Context(), nil, forged, roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chk.OK() {
+		t.Fatal("a bundle re-signed by another key verifies")
+	}
+	found := false
+	for _, p := range chk.Problems {
+		found = found || (errors.Is(p.Err, ErrBundleMismatch) && strings.HasPrefix(p.Path, "report/"))
+	}
+	if !found {
+		t.Errorf("the signer mismatch is not named: %v", chk.Problems)
+	}
+	if chk.Bundle == nil || chk.Bundle.Signer == nil || evidence.SumBytes(chk.Bundle.Signer.Raw) != evidence.SumBytes(forgedCert.Raw) {
+		t.Error("the report does not say who signed the manifest")
+	}
+}
