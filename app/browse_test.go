@@ -860,3 +860,72 @@ func TestReportDialogChoosesAnEarlierIdentity(t *testing.T) {
 		t.Errorf("signed by %+v", s)
 	}
 }
+
+func TestExportDialogMakesBundle(t *testing.T) {
+	u, _ := lockedUI(t, settings.Settings{Unit: "조사1팀", Lang: LangKorean})
+	makeIdentity(t, u, "correct horse battery")
+	a := sealSynth(t, u.st, "내보내기", synth{url: "https://news.example.org/e1", title: "넘길 글", text: "본문", shot: testPNG(300, 600, 5)})
+	sealSynth(t, u.st, "내보내기", synth{url: "https://news.example.org/e2", title: "다른 글", text: "t"})
+	openCaseAndWait(u, "내보내기")
+
+	r := newDialog(u, nil, true)
+	r.show()
+	idle(&r.pending)
+	if len(r.chosenIDs()) != 2 {
+		t.Fatalf("chosen %v, want the whole case", r.chosenIDs())
+	}
+	if !r.sign.Checked || !r.sign.Disabled() || r.pass.Disabled() {
+		t.Fatal("a bundle is always signed: the box is checked and fixed, the passphrase asked")
+	}
+	if !strings.HasPrefix(r.name.Text, "내보내기-증거묶음-") || !strings.HasSuffix(r.name.Text, ".zip") {
+		t.Errorf("default file name %q", r.name.Text)
+	}
+	r.folder = t.TempDir()
+	test.Tap(r.create) // no passphrase
+	if r.message.Text != T("reportdlg.needPassphrase") {
+		t.Errorf("without passphrase: %q", r.message.Text)
+	}
+	test.Type(r.recipient, "○○경찰서 김수사")
+	test.Type(r.pass, "correct horse battery")
+	test.Tap(r.create)
+	idle(&r.pending)
+	if r.exportResult == nil {
+		t.Fatalf("no bundle: %s", r.message.Text)
+	}
+	if r.pass.Text != "" {
+		t.Error("the passphrase stays in the dialog")
+	}
+	res := r.exportResult
+	path := filepath.Join(r.folder, r.name.Text)
+	if res.Path != path || len(res.Captures) != 2 || len(res.Reports) != 1 {
+		t.Errorf("result %+v", res)
+	}
+	chk, err := workflow.VerifyBundle(context.Background(), u.st, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !chk.OK() || len(chk.Recorded) != 2 {
+		t.Errorf("the bundle does not verify: %v (recorded %d)", chk.Problems, len(chk.Recorded))
+	}
+	events, _ := u.st.Custody(context.Background(), a.ID)
+	found := false
+	for _, e := range events {
+		found = found || (e.Action == store.ActionExported && e.Details["recipient"] == "○○경찰서 김수사" && e.Details["unit"] == "조사1팀")
+	}
+	if !found {
+		t.Errorf("no handover event with the recipient: %+v", events)
+	}
+	wantShown(t, topOverlay(t, u.w), res.BundleID, string(res.SHA256), string(res.SignerCertSHA256), "홍길동")
+}
+
+func TestExportDialogNeedsIdentity(t *testing.T) {
+	u, _ := lockedUI(t, settings.Settings{Lang: LangKorean})
+	sealSynth(t, u.st, "내보내기", synth{url: "https://news.example.org/e1", title: "넘길 글", text: "t"})
+	openCaseAndWait(u, "내보내기")
+	r := newDialog(u, nil, true)
+	r.show()
+	idle(&r.pending)
+	if !r.create.Disabled() || r.message.Text != T("exportdlg.needIdentity") {
+		t.Errorf("without an identity: create enabled=%v, message %q", !r.create.Disabled(), r.message.Text)
+	}
+}

@@ -560,7 +560,7 @@ func (r *reportDialog) startExport(ids []string, name string) {
 	r.setBusy(true)
 	r.say(T("exportdlg.working"), widget.MediumImportance)
 	req.Progress = func(p workflow.ExportProgress) {
-		msg := T("exportdlg.stage." + p.Stage)
+		msg := exportStage(p.Stage)
 		if p.Total > 0 && p.Stage == workflow.ExportCaptures {
 			msg += " " + T("reportdlg.count", map[string]any{"Chosen": groupDigits(p.Done), "Count": groupDigits(p.Total)})
 		}
@@ -581,6 +581,23 @@ func (r *reportDialog) startExport(ids []string, name string) {
 		cancelled := ctx.Err() != nil && res == nil
 		onMain(func() { r.exported(res, err, cancelled) })
 	}()
+}
+
+// exportStage says in words what an export is doing.
+func exportStage(stage string) string {
+	switch stage {
+	case workflow.ExportVerifying:
+		return T("exportdlg.stage.verifying")
+	case workflow.ExportReport:
+		return T("exportdlg.stage.report")
+	case workflow.ExportArchive:
+		return T("exportdlg.stage.archive")
+	case workflow.ExportCaptures:
+		return T("exportdlg.stage.captures")
+	case workflow.ExportSealing:
+		return T("exportdlg.stage.sealing")
+	}
+	return T("exportdlg.working")
 }
 
 // reportsText lists the report volumes of a bundle: "report/report.pdf" or one line per volume.

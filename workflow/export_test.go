@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
+	"image/color"
 	"io"
 	"math/big"
 	"os"
@@ -241,4 +242,42 @@ func TestBundleResignedBySomeoneElse(t *testing.T) {
 	if chk.Bundle == nil || chk.Bundle.Signer == nil || evidence.SumBytes(chk.Bundle.Signer.Raw) != evidence.SumBytes(forgedCert.Raw) {
 		t.Error("the report does not say who signed the manifest")
 	}
+}
+
+// FuzzVerifyBundle feeds VerifyBundle mutations of a real (small) bundle and arbitrary bytes:
+// whatever the input, it returns a result or an error, never panics, and writes nothing
+// outside its temporary folder.
+func FuzzVerifyBundle(f *testing.F) {
+	st, err := store.Open(f.Context(), f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer st.Close()
+	sealed(f, st, "https://example.org/fuzz", map[string][]byte{"screenshot.png": pngOf(f, 40, 60, func(x, y int) color.Color { return color.Gray{uint8(x * y)} }), "text.txt": []byte("본문")})
+	pki := testpki.New(f)
+	out := filepath.Join(f.TempDir(), "seed.zip")
+	if _, err := Export(f.Context(), st, ExportRequest{Case: "사건", Lang: report.Korean, Operator: "fuzz", Out: out, Signer: testSigner(pki)}); err != nil {
+		f.Fatal(err)
+	}
+	seed, err := os.ReadFile(out)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Add([]byte{})
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "in.zip")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		chk, err := VerifyBundle(context.Background(), nil, p, pki.Pool())
+		if err == nil && chk == nil {
+			t.Fatal("no result and no error")
+		}
+		if err == nil && !bytes.Equal(data, seed) && chk.OK() && len(data) != len(seed) {
+			t.Fatalf("a changed bundle of %d bytes verifies", len(data))
+		}
+	})
 }
