@@ -247,28 +247,25 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 	res *ExportResult, at time.Time, progress func(string, int, int)) (*bundle.Manifest, error) {
 	bw := bundle.NewWriter(w)
 	folders := captureFolders(recs)
-	full := make([]store.Record, len(recs)) // with manifests and artifacts (a listing has neither)
-	for i, r := range recs {
+	// Each capture's full record (its manifest, with every fact) is loaded when it is needed
+	// and let go after: only the listing stays for the whole export.
+	warcs := make([]wacz.WARC, 0, len(recs))
+	for _, r := range recs {
 		rec, err := st.Capture(ctx, r.ID)
 		if err != nil {
 			return nil, err
 		}
-		full[i] = *rec
-	}
-	recs = full
-	warcs := make([]wacz.WARC, 0, len(recs))
-	for _, r := range recs {
-		a, ok := firstRole(r.Manifest, evidence.RoleWARC)
+		a, ok := firstRole(rec.Manifest, evidence.RoleWARC)
 		if !ok {
 			continue
 		}
 		digest := a.SHA256
-		page := wacz.Page{ID: r.ID, URL: r.FinalURL, Title: r.Title}
+		page := wacz.Page{ID: rec.ID, URL: rec.FinalURL, Title: rec.Title}
 		if page.URL == "" {
-			page.URL = r.URL
+			page.URL = rec.URL
 		}
 		warcs = append(warcs, wacz.WARC{
-			Name:  r.ID + ".warc.gz",
+			Name:  rec.ID + ".warc.gz",
 			Open:  func(ctx context.Context) (io.ReadCloser, error) { return st.OpenArtifact(ctx, digest) },
 			Pages: []wacz.Page{page},
 		})
@@ -366,8 +363,12 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 	}
 
 	refs := make([]bundle.CaptureRef, 0, len(recs))
-	for i, r := range recs {
+	for i, listed := range recs {
 		progress(ExportCaptures, i, len(recs))
+		r, err := st.Capture(ctx, listed.ID)
+		if err != nil {
+			return nil, err
+		}
 		folder := "captures/" + folders[r.ID]
 		mj, md, err := r.Manifest.Encode()
 		if err != nil {

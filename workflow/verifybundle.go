@@ -366,6 +366,11 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 			add(BundleReportPath, fmt.Errorf("%w: the report's manifest of capture %s differs from the sealed one", ErrBundleMismatch, ref.ID))
 		}
 	}
+	for p := range state.waczResources {
+		if id, ok := strings.CutSuffix(strings.TrimPrefix(p, "archive/"), ".warc.gz"); ok && strings.HasPrefix(p, "archive/") && !inBundle[id] {
+			add(BundleWACZPath, fmt.Errorf("%w: the web archive holds %s, of no capture the bundle lists", ErrBundleMismatch, p))
+		}
+	}
 	for id := range state.reportManifests {
 		if !inBundle[id] {
 			add(BundleReportPath, fmt.Errorf("%w: the report holds capture %s, which the bundle does not list", ErrBundleMismatch, id))
