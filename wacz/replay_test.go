@@ -513,6 +513,22 @@ func newPlayer(files rwpFiles, name, mediaType string, archive []byte, pageURL s
 	}
 	mux.HandleFunc("GET /ui.js", ui)
 	mux.HandleFunc("GET /replay/ui.js", ui) // the replay app the service worker serves loads it from there
+	// The player's frame (/replay/?source=...) is served by its service worker. On a loaded
+	// machine the frame can be requested before the worker controls the page, and then reaches
+	// this server: answer with a page that waits for the worker and loads the frame again
+	// (at most a few times), as a deployment that ships replay/index.html would.
+	mux.HandleFunc("GET /replay/{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, `<!doctype html><meta charset="utf-8"><script>
+const n = Number(sessionStorage.getItem("swRetry") || 0);
+if (n < 5) {
+  sessionStorage.setItem("swRetry", n + 1);
+  navigator.serviceWorker.register("/replay/sw.js?serveIndex=1", {scope: "/replay/"});
+  navigator.serviceWorker.ready.then(() => setTimeout(() => location.reload(), 300));
+}
+</script>`)
+	})
 	mux.HandleFunc("GET /replay/sw.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/javascript")
 		w.Header().Set("Cache-Control", "no-store")
