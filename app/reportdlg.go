@@ -624,38 +624,18 @@ func makeExport(ctx context.Context, st *store.Store, req workflow.ExportRequest
 
 // exported shows the outcome of an export.
 func (r *reportDialog) exported(res *workflow.ExportResult, err error, cancelled bool) {
-	r.running = nil
-	r.setBusy(false)
-	switch {
-	case cancelled:
-		r.say(T("exportdlg.cancelled"), widget.MediumImportance)
-		return
-	case res == nil:
-		r.fail(reportError(err))
+	if res == nil {
+		r.ended(false, err, cancelled, T("exportdlg.cancelled"), nil, nil)
 		return
 	}
 	r.exportResult = res
-	r.say("", widget.MediumImportance)
-	if r.dlg != nil {
-		r.dlg.Hide()
-	}
-	r.showExportResult(res, err)
-	for _, id := range res.Captures {
-		if d, ok := detailWindows[detailKey{r.u, id}]; ok {
-			d.reloadCustody()
-		}
-	}
+	r.ended(true, err, false, "", res.Captures, func() { r.showExportResult(res, err) })
 }
 
 // showExportResult shows the bundle made: its ID, file, SHA-256 (to tell the recipient), the
 // signer and the timestamp, with Show in folder.
 func (r *reportDialog) showExportResult(res *workflow.ExportResult, custodyErr error) {
-	value := func(s string) *widget.Label {
-		l := widget.NewLabel(s)
-		l.Wrapping = fyne.TextWrapBreak
-		l.Selectable = true
-		return l
-	}
+	value := selectableValue
 	stamped := T("reportdlg.noTimestamp")
 	if ts := res.Timestamp; ts != nil {
 		stamped = formTime(ts.Time) + " — " + ts.Authority + " (" + trustText(ts.Trust) + ")"
@@ -665,11 +645,7 @@ func (r *reportDialog) showExportResult(res *workflow.ExportResult, custodyErr e
 		captures += " " + T("reportdlg.skipped", map[string]any{"Count": groupDigits(len(res.Skipped))})
 	}
 	sum := string(res.SHA256)
-	var copyBtn *widget.Button
-	copyBtn = widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() {
-		r.u.a.Clipboard().SetContent(sum)
-		copyBtn.SetText(T("detail.copied"))
-	})
+	copyBtn := copyButton(r.u, sum)
 	form := container.New(layout.NewFormLayout(),
 		widget.NewLabel(T("exportdlg.bundleID")), value(res.BundleID),
 		widget.NewLabel(T("reportdlg.file")), value(res.Path),
@@ -752,23 +728,34 @@ func (r *reportDialog) cancelOrClose() {
 
 // finished shows the outcome: the result dialog, or why no report was made.
 func (r *reportDialog) finished(res *workflow.ReportResult, err error, cancelled bool) {
+	if res == nil {
+		r.ended(false, err, cancelled, T("reportdlg.cancelled"), nil, nil)
+		return
+	}
+	r.result = res
+	r.ended(true, err, false, "", res.Captures, func() { r.showResult(res, err) })
+}
+
+// ended ends a run of the dialog. When something was made it closes the form, calls show and
+// refreshes the custody log of the captures' open detail windows; otherwise it says why not
+// (cancelledMsg when the run was cancelled).
+func (r *reportDialog) ended(made bool, err error, cancelled bool, cancelledMsg string, captures []string, show func()) {
 	r.running = nil
 	r.setBusy(false)
 	switch {
 	case cancelled:
-		r.say(T("reportdlg.cancelled"), widget.MediumImportance)
+		r.say(cancelledMsg, widget.MediumImportance)
 		return
-	case res == nil:
+	case !made:
 		r.fail(reportError(err))
 		return
 	}
-	r.result = res
 	r.say("", widget.MediumImportance)
 	if r.dlg != nil {
 		r.dlg.Hide()
 	}
-	r.showResult(res, err)
-	for _, id := range res.Captures {
+	show()
+	for _, id := range captures {
 		if d, ok := detailWindows[detailKey{r.u, id}]; ok {
 			d.reloadCustody()
 		}
@@ -778,12 +765,7 @@ func (r *reportDialog) finished(res *workflow.ReportResult, err error, cancelled
 // showResult shows the report made: its ID, file, SHA-256, signature and timestamp, with Open
 // and Show in folder. custodyErr, when not nil, says the custody log could not record it.
 func (r *reportDialog) showResult(res *workflow.ReportResult, custodyErr error) {
-	value := func(s string) *widget.Label {
-		l := widget.NewLabel(s)
-		l.Wrapping = fyne.TextWrapBreak
-		l.Selectable = true
-		return l
-	}
+	value := selectableValue
 	signed := T("reportdlg.notSigned")
 	if res.Signed {
 		signed = res.Signer + " — " + trustText(res.SignerTrust)
@@ -797,11 +779,7 @@ func (r *reportDialog) showResult(res *workflow.ReportResult, custodyErr error) 
 		captures += " " + T("reportdlg.skipped", map[string]any{"Count": groupDigits(len(res.Skipped))})
 	}
 	sum := string(res.SHA256)
-	var copyBtn *widget.Button
-	copyBtn = widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() {
-		r.u.a.Clipboard().SetContent(sum)
-		copyBtn.SetText(T("detail.copied"))
-	})
+	copyBtn := copyButton(r.u, sum)
 	form := container.New(layout.NewFormLayout(),
 		widget.NewLabel(T("reportdlg.reportID")), value(res.ReportID),
 		widget.NewLabel(T("reportdlg.file")), value(res.Path),
@@ -824,6 +802,24 @@ func (r *reportDialog) showResult(res *workflow.ReportResult, custodyErr error) 
 	r.resultDlg = dialog.NewCustom(T("reportdlg.title"), T("OK"), box, r.u.w)
 	r.resultDlg.Resize(fyne.NewSize(680, 420))
 	r.resultDlg.Show()
+}
+
+// selectableValue is a value in a result form: wrapped anywhere, selectable for copying.
+func selectableValue(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapBreak
+	l.Selectable = true
+	return l
+}
+
+// copyButton copies text to the clipboard and says so.
+func copyButton(u *ui, text string) *widget.Button {
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() {
+		u.a.Clipboard().SetContent(text)
+		b.SetText(T("detail.copied"))
+	})
+	return b
 }
 
 // trustText says in words how far this computer trusts a certificate.

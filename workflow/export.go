@@ -143,25 +143,12 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	if req.Signer == nil {
 		return nil, ErrNeedSigner
 	}
-	if _, err := os.Lstat(req.Out); err == nil {
-		return nil, fmt.Errorf("%w: %s (choose another name or remove it)", ErrOutputExists, req.Out)
-	}
-	kase, err := findCase(ctx, st, req.Case)
+	kase, recs, skipped, err := prepareOutput(ctx, st, req.Out, req.Case, req.CaptureIDs, req.Operator,
+		func(total int) { progress(ExportVerifying, 0, total) })
 	if err != nil {
 		return nil, err
 	}
-	recs, skipped, err := chooseCaptures(ctx, st, kase.Name, req.CaptureIDs)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(recs))
-	for i, r := range recs {
-		ids[i] = r.ID
-	}
-	progress(ExportVerifying, 0, len(ids))
-	if err := checkEvidence(ctx, st, ids, req.Operator); err != nil {
-		return nil, err
-	}
+	ids := recordIDs(recs)
 
 	at := now()
 	dir := filepath.Dir(req.Out)

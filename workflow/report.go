@@ -75,25 +75,11 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 	if req.TSA != "" && req.Signer == nil {
 		return nil, fmt.Errorf("workflow: a timestamp authority stamps a signature: the report must be signed to be timestamped")
 	}
-	if _, err := os.Lstat(req.Out); err == nil {
-		return nil, fmt.Errorf("%w: %s (choose another name or remove it)", ErrOutputExists, req.Out)
-	}
-	kase, err := findCase(ctx, st, req.Case)
+	kase, recs, skipped, err := prepareOutput(ctx, st, req.Out, req.Case, req.CaptureIDs, req.Operator, nil)
 	if err != nil {
 		return nil, err
 	}
-	recs, skipped, err := chooseCaptures(ctx, st, kase.Name, req.CaptureIDs)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(recs))
-	for i, r := range recs {
-		ids[i] = r.ID
-	}
-
-	if err := checkEvidence(ctx, st, ids, req.Operator); err != nil {
-		return nil, err
-	}
+	ids := recordIDs(recs)
 	at := now()
 	doc, res, err := buildReport(ctx, st, req, kase, recs, at, newReportID(at), nil)
 	if err != nil {
@@ -129,6 +115,40 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 	return res, nil
 }
 
+// prepareOutput does what a report and an export do first: make sure out does not exist, find
+// the case and the captures (see chooseCaptures), then verify them against the store
+// (checkEvidence), telling progress, when not nil, before the check.
+func prepareOutput(ctx context.Context, st *store.Store, out, caseName string, captureIDs []string, actor string,
+	progress func(total int)) (store.Case, []store.Record, []string, error) {
+	if _, err := os.Lstat(out); err == nil {
+		return store.Case{}, nil, nil, fmt.Errorf("%w: %s (choose another name or remove it)", ErrOutputExists, out)
+	}
+	kase, err := findCase(ctx, st, caseName)
+	if err != nil {
+		return store.Case{}, nil, nil, err
+	}
+	recs, skipped, err := chooseCaptures(ctx, st, kase.Name, captureIDs)
+	if err != nil {
+		return store.Case{}, nil, nil, err
+	}
+	if progress != nil {
+		progress(len(recs))
+	}
+	if err := checkEvidence(ctx, st, recordIDs(recs), actor); err != nil {
+		return store.Case{}, nil, nil, err
+	}
+	return kase, recs, skipped, nil
+}
+
+// recordIDs returns the IDs of recs, in order.
+func recordIDs(recs []store.Record) []string {
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
 // checkEvidence verifies every artifact of the captures ids and the custody log against the
 // store; damage is ErrEvidenceDamage naming each problem. Nothing is certified or handed over
 // that no longer matches what was sealed.
@@ -154,10 +174,7 @@ func checkEvidence(ctx context.Context, st *store.Store, ids []string, actor str
 // asks, in memory.
 func buildReport(ctx context.Context, st *store.Store, req ReportRequest, kase store.Case, recs []store.Record, at time.Time,
 	reportID string, vol *report.Volume) ([]byte, *ReportResult, error) {
-	ids := make([]string, len(recs))
-	for i, r := range recs {
-		ids[i] = r.ID
-	}
+	ids := recordIDs(recs)
 	in := report.Input{
 		Lang:        req.Lang,
 		ReportID:    reportID,

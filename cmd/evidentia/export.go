@@ -13,7 +13,6 @@ import (
 
 	"evidentia/bundle"
 	"evidentia/evidence"
-	"evidentia/report"
 	"evidentia/safezip"
 	"evidentia/signature"
 	"evidentia/store"
@@ -23,50 +22,19 @@ import (
 
 func (c *cli) export(ctx context.Context, args []string) (int, error) {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	caseName := fs.String("case", "", "the case")
-	var ids listFlag
-	fs.Var(&ids, "capture", "a capture ID (repeatable)")
-	out := fs.String("out", "", "the ZIP file to write")
-	lang := fs.String("lang", "", "report language: ko or en")
+	df := newDocFlags(fs, "the ZIP file to write", "who hands the bundle over")
 	to := fs.String("to", "", "to whom the bundle is handed over (recorded in the custody log)")
-	tsa := fs.String("tsa", "", "RFC 3161 timestamp authority URL")
-	tsaTimeout := fs.Duration("tsa-timeout", signature.DefaultTSATimeout, "how long to wait for the timestamp authority")
-	operator := fs.String("operator", "", "who hands the bundle over (default: EVIDENTIA_OPERATOR, the settings, the user)")
-	unit := fs.String("unit", "", "the operator's team or office (default: EVIDENTIA_UNIT, the settings)")
-	asJSON := fs.Bool("json", false, "JSON")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return 0, err
 	}
-	ids = append(ids, rest...)
-	if *caseName == "" {
-		return 0, usageError{"export: --case is required"}
+	l, err := df.finish(c, rest, ".zip", true)
+	if err != nil {
+		return 0, err
 	}
-	if *out == "" {
-		return 0, usageError{"export: --out FILE.zip is required"}
-	}
-	if !strings.HasSuffix(strings.ToLower(*out), ".zip") {
-		return 0, usageError{"export: --out must name a .zip file"}
-	}
-	l := report.Lang(*lang)
-	switch l {
-	case "":
-		l = systemLang(os.Getenv)
-	case report.Korean, report.English:
-	default:
-		return 0, usageError{fmt.Sprintf("export: --lang must be ko or en, not %q", *lang)}
-	}
-	if *tsa == "" {
-		*tsa = os.Getenv("EVIDENTIA_TSA")
-	}
+	caseName, ids, out, tsa, tsaTimeout, operator, unit, asJSON := df.caseName, df.ids, df.out, df.tsa, df.tsaTimeout, df.operator, df.unit, df.asJSON
 	if *tsa == "" {
 		*tsa = c.settings().TSA
-	}
-	if *operator == "" {
-		*operator = c.operator()
-	}
-	if *unit == "" {
-		*unit = c.unit()
 	}
 	if _, err := os.Lstat(*out); err == nil {
 		return 0, fmt.Errorf("%s exists: choose another name or remove it", *out)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,10 +8,7 @@ import (
 	"runtime/metrics"
 	"testing"
 
-	"evidentia/internal/testpki"
 	"evidentia/report"
-	"evidentia/signature"
-	"evidentia/store"
 	"evidentia/workflow"
 )
 
@@ -29,22 +25,7 @@ import (
 // has not yet reclaimed) and as the process's peak resident set (VmHWM, reset before each
 // export through /proc/self/clear_refs).
 func BenchmarkExport(b *testing.B) {
-	if chromePath == "" {
-		b.Skip("no browser")
-	}
-	_, posts := articlePages(b, 50)
-	data := b.TempDir()
-	args := append([]string{"--data", data, "--chrome", chromePath, "capture", "--case", "bench", "--parallel", "2", "--json"}, posts...)
-	if code, out, stderr := evidentia(b, args...); code != exitOK {
-		b.Fatalf("capture: exit %d\n%s%s", code, out, stderr)
-	}
-	pki := testpki.New(b)
-	tsa := pki.StartTSA(b)
-	st, err := store.Open(b.Context(), data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st, signer, tsa := benchCase(b, 50)
 	recs, err := st.Captures(b.Context(), "bench")
 	if err != nil || len(recs) != 50 {
 		b.Fatalf("%d captures: %v", len(recs), err)
@@ -53,7 +34,6 @@ func BenchmarkExport(b *testing.B) {
 	for i := len(recs) - 1; i >= 0; i-- {
 		ids = append(ids, recs[i].ID)
 	}
-	signer := &signature.Signer{Certificate: pki.Signer, Chain: []*x509.Certificate{pki.CA}, Key: pki.SignerKey}
 	for _, n := range []int{10, 25, 50} {
 		b.Run(fmt.Sprintf("captures=%d", n), func(b *testing.B) {
 			outDir := b.TempDir()

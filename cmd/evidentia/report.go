@@ -38,53 +38,88 @@ func systemLang(getenv func(string) string) report.Lang {
 	return report.Korean
 }
 
-func (c *cli) report(ctx context.Context, args []string) (int, error) {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	caseName := fs.String("case", "", "the case")
-	var ids listFlag
-	fs.Var(&ids, "capture", "a capture ID (repeatable)")
-	out := fs.String("out", "", "the PDF to write")
-	lang := fs.String("lang", "", "ko or en")
-	sign := fs.Bool("sign", false, "sign with the signing identity")
-	tsa := fs.String("tsa", "", "RFC 3161 timestamp authority URL")
-	tsaTimeout := fs.Duration("tsa-timeout", signature.DefaultTSATimeout, "how long to wait for the timestamp authority")
-	operator := fs.String("operator", "", "who makes the report (default: EVIDENTIA_OPERATOR, the settings, the user)")
-	unit := fs.String("unit", "", "the operator's team or office (default: EVIDENTIA_UNIT, the settings)")
-	asJSON := fs.Bool("json", false, "JSON")
-	rest, err := parse(fs, args)
-	if err != nil {
-		return 0, err
+// docFlags are the flags shared by the commands that write a document of captures (report,
+// export).
+type docFlags struct {
+	cmd        string
+	caseName   *string
+	ids        listFlag
+	out        *string
+	lang       *string
+	tsa        *string
+	tsaTimeout *time.Duration
+	operator   *string
+	unit       *string
+	asJSON     *bool
+}
+
+func newDocFlags(fs *flag.FlagSet, outHelp, operatorHelp string) *docFlags {
+	f := &docFlags{cmd: fs.Name()}
+	f.caseName = fs.String("case", "", "the case")
+	fs.Var(&f.ids, "capture", "a capture ID (repeatable)")
+	f.out = fs.String("out", "", outHelp)
+	f.lang = fs.String("lang", "", "report language: ko or en")
+	f.tsa = fs.String("tsa", "", "RFC 3161 timestamp authority URL")
+	f.tsaTimeout = fs.Duration("tsa-timeout", signature.DefaultTSATimeout, "how long to wait for the timestamp authority")
+	f.operator = fs.String("operator", "", operatorHelp+" (default: EVIDENTIA_OPERATOR, the settings, the user)")
+	f.unit = fs.String("unit", "", "the operator's team or office (default: EVIDENTIA_UNIT, the settings)")
+	f.asJSON = fs.Bool("json", false, "JSON")
+	return f
+}
+
+// finish checks the shared flags after parsing (rest: the other arguments, taken as capture
+// IDs), fills in the defaults (operator, unit, EVIDENTIA_TSA) and returns the report language.
+// With mustExt, --out must end in ext.
+func (f *docFlags) finish(c *cli, rest []string, ext string, mustExt bool) (report.Lang, error) {
+	f.ids = append(f.ids, rest...)
+	if *f.caseName == "" {
+		return "", usageError{f.cmd + ": --case is required"}
 	}
-	ids = append(ids, rest...)
-	if *caseName == "" {
-		return 0, usageError{"report: --case is required"}
+	if *f.out == "" {
+		return "", usageError{fmt.Sprintf("%s: --out FILE%s is required", f.cmd, ext)}
 	}
-	if *out == "" {
-		return 0, usageError{"report: --out FILE.pdf is required"}
+	if mustExt && !strings.HasSuffix(strings.ToLower(*f.out), ext) {
+		return "", usageError{fmt.Sprintf("%s: --out must name a %s file", f.cmd, ext)}
 	}
-	l := report.Lang(*lang)
+	l := report.Lang(*f.lang)
 	switch l {
 	case "":
 		l = systemLang(os.Getenv)
 	case report.Korean, report.English:
 	default:
-		return 0, usageError{fmt.Sprintf("report: --lang must be ko or en, not %q", *lang)}
+		return "", usageError{fmt.Sprintf("%s: --lang must be ko or en, not %q", f.cmd, *f.lang)}
 	}
-	if *tsa == "" {
-		*tsa = os.Getenv("EVIDENTIA_TSA")
+	if *f.tsa == "" {
+		*f.tsa = os.Getenv("EVIDENTIA_TSA")
 	}
+	if *f.operator == "" {
+		*f.operator = c.operator()
+	}
+	if *f.unit == "" {
+		*f.unit = c.unit()
+	}
+	return l, nil
+}
+
+func (c *cli) report(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	df := newDocFlags(fs, "the PDF to write", "who makes the report")
+	sign := fs.Bool("sign", false, "sign with the signing identity")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	l, err := df.finish(c, rest, ".pdf", false)
+	if err != nil {
+		return 0, err
+	}
+	caseName, ids, out, tsa, tsaTimeout, operator, unit, asJSON := df.caseName, df.ids, df.out, df.tsa, df.tsaTimeout, df.operator, df.unit, df.asJSON
 	if *tsa != "" && !*sign {
 		return 0, usageError{"report: a timestamp (--tsa or EVIDENTIA_TSA) stamps the signature: add --sign"}
 	}
 	if *tsa == "" && *sign {
 		// The settings' authority stamps signed reports; unsigned ones simply have none.
 		*tsa = c.settings().TSA
-	}
-	if *operator == "" {
-		*operator = c.operator()
-	}
-	if *unit == "" {
-		*unit = c.unit()
 	}
 
 	req := workflow.ReportRequest{

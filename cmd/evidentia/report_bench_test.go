@@ -21,23 +21,7 @@ import (
 // from a local authority (openssl), writing it and logging it. Targets: at most 3 s per
 // report, at most 600 KB per capture.
 func BenchmarkReport20Signed(b *testing.B) {
-	if chromePath == "" {
-		b.Skip("no browser")
-	}
-	_, posts := articlePages(b, 20)
-	data := b.TempDir()
-	args := append([]string{"--data", data, "--chrome", chromePath, "capture", "--case", "bench", "--json"}, posts...)
-	if code, out, stderr := evidentia(b, args...); code != exitOK {
-		b.Fatalf("capture: exit %d\n%s%s", code, out, stderr)
-	}
-	pki := testpki.New(b)
-	tsa := pki.StartTSA(b)
-	st, err := store.Open(b.Context(), data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	signer := &signature.Signer{Certificate: pki.Signer, Chain: []*x509.Certificate{pki.CA}, Key: pki.SignerKey}
+	st, signer, tsa := benchCase(b, 20)
 	outDir := b.TempDir()
 	var size int64
 	n := 0
@@ -76,4 +60,28 @@ func BenchmarkReport20Signed(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(shots)/20/1000, "KB-png/capture")
+}
+
+// benchCase captures n realistic postings with the real command line into a fresh store of
+// case "bench", and returns the open store, a signer of the test PKI and its timestamp
+// authority. It skips without a browser.
+func benchCase(b *testing.B, n int) (*store.Store, *signature.Signer, *testpki.TSAServer) {
+	b.Helper()
+	if chromePath == "" {
+		b.Skip("no browser")
+	}
+	_, posts := articlePages(b, n)
+	data := b.TempDir()
+	args := append([]string{"--data", data, "--chrome", chromePath, "capture", "--case", "bench", "--parallel", "2", "--json"}, posts...)
+	if code, out, stderr := evidentia(b, args...); code != exitOK {
+		b.Fatalf("capture: exit %d\n%s%s", code, out, stderr)
+	}
+	pki := testpki.New(b)
+	tsa := pki.StartTSA(b)
+	st, err := store.Open(b.Context(), data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st, &signature.Signer{Certificate: pki.Signer, Chain: []*x509.Certificate{pki.CA}, Key: pki.SignerKey}, tsa
 }
