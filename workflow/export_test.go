@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,6 +28,7 @@ import (
 	"evidentia/report"
 	"evidentia/signature"
 	"evidentia/store"
+	"evidentia/wacz"
 )
 
 // captureCase captures urls into a fresh store under case "사건" and returns the store.
@@ -280,4 +282,138 @@ func FuzzVerifyBundle(f *testing.F) {
 			t.Fatalf("a changed bundle of %d bytes verifies", len(data))
 		}
 	})
+}
+
+// resign rebuilds the bundle src with edit applied to each file (return false to drop it) and
+// extra files added, then writes a new manifest signed by s: what only the holder of the
+// signing key can do. VerifyBundle must still refuse what Export never writes.
+func resign(t *testing.T, src string, s *signature.Signer, edit func(name string, data []byte) ([]byte, bool), extra map[string][]byte) string {
+	t.Helper()
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	dst := filepath.Join(t.TempDir(), "resigned.zip")
+	f, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	bw := bundle.NewWriter(f)
+	var meta bundle.Manifest
+	for _, e := range zr.File {
+		rc, _ := e.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		switch e.Name {
+		case bundle.ManifestName:
+			if err := json.Unmarshal(data, &meta); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		case bundle.SignatureName, bundle.TimestampName:
+			continue
+		}
+		data, keep := edit(e.Name, data)
+		if !keep {
+			continue
+		}
+		if _, err := bw.Add(t.Context(), e.Name, bytes.NewReader(data), e.Method == zip.Store); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, data := range extra {
+		if _, err := bw.Add(t.Context(), name, bytes.NewReader(data), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	meta.Files = nil
+	if _, _, err := bw.Finish(t.Context(), meta, s, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// TestBundleOnlyWhatExportWrites: even signed by the genuine key, a bundle must hold only what
+// Export writes, consistently: no stray files, no unsigned archive, the custody log of its case.
+func TestBundleOnlyWhatExportWrites(t *testing.T) {
+	srv := page(t)
+	st := captureCase(t, srv.URL+"/p")
+	pki := testpki.New(t)
+	s := testSigner(pki)
+	out := filepath.Join(t.TempDir(), "b.zip")
+	res, err := Export(t.Context(), st, ExportRequest{Case: "사건", Lang: report.Korean, Operator: "tester", Out: out, Signer: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(_ string, b []byte) ([]byte, bool) { return b, true }
+	folder := ""
+	zr, _ := zip.OpenReader(out)
+	for _, e := range zr.File {
+		if strings.HasPrefix(e.Name, "captures/") {
+			folder = path.Dir(e.Name)
+		}
+	}
+	zr.Close()
+	var unsignedWACZ []byte
+	{
+		// The same archive, unsigned.
+		rec, _ := st.Capture(t.Context(), res.Captures[0])
+		a, _ := firstRole(rec.Manifest, evidence.RoleWARC)
+		var buf bytes.Buffer
+		if _, err := wacz.Write(t.Context(), &buf, []wacz.WARC{{Name: rec.ID + ".warc.gz",
+			Open:  func(ctx context.Context) (io.ReadCloser, error) { return st.OpenArtifact(ctx, a.SHA256) },
+			Pages: []wacz.Page{{URL: rec.FinalURL, Title: rec.Title}}}}, wacz.Options{Created: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		unsignedWACZ = buf.Bytes()
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(string, []byte) ([]byte, bool)
+		extra map[string][]byte
+		want  string // the path the problem names
+	}{
+		{"extra file in a capture folder", same, map[string][]byte{folder + "/extra.png": []byte("x")}, folder + "/extra.png"},
+		{"folder of no capture", same, map[string][]byte{"captures/99-evil/screenshot.png": []byte("x")}, "captures/99-evil/screenshot.png"},
+		{"a PDF elsewhere", same, map[string][]byte{"annex.pdf": []byte("%PDF-1.7")}, "annex.pdf"},
+		{"unsigned web archive", func(n string, b []byte) ([]byte, bool) {
+			if n == BundleWACZPath {
+				return unsignedWACZ, true
+			}
+			return b, true
+		}, nil, BundleWACZPath},
+		{"custody of another case", func(n string, b []byte) ([]byte, bool) {
+			if n == BundleCustodyJSON {
+				return bytes.Replace(b, []byte(`"case": "사건"`), []byte(`"case": "다른 사건"`), 1), true
+			}
+			return b, true
+		}, nil, BundleCustodyJSON},
+		{"custody table not the log", func(n string, b []byte) ([]byte, bool) {
+			if n == BundleCustodyCSV {
+				return append(b, []byte("99,x,x,x,x,x,x,{},x,x\r\n")...), true
+			}
+			return b, true
+		}, nil, BundleCustodyCSV},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := resign(t, out, s, tc.edit, tc.extra)
+			chk, err := VerifyBundle(t.Context(), nil, p, pki.Pool())
+			if err != nil {
+				t.Fatal(err)
+			}
+			named := false
+			for _, pr := range chk.Problems {
+				named = named || pr.Path == tc.want
+			}
+			if chk.OK() || !named {
+				t.Errorf("OK=%v, problems %v (want one naming %s)", chk.OK(), chk.Problems, tc.want)
+			}
+		})
+	}
+	// Re-signing the bundle unchanged keeps it valid: the checks above are about content.
+	if chk, err := VerifyBundle(t.Context(), nil, resign(t, out, s, same, nil), pki.Pool()); err != nil || !chk.OK() {
+		t.Errorf("re-signed unchanged: %v %v", err, chk.Problems)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,6 +86,11 @@ type bundleState struct {
 	signers          []signerSeen                  // who signed each signed part
 	waczResources    map[string]evidence.Digest    // path inside the WACZ -> SHA-256 (datapackage)
 	custodyEvents    []store.Event
+	custodyCase      string
+	custodyRead      bool
+	csvRows          [][]string // custody.csv without its header
+	csvRead          bool
+	reportCaptures   map[string]int // report path -> captures whose manifests it holds
 }
 
 // VerifyBundle checks, offline, the bundle at path: the ZIP is safe to read; every file's
@@ -118,6 +124,7 @@ func VerifyBundle(ctx context.Context, st *store.Store, file string, roots *x509
 		captureParsed:    map[string]*evidence.Manifest{},
 		reportManifests:  map[string]evidence.Digest{},
 		reportPaths:      map[string]string{},
+		reportCaptures:   map[string]int{},
 		waczResources:    map[string]evidence.Digest{},
 	}
 	checkers := map[string]bundle.Checker{
@@ -133,6 +140,9 @@ func VerifyBundle(ctx context.Context, st *store.Store, file string, roots *x509
 		BundleCustodyJSON: func(ctx context.Context, e bundle.Entry) []error {
 			return checkCustodyJSON(e, state)
 		},
+		BundleCustodyCSV: func(ctx context.Context, e bundle.Entry) []error {
+			return readCustodyCSV(e, state)
+		},
 	}
 	rep, err := bundle.Verify(ctx, f, fi.Size(), bundle.VerifyOptions{Roots: roots, Checkers: checkers, Limits: safezip.DefaultLimits()})
 	if err != nil {
@@ -142,6 +152,10 @@ func VerifyBundle(ctx context.Context, st *store.Store, file string, roots *x509
 	chk.Problems = append(chk.Problems, rep.Problems...)
 	if rep.Manifest != nil {
 		chk.Problems = append(chk.Problems, crossCheck(rep.Manifest, state)...)
+	}
+	if chk.WACZ != nil && chk.WACZ.Signer == nil {
+		chk.Problems = append(chk.Problems, bundle.Problem{Path: BundleWACZPath,
+			Err: fmt.Errorf("%w: the web archive is not signed with a certificate", ErrBundleArchive)})
 	}
 	// One signer for the whole bundle: a manifest re-signed by someone else (over changed
 	// files) must not pass because the report inside still carries the original signature.
@@ -206,6 +220,7 @@ func checkBundleReport(ctx context.Context, e bundle.Entry, roots *x509.CertPool
 		}
 		state.reportManifests[m.CaptureID] = a.SHA256
 		state.reportPaths[m.CaptureID] = e.Path
+		state.reportCaptures[e.Path]++
 	}
 	for _, s := range rep.Signatures {
 		if s.Signer != nil {
@@ -313,7 +328,23 @@ func checkCustodyJSON(e bundle.Entry, state *bundleState) []error {
 		}
 	}
 	state.custodyEvents = c.Events
+	state.custodyCase = c.Case
+	state.custodyRead = true
 	return out
+}
+
+// readCustodyCSV reads custody.csv for the comparison with custody.json.
+func readCustodyCSV(e bundle.Entry, state *bundleState) []error {
+	b, err := readSmall(e)
+	if err != nil {
+		return []error{fmt.Errorf("%w: %v", ErrBundleCustody, err)}
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
+	if err != nil || len(rows) == 0 {
+		return []error{fmt.Errorf("%w: not a custody table", ErrBundleCustody)}
+	}
+	state.csvRows, state.csvRead = rows[1:], true
+	return nil
 }
 
 // crossCheck ties the parts together: every capture the manifest lists has its folder, its
@@ -326,6 +357,7 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 		files[f.Path] = f
 	}
 	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
+	out = append(out, checkLayout(m, state)...)
 	inBundle := map[string]bool{}
 	for _, ref := range m.Captures {
 		inBundle[ref.ID] = true
@@ -366,9 +398,23 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 			add(BundleReportPath, fmt.Errorf("%w: the report's manifest of capture %s differs from the sealed one", ErrBundleMismatch, ref.ID))
 		}
 	}
-	for p := range state.waczResources {
-		if id, ok := strings.CutSuffix(strings.TrimPrefix(p, "archive/"), ".warc.gz"); ok && strings.HasPrefix(p, "archive/") && !inBundle[id] {
-			add(BundleWACZPath, fmt.Errorf("%w: the web archive holds %s, of no capture the bundle lists", ErrBundleMismatch, p))
+	// Every WARC in the web archive is the sealed WARC of a listed capture.
+	sealedWARC := map[string]evidence.Digest{}
+	for _, ref := range m.Captures {
+		if cm := state.captureParsed[ref.Folder]; cm != nil {
+			for _, a := range cm.Artifacts {
+				if a.Role == evidence.RoleWARC {
+					sealedWARC["archive/"+ref.ID+".warc.gz"] = a.SHA256
+				}
+			}
+		}
+	}
+	for p, d := range state.waczResources {
+		if !strings.HasPrefix(p, "archive/") {
+			continue
+		}
+		if want, ok := sealedWARC[p]; !ok || want != d {
+			add(BundleWACZPath, fmt.Errorf("%w: the web archive holds %s, which is not the sealed WARC of a capture the bundle lists", ErrBundleMismatch, p))
 		}
 	}
 	for id := range state.reportManifests {
@@ -385,9 +431,87 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 			add(folder+"/manifest.json", fmt.Errorf("%w: a capture folder the bundle does not list", ErrBundleMismatch))
 		}
 	}
+	if state.custodyRead && state.csvRead {
+		same := len(state.csvRows) == len(state.custodyEvents)
+		for i := 0; same && i < len(state.csvRows); i++ {
+			row, e := state.csvRows[i], state.custodyEvents[i]
+			same = len(row) == 10 && row[0] == fmt.Sprint(e.Seq) && row[3] == e.Actor && row[4] == e.Action &&
+				row[6] == e.CaptureID && row[9] == string(e.Hash)
+		}
+		if !same {
+			add(BundleCustodyCSV, fmt.Errorf("%w: the table does not list the same events as custody.json", ErrBundleCustody))
+		}
+	}
+	if state.custodyRead {
+		if m.Case != nil && state.custodyCase != m.Case.Name {
+			add(BundleCustodyJSON, fmt.Errorf("%w: the custody log is of case %q, the bundle of %q", ErrBundleCustody, state.custodyCase, m.Case.Name))
+		}
+		began, ended := map[string]bool{}, map[string]bool{}
+		for _, e := range state.custodyEvents {
+			switch e.Action {
+			case store.ActionCaptureStarted:
+				began[e.CaptureID] = true
+			case store.ActionCaptureSealed, store.ActionCaptureFailed:
+				ended[e.CaptureID] = true
+			}
+		}
+		for _, ref := range m.Captures {
+			if !began[ref.ID] || !ended[ref.ID] {
+				add(BundleCustodyJSON, fmt.Errorf("%w: the custody log lacks the start or the sealing of capture %s", ErrBundleCustody, ref.ID))
+			}
+		}
+	}
 	for _, e := range state.custodyEvents {
 		if e.CaptureID != "" && !inBundle[e.CaptureID] {
 			add(BundleCustodyJSON, fmt.Errorf("%w: event #%d is about capture %s, which the bundle does not list", ErrBundleCustody, e.Seq, e.CaptureID))
+		}
+	}
+	return out
+}
+
+// checkLayout makes sure the bundle holds only what Export writes: VERIFY.txt, report volumes
+// directly in report/ (each holding at least one capture), archive/archive.wacz (signed, by the
+// manifest's signer: see VerifyBundle), each listed capture's folder with its sealed artifacts
+// and manifest.json and nothing else, the custody log and the certificates; capture IDs and
+// folders listed once.
+func checkLayout(m *bundle.Manifest, state *bundleState) []bundle.Problem {
+	var out []bundle.Problem
+	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
+	folders := map[string]string{} // folder -> capture ID
+	ids := map[string]bool{}
+	for _, ref := range m.Captures {
+		if ids[ref.ID] {
+			add(bundle.ManifestName, fmt.Errorf("%w: capture %s is listed twice", ErrBundleMismatch, ref.ID))
+		}
+		if _, dup := folders[ref.Folder]; dup || path.Dir(ref.Folder) != "captures" {
+			add(bundle.ManifestName, fmt.Errorf("%w: capture %s has the folder %q, not one of its own under captures/", ErrBundleMismatch, ref.ID, ref.Folder))
+		}
+		ids[ref.ID] = true
+		folders[ref.Folder] = ref.ID
+	}
+	fixed := map[string]bool{bundle.GuideName: true, BundleWACZPath: true, BundleCustodyJSON: true, BundleCustodyCSV: true,
+		BundleSignerCerts: true, BundleTSACerts: true}
+	for _, f := range m.Files {
+		dir, name := path.Split(f.Path)
+		dir = strings.TrimSuffix(dir, "/")
+		switch {
+		case fixed[f.Path]:
+		case dir == "report" && strings.HasSuffix(strings.ToLower(name), ".pdf"):
+			if state.reportCaptures[f.Path] == 0 {
+				add(f.Path, fmt.Errorf("%w: a report that holds none of the bundle's captures", ErrBundleMismatch))
+			}
+		case folders[dir] != "":
+			cm := state.captureParsed[dir]
+			known := name == "manifest.json"
+			if cm != nil {
+				_, isArtifact := cm.Artifact(name)
+				known = known || isArtifact
+			}
+			if !known {
+				add(f.Path, fmt.Errorf("%w: capture %s was not sealed with a file of this name", ErrBundleMismatch, folders[dir]))
+			}
+		default:
+			add(f.Path, fmt.Errorf("%w: not a file Evidentia puts in a bundle", ErrBundleMismatch))
 		}
 	}
 	return out
