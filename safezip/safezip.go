@@ -401,3 +401,57 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// byteReader reads an entry's compressed data for flate through a small buffer, counting
+// exactly the bytes handed out. As an io.ByteReader it makes flate read byte by byte what it
+// needs and never further (flate wraps other readers in a bufio.Reader, which reads ahead), so
+// that at the end of the stream consumed is where the stream ends.
+type byteReader struct {
+	r        io.Reader
+	buf      []byte
+	i, n     int
+	consumed uint64
+	err      error
+}
+
+func newByteReader(r io.Reader) *byteReader { return &byteReader{r: r, buf: make([]byte, 4096)} }
+
+func (b *byteReader) fill() bool {
+	for b.i == b.n && b.err == nil {
+		b.i = 0
+		b.n, b.err = b.r.Read(b.buf)
+	}
+	return b.i < b.n
+}
+
+func (b *byteReader) ReadByte() (byte, error) {
+	if !b.fill() {
+		return 0, b.err
+	}
+	c := b.buf[b.i]
+	b.i++
+	b.consumed++
+	return c, nil
+}
+
+func (b *byteReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if b.i == b.n && len(p) >= len(b.buf) && b.err == nil {
+		n, err := b.r.Read(p) // a large read (a stored block) bypasses the buffer
+		b.consumed += uint64(n)
+		b.err = err
+		if n > 0 {
+			return n, nil
+		}
+		return 0, err
+	}
+	if !b.fill() {
+		return 0, b.err
+	}
+	n := copy(p, b.buf[b.i:b.n])
+	b.i += n
+	b.consumed += uint64(n)
+	return n, nil
+}
