@@ -202,6 +202,18 @@ func (bw *Writer) claim(p string) error {
 	return nil
 }
 
+// create claims p and starts its ZIP entry, deflated or (store) stored.
+//
+// Every entry is streamed, so its CRC-32 and sizes follow its data in a data descriptor
+// (flag bit 3, which zip.Writer.CreateHeader always sets). Java's ZipInputStream cannot stream
+// a stored entry with a descriptor ("only DEFLATED entries can have EXT descriptor"); writing
+// one without needs its CRC-32 before its data (CreateRaw), hence reading the content twice or
+// holding it in memory, which the Writer promises never to do. The stored entries are exactly
+// the streamed, large, already compressed ones (the WACZ, screenshots, recordings), so they
+// keep the descriptor: readers that use the central directory (unzip, 7-Zip, Windows, macOS,
+// Python, java.util.zip.ZipFile) read them. The small in-memory files (VERIFY.txt, the report,
+// custody files, certificates, manifest.json and its signature and timestamp) are deflated,
+// which streams in Java too.
 func (bw *Writer) create(p string, store bool) (io.Writer, error) {
 	if err := bw.usable(); err != nil {
 		return nil, err

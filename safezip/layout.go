@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The ZIP records that Open checks byte by byte (APPNOTE.TXT 6.3.10, section 4.3).
@@ -30,6 +33,14 @@ const (
 	sat16        = 0xffff
 	sat32        = 0xffffffff
 
+	// emptyDeflateLen is the length of the empty deflate stream 03 00 (one final fixed-Huffman
+	// block holding only its end code), which Java's ZipOutputStream writes for folders.
+	emptyDeflateLen = 2
+
+	// maxZipComment is the longest ZIP comment Open accepts. Go's zip.Writer writes none unless
+	// asked to; "zip -z" and Python add a line or a few.
+	maxZipComment = 1024
+
 	// flagsChecked are the general purpose flag bits that change how an entry is read or named:
 	// encryption (0), data descriptor (3), strong encryption (6), UTF-8 names (11) and masked
 	// local header (13). The local header and the central directory must agree on them; the
@@ -38,6 +49,69 @@ const (
 )
 
 var endSignature = []byte("PK\x05\x06")
+
+// checkExtra checks the extra field of the local or central header (where) of the entry
+// name: a list of fields (ID, length, data) that fills it exactly, each ID at most once, and
+// only IDs whose data changes neither the name nor the bytes that any tool extracts:
+//
+//   - 0x0001 ZIP64 sizes and offset (checked against the headers by readCentral/checkLocal);
+//   - 0x000a NTFS times, 0x5455 extended timestamp (archive/zip and Info-ZIP write it);
+//   - 0x7875 Info-ZIP Unix UID/GID (Info-ZIP zip, in the testdata fixtures);
+//   - 0xcafe, the jar marker that Java's JarOutputStream puts on a jar's first entry, empty;
+//   - 0xd935, the alignment padding of Android's zipalign: filler no tool interprets.
+//
+// Everything else is refused, in particular the Info-ZIP Unicode Path (0x7075) and Unicode
+// Comment (0x6375) fields: unzip and 7-Zip name the entry after the Unicode Path instead of its
+// header name, so a bundle could be extracted with two files' names swapped.
+func checkExtra(name, where string, x []byte) error {
+	var seen []uint64
+	for len(x) > 0 {
+		if len(x) < 4 {
+			return unsafeEntry(name, "the extra field of its %s ends with %d bytes that are no field", where, len(x))
+		}
+		id, n := le16(x), le16(x[2:])
+		if n > uint64(len(x)-4) {
+			return unsafeEntry(name, "extra field 0x%04x of its %s declares %d bytes, only %d follow", id, where, n, len(x)-4)
+		}
+		if slices.Contains(seen, id) {
+			return unsafeEntry(name, "extra field 0x%04x appears twice in its %s (tools may read either)", id, where)
+		}
+		seen = append(seen, id)
+		switch id {
+		case zip64ExtraID, 0x000a, 0x5455, 0x7875, 0xd935:
+		case 0xcafe:
+			if n != 0 {
+				return unsafeEntry(name, "the jar marker extra field 0xcafe of its %s holds %d bytes (it holds none)", where, n)
+			}
+		case 0x7075:
+			return unsafeEntry(name, "its %s has an Info-ZIP Unicode Path extra field (0x7075): unzip and 7-Zip would extract it under the name that field holds", where)
+		case 0x6375:
+			return unsafeEntry(name, "its %s has an Info-ZIP Unicode Comment extra field (0x6375)", where)
+		default:
+			return unsafeEntry(name, "its %s has an unknown extra field 0x%04x", where, id)
+		}
+		x = x[4+n:]
+	}
+	return nil
+}
+
+// checkZipComment checks the ZIP comment (after the end record): at most maxZipComment bytes
+// of UTF-8 text, without control characters other than tab and newline and without
+// bidirectional controls, since unzip prints it before listing or extracting.
+func checkZipComment(c []byte) error {
+	switch {
+	case len(c) > maxZipComment:
+		return fmt.Errorf("%w: the ZIP comment has %d bytes, more than %d", ErrUnsafe, len(c), maxZipComment)
+	case !utf8.Valid(c):
+		return fmt.Errorf("%w: the ZIP comment is not UTF-8", ErrUnsafe)
+	}
+	if i := strings.IndexFunc(string(c), func(r rune) bool {
+		return r != '\t' && r != '\n' && (unicode.IsControl(r) || isBidiControl(r))
+	}); i >= 0 {
+		return fmt.Errorf("%w: the ZIP comment holds a control character at byte %d (it could change what unzip prints)", ErrUnsafe, i)
+	}
+	return nil
+}
 
 func le16(b []byte) uint64 { return uint64(binary.LittleEndian.Uint16(b)) }
 func le32(b []byte) uint64 { return uint64(binary.LittleEndian.Uint32(b)) }
@@ -95,6 +169,9 @@ func readDirectoryEnd(r io.ReaderAt, size int64) (directoryEnd, error) {
 	if bytes.Contains(e[4:], endSignature) {
 		return d, fmt.Errorf("%w: the ZIP comment holds another end of central directory signature", ErrUnsafe)
 	}
+	if err := checkZipComment(e[endLen:]); err != nil {
+		return d, err
+	}
 	if le16(e[4:]) != 0 || le16(e[6:]) != 0 || le16(e[8:]) != le16(e[10:]) {
 		return d, errDamaged("the end record describes a ZIP spanning several disks")
 	}
@@ -147,7 +224,8 @@ type located struct {
 
 // readCentral reads the central directory that d describes, header by header, and returns its
 // entries with their local header offsets. It must hold exactly d.entries headers, the ones
-// archive/zip read into files (same names, flags, methods, CRCs and sizes), and nothing else.
+// archive/zip read into files (same names, flags, methods, CRCs and sizes), and nothing else;
+// their extra fields must pass checkExtra, and they hold no comment.
 func readCentral(r io.ReaderAt, d directoryEnd, files []*zip.File) ([]located, error) {
 	if d.entries != uint64(len(files)) {
 		return nil, errDamaged("the end record declares %d entries, the central directory holds %d", d.entries, len(files))
@@ -165,6 +243,13 @@ func readCentral(r io.ReaderAt, d directoryEnd, files []*zip.File) ([]located, e
 			return nil, errDamaged("the central directory header of %q runs past the directory's end", f.Name)
 		}
 		name, extra := rest[:nameLen], rest[nameLen:nameLen+extraLen]
+		if err := checkExtra(f.Name, "central directory header", extra); err != nil {
+			return nil, err
+		}
+		if commentLen != 0 {
+			// Our writers write none; unzip prints it, and nothing here would check it.
+			return nil, unsafeEntry(f.Name, "has a comment of %d bytes in the central directory", commentLen)
+		}
 		csize, usize, offset := le32(h[20:]), le32(h[24:]), le32(h[42:])
 		// The ZIP64 extra field, read as archive/zip reads it: only the saturated values, in order.
 		needU, needC, needOff := usize == sat32, csize == sat32, offset == sat32
@@ -263,7 +348,8 @@ func checkLayout(r io.ReaderAt, size int64, d directoryEnd, ents []located) erro
 // checkLocal checks the local header of e against the central directory and returns where the
 // entry's data ends. The CRC and sizes must be the central directory's; they may be zero when a
 // data descriptor follows (flag bit 3), and a size may be saturated (0xffffffff) when the
-// central one needs ZIP64.
+// central one needs ZIP64. Its extra field must pass checkExtra, and a deflated folder's 2
+// bytes of data must be the empty deflate stream.
 func checkLocal(r io.ReaderAt, size int64, e located) (uint64, error) {
 	f := e.f
 	var h [localLen]byte
@@ -287,6 +373,9 @@ func checkLocal(r io.ReaderAt, size int64, e located) (uint64, error) {
 	}
 	if name := rest[:nameLen]; string(name) != f.Name {
 		return 0, unsafeEntry(f.Name, "its local header names it %q", truncateName(string(name)))
+	}
+	if err := checkExtra(f.Name, "local header", rest[nameLen:]); err != nil {
+		return 0, err
 	}
 	if flags := uint16(le16(h[6:])); flags&flagsChecked != f.Flags&flagsChecked {
 		return 0, unsafeEntry(f.Name, "its local header has flags %#04x, the central directory %#04x", flags, f.Flags)
@@ -326,6 +415,15 @@ func checkLocal(r io.ReaderAt, size int64, e located) (uint64, error) {
 	if !agrees(crc, uint64(f.CRC32)) || !agrees(csize, f.CompressedSize64) || !agrees(usize, f.UncompressedSize64) {
 		return 0, unsafeEntry(f.Name, "its local header declares CRC %08x and sizes %d/%d, the central directory %08x and %d/%d",
 			crc, csize, usize, f.CRC32, f.CompressedSize64, f.UncompressedSize64)
+	}
+	if f.Mode().IsDir() && f.Method == zip.Deflate {
+		var b [emptyDeflateLen]byte
+		if _, err := r.ReadAt(b[:], int64(dataStart)); err != nil {
+			return 0, fmt.Errorf("%w: entry %q: %w", ErrNotZip, f.Name, err)
+		}
+		if b != [emptyDeflateLen]byte{0x03, 0x00} {
+			return 0, unsafeEntry(f.Name, "is a folder whose data % x is not the empty deflate stream", b)
+		}
 	}
 	return dataStart + f.CompressedSize64, nil
 }

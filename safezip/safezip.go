@@ -81,7 +81,19 @@ type Reader struct {
 // directories (no links, devices...); no two names that a case-insensitive, Unicode-normalising
 // file system would merge, and no name that is both a file and a directory; no encryption; only
 // the Store and Deflate methods; no more than MaxEntries entries; declared sizes and ratios
-// within the limits.
+// within the limits; a folder holds no data (Store with no byte, or Deflate with the 2-byte
+// empty stream, as Java writes folders).
+//
+// Open also refuses what would make other tools name an entry otherwise than its header name:
+// a name that is not ASCII without the UTF-8 flag (general purpose bit 11; unzip and Windows
+// would read it as CP437); an extra field, in the local or the central header, other than the
+// harmless ones (ZIP64 0x0001, NTFS times 0x000a, extended timestamp 0x5455, Info-ZIP Unix
+// owner 0x7875, the empty jar marker 0xcafe, zipalign padding 0xd935), in particular the
+// Info-ZIP Unicode Path (0x7075) and Unicode Comment (0x6375) fields, which unzip and 7-Zip
+// read instead of the header; an extra field that is not a well-formed list of fields filling
+// its length exactly, or has a field twice; an entry comment; a ZIP comment longer than 1 KiB
+// or that is not UTF-8 text (a control character other than tab and newline could rewrite
+// what unzip prints).
 //
 // Open also checks that every byte of the file is part of the one ZIP it describes, so that no
 // other tool can extract something else than what was checked: the entries, in the order of
@@ -94,7 +106,10 @@ type Reader struct {
 // and locator when present, which must agree with it) ends exactly at size, its own declared
 // comment being the only bytes allowed after it; the ZIP does not span disks. Data before the
 // ZIP (self-extractors, polyglots, a decoy ZIP), appended data and overlapping entries (overlap
-// zip bombs) are therefore refused.
+// zip bombs) are therefore refused. Bytes hidden after the end of a deflate stream but inside
+// its entry's compressed size (where a streaming reader would find more entries) can only be
+// seen by inflating: Reader.Open refuses them when the entry is read to its end, so a caller
+// that vouches for a ZIP reads every entry to its end (bundle.Verify and wacz.Verify do).
 //
 // A refusal names the entry and what is wrong. It wraps ErrUnsafe for what would be read
 // differently or dangerously (with ErrTooLarge for limits); ErrNotZip for a damaged or
@@ -191,8 +206,10 @@ func checkEntry(f *zip.File, lim Limits) error {
 		return unsafeEntry(f.Name, "name and mode disagree on whether it is a folder")
 	case mode&fs.ModeType&^fs.ModeDir != 0:
 		return unsafeEntry(f.Name, "is not a regular file (mode %v)", mode)
-	case isDir && f.UncompressedSize64 != 0:
+	case isDir && (f.UncompressedSize64 != 0 || f.CRC32 != 0):
 		return unsafeEntry(f.Name, "is a folder with content")
+	case f.Flags&0x800 == 0 && !isASCII(f.Name):
+		return unsafeEntry(f.Name, "its name is not ASCII but its UTF-8 flag (general purpose bit 11) is not set: unzip and Windows would read it as CP437, another name")
 	}
 	if f.Flags&0x1 != 0 {
 		return unsafeEntry(f.Name, "is encrypted")
@@ -206,6 +223,10 @@ func checkEntry(f *zip.File, lim Limits) error {
 	default:
 		return unsafeEntry(f.Name, "unsupported compression method %d", f.Method)
 	}
+	if isDir && !(f.Method == zip.Store && f.CompressedSize64 == 0 || f.Method == zip.Deflate && f.CompressedSize64 == emptyDeflateLen) {
+		// checkLocal checks that the 2 deflated bytes are the empty stream.
+		return unsafeEntry(f.Name, "is a folder with %d bytes of data (none, or the %d-byte empty deflate stream, allowed)", f.CompressedSize64, emptyDeflateLen)
+	}
 	if lim.MaxEntrySize > 0 && f.UncompressedSize64 > uint64(lim.MaxEntrySize) {
 		return tooLargeEntry(f.Name, "declares %d bytes, more than %d", f.UncompressedSize64, lim.MaxEntrySize)
 	}
@@ -214,6 +235,15 @@ func checkEntry(f *zip.File, lim Limits) error {
 		return tooLargeEntry(f.Name, "declares a compression ratio above %d:1 (%d from %d bytes)", lim.MaxRatio, f.UncompressedSize64, f.CompressedSize64)
 	}
 	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckName returns why name is not an acceptable ZIP entry name, or "" if it is. Accepted
@@ -280,34 +310,47 @@ func (r *Reader) Entry(name string) (*zip.File, bool) {
 // Open returns the content of the entry called name. Reading it fails with ErrTooLarge as soon
 // as the bytes produced exceed the entry's declared size, MaxEntrySize or (above 1 MiB) MaxRatio
 // times the compressed size, and with ErrNotZip (naming the entry) when the data is truncated,
-// damaged or does not match its CRC-32. The caller closes it.
+// damaged or does not match its CRC-32. At the end of a deflated entry's stream, every byte of
+// its compressed size must have been consumed: bytes after the stream (which a streaming
+// reader such as Java's ZipInputStream would take for a data descriptor and more entries)
+// fail the read with ErrUnsafe instead of io.EOF. The checks at the end apply only to a reader
+// read to its end (io.EOF). The caller closes it.
 func (r *Reader) Open(name string) (io.ReadCloser, error) {
 	f, ok := r.byName[name]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoEntry, name)
 	}
-	// The raw data is a section of CompressedSize64 bytes: a decompressor cannot read past it.
-	raw, err := f.OpenRaw()
+	// The raw data is a section of CompressedSize64 bytes (Open checked that it lies inside
+	// the file): a decompressor cannot read past it.
+	off, err := f.DataOffset()
 	if err != nil {
 		return nil, fmt.Errorf("%w: entry %q: %w", ErrNotZip, name, err)
 	}
-	var rc io.ReadCloser = io.NopCloser(raw)
-	if f.Method == zip.Deflate {
-		rc = flate.NewReader(raw)
-	} else if f.Method != zip.Store {
+	raw := io.NewSectionReader(r.ra, off, int64(f.CompressedSize64))
+	var rc io.ReadCloser
+	var br *byteReader
+	switch f.Method {
+	case zip.Store:
+		rc = io.NopCloser(raw)
+	case zip.Deflate:
+		br = newByteReader(raw)
+		rc = flate.NewReader(br)
+	default:
 		return nil, unsafeEntry(name, "unsupported compression method %d", f.Method)
 	}
 	limit := f.UncompressedSize64
 	if r.lim.MaxEntrySize > 0 && uint64(r.lim.MaxEntrySize) < limit {
 		limit = uint64(r.lim.MaxEntrySize)
 	}
-	return &entryReader{f: f, rc: rc, lim: r.lim, limit: limit, crc: crc32.NewIEEE()}, nil
+	return &entryReader{f: f, rc: rc, br: br, lim: r.lim, limit: limit, crc: crc32.NewIEEE()}, nil
 }
 
-// entryReader enforces the limits and the CRC on the bytes actually produced.
+// entryReader enforces the limits and the CRC on the bytes actually produced, and that a
+// deflate stream ends exactly at the end of the entry's data.
 type entryReader struct {
 	f     *zip.File
 	rc    io.ReadCloser
+	br    *byteReader // what flate reads, for a deflated entry; nil for a stored one
 	lim   Limits
 	limit uint64
 	n     uint64
@@ -328,7 +371,10 @@ func (e *entryReader) Read(p []byte) (int, error) {
 	case e.lim.MaxRatio > 0 && e.n > ratioFloor && e.n/max(e.f.CompressedSize64, 1) >= uint64(e.lim.MaxRatio):
 		e.err = fmt.Errorf("%w: entry %q: expands more than %d:1", ErrTooLarge, e.f.Name, e.lim.MaxRatio)
 	case err == io.EOF:
-		if e.n != e.f.UncompressedSize64 {
+		if e.br != nil && e.br.consumed != e.f.CompressedSize64 {
+			e.err = fmt.Errorf("%w: entry %q: %d bytes of data after the end of the compressed stream (other tools could read them as more entries)",
+				ErrUnsafe, e.f.Name, e.f.CompressedSize64-e.br.consumed)
+		} else if e.n != e.f.UncompressedSize64 {
 			e.err = fmt.Errorf("%w: entry %q: %d bytes, the header says %d", ErrNotZip, e.f.Name, e.n, e.f.UncompressedSize64)
 		} else if e.crc.Sum32() != e.f.CRC32 {
 			e.err = fmt.Errorf("%w: entry %q: %w", ErrNotZip, e.f.Name, zip.ErrChecksum)

@@ -321,6 +321,12 @@ func writeWARC(ctx context.Context, zw *zip.Writer, wc WARC, created time.Time, 
 	fail := func(err error) (File, []*cdxEntry, []pageEntry, int, error) {
 		return File{}, nil, nil, 0, err
 	}
+	// Stored, with a data descriptor after the data (CreateHeader sets flag bit 3): the WARC is
+	// read once, copied while it is indexed, and its CRC-32 is only known at the end. Without
+	// the descriptor the CRC would be needed first (CreateRaw), that is a second read of a file
+	// of up to gigabytes, or holding it in memory. Replay tools and unzip use the central
+	// directory; only streaming readers that refuse stored entries with a descriptor (Java's
+	// ZipInputStream) cannot read it.
 	zf, err := zw.CreateHeader(&zip.FileHeader{Name: path, Method: zip.Store, Modified: created})
 	if err != nil {
 		return fail(fmt.Errorf("wacz: %s: %w", path, err))
