@@ -200,7 +200,7 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 			p("이 묶음의 서명 인증서는 서명자가 스스로 만든 인증서(자체 서명 인증서)입니다. 신원은 서명자 또는 소속 기관에 인증서 지문을 확인하여 판단하십시오.",
 				"The signing certificate of this bundle is self-made (self-signed). Confirm identity by checking the certificate's fingerprint with the signer or the signer's agency.")
 		}
-		if fp := fingerprint(g.SignerCertSHA256); fp != "" {
+		if fp := Fingerprint(g.SignerCertSHA256); fp != "" {
 			p("서명자 인증서의 SHA-256 지문(fingerprint)은 다음과 같습니다. 아래 명령이 같은 값을 출력해야 하며, 이 값을 보낸 사람에게서 전화나 공문 등 별도 경로로 받은 값과 비교하십시오.",
 				"The SHA-256 fingerprint of the signer's certificate is below. The command must print the same value; compare it with the value the sender gave you by another channel (telephone, official letter).")
 			b.WriteString("    " + fp + "\n")
@@ -236,6 +236,10 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 		for _, rp := range g.ReportPaths {
 			cmd(PromptShell, "pdfsig "+shq(rp))
 		}
+		if g.SignerSelfSigned {
+			p("서명 인증서가 자체 서명 인증서이므로 pdfsig는 \"Certificate issuer is unknown.\"도 함께 표시하며, Acrobat은 서명자를 알 수 없다고 표시합니다. 이는 위 3단계의 지문으로 확인하는 신원 문제이며, 내용이 바뀌었다는 뜻이 아닙니다.",
+				"As the signing certificate is self-signed, pdfsig also prints \"Certificate issuer is unknown.\" and Acrobat calls the signer's identity unknown: that is the identity question settled with the fingerprint in step 3, not a sign of changed content.")
+		}
 	}
 
 	if g.WACZPath != "" {
@@ -247,13 +251,15 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 	}
 
 	head("Evidentia로 한 번에 확인", "Check everything with Evidentia")
-	p("Evidentia가 설치되어 있다면, ZIP 파일이 있는 폴더에서 아래 명령을 실행하면 위의 확인(추가된 파일 포함)을 모두 수행합니다.",
-		"With Evidentia installed, this command, run in the folder holding the ZIP file, performs all the checks above, including added files:")
+	p("Evidentia가 설치되어 있다면, ZIP 파일이 있는 폴더(압축을 푼 폴더의 상위 폴더)에서 아래 명령을 실행하면 위의 확인(추가된 파일 포함)을 모두 수행합니다.",
+		"With Evidentia installed, this command, run in the folder holding the ZIP file (the one above the extracted folder), performs all the checks above, including added files:")
+	cmd(PromptShell, "cd ..")
 	cmd(PromptShell, "evidentia verify "+shq(g.BundleName))
 }
 
-// fingerprint writes a hex SHA-256 as openssl prints fingerprints: "sha256 Fingerprint=AB:CD:...".
-func fingerprint(hexSum string) string {
+// Fingerprint writes a hex SHA-256 as openssl prints certificate fingerprints:
+// "sha256 Fingerprint=AB:CD:..." ("" when hexSum is not 64 hex digits long).
+func Fingerprint(hexSum string) string {
 	if len(hexSum) != 64 {
 		return ""
 	}

@@ -47,7 +47,8 @@ const (
 type Entry struct {
 	Path     string
 	Size     int64
-	Stored   bool // the ZIP holds it uncompressed (ReaderAt then reads it in place, copying nothing)
+	Stored   bool  // the ZIP holds it uncompressed (ReaderAt then reads it in place, copying nothing)
+	Packed   int64 // its compressed size in the ZIP (Size when stored)
 	Open     func() (io.ReadCloser, error)
 	ReaderAt func(ctx context.Context) (io.ReaderAt, int64, func(), error)
 }
@@ -331,6 +332,7 @@ func runCheckers(ctx context.Context, zr *safezip.Reader, files []File, patterns
 			Path:   f.Path,
 			Size:   f.Size,
 			Stored: zf != nil && zf.Method == zip.Store,
+			Packed: packedSize(zf),
 			Open:   func() (io.ReadCloser, error) { return zr.Open(f.Path) },
 			ReaderAt: func(ctx context.Context) (io.ReaderAt, int64, func(), error) {
 				d, err := tempDir()
@@ -356,6 +358,13 @@ func runCheckers(ctx context.Context, zr *safezip.Reader, files []File, patterns
 		}
 	}
 	return nil
+}
+
+func packedSize(zf *zip.File) int64 {
+	if zf == nil {
+		return 0
+	}
+	return int64(zf.CompressedSize64)
 }
 
 // runChecker calls c, turning a panic into a problem so that it never reaches the user.

@@ -417,3 +417,43 @@ func TestBundleOnlyWhatExportWrites(t *testing.T) {
 		t.Errorf("re-signed unchanged: %v %v", err, chk.Problems)
 	}
 }
+
+// TestBundleRepacked: a recipient who unzips the bundle and zips the folder again (Windows
+// "Send to > Compressed folder", zip -r) changes no file: the bundle still verifies, its web
+// archive now compressed inside it.
+func TestBundleRepacked(t *testing.T) {
+	srv := page(t)
+	st := captureCase(t, srv.URL+"/r")
+	pki := testpki.New(t)
+	out := filepath.Join(t.TempDir(), "b.zip")
+	if _, err := Export(t.Context(), st, ExportRequest{Case: "사건", Lang: report.Korean, Operator: "tester", Out: out, Signer: testSigner(pki)}); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	repacked := filepath.Join(t.TempDir(), "repacked.zip")
+	f, _ := os.Create(repacked)
+	zw := zip.NewWriter(f)
+	for _, e := range zr.File {
+		rc, _ := e.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	zw.Close()
+	f.Close()
+	chk, err := VerifyBundle(t.Context(), nil, repacked, pki.Pool())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !chk.OK() || chk.WACZ == nil || !chk.WACZ.OK() {
+		t.Errorf("the repacked bundle does not verify: %v", chk.Problems)
+	}
+}

@@ -27,6 +27,7 @@ var (
 	ErrNotSealed      = errors.New("workflow: capture is not sealed")
 	ErrEvidenceDamage = errors.New("workflow: the evidence does not verify")
 	ErrOutputExists   = errors.New("workflow: output file exists")
+	ErrNoFolder       = errors.New("workflow: no such folder")
 )
 
 // ReportRequest asks for a report of the captures of one case.
@@ -122,6 +123,9 @@ func prepareOutput(ctx context.Context, st *store.Store, out, caseName string, c
 	progress func(total int)) (store.Case, []store.Record, []string, error) {
 	if _, err := os.Lstat(out); err == nil {
 		return store.Case{}, nil, nil, fmt.Errorf("%w: %s (choose another name or remove it)", ErrOutputExists, out)
+	}
+	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+		return store.Case{}, nil, nil, fmt.Errorf("%w: the folder %s does not exist", ErrNoFolder, filepath.Dir(out))
 	}
 	kase, err := findCase(ctx, st, caseName)
 	if err != nil {

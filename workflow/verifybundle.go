@@ -91,6 +91,7 @@ type bundleState struct {
 	csvRows          [][]string // custody.csv without its header
 	csvRead          bool
 	reportCaptures   map[string]int // report path -> captures whose manifests it holds
+	waczUnreadable   bool           // the web archive could not be read (its problem is reported once)
 }
 
 // VerifyBundle checks, offline, the bundle at path: the ZIP is safe to read; every file's
@@ -231,18 +232,23 @@ func checkBundleReport(ctx context.Context, e bundle.Entry, roots *x509.CertPool
 }
 
 func checkBundleWACZ(ctx context.Context, e bundle.Entry, roots *x509.CertPool, chk *BundleCheck, state *bundleState) []error {
-	if !e.Stored {
-		// Export stores the WACZ as is; a compressed one would have to be unpacked to disk first,
-		// which a hostile bundle could use to fill it.
-		return []error{fmt.Errorf("%w: the web archive is compressed inside the bundle (Evidentia stores it as is)", ErrBundleArchive)}
+	// Export stores the WACZ as is. A bundle re-packed by another tool (Windows "Send to >
+	// Compressed folder", zip -r) holds it compressed, and it must then be unpacked into a
+	// temporary file; its content (WARCs, images) is already compressed, so it can hardly
+	// shrink further: a WACZ that does is a bomb aimed at the disk, and is not unpacked.
+	if !e.Stored && e.Size > 2*e.Packed+(1<<20) {
+		state.waczUnreadable = true
+		return []error{fmt.Errorf("%w: the web archive is compressed %d:1 inside the bundle, which no real archive is; it was not unpacked", ErrBundleArchive, e.Size/max(e.Packed, 1))}
 	}
 	ra, size, cleanup, err := e.ReaderAt(ctx)
 	if err != nil {
+		state.waczUnreadable = true
 		return []error{fmt.Errorf("%w: %v", ErrBundleArchive, err)}
 	}
 	defer cleanup()
 	rep, err := wacz.Verify(ctx, ra, size, wacz.VerifyOptions{Roots: roots})
 	if err != nil {
+		state.waczUnreadable = true
 		return []error{fmt.Errorf("%w: %v", ErrBundleArchive, err)}
 	}
 	chk.WACZ = rep
@@ -260,6 +266,7 @@ func checkBundleWACZ(ctx context.Context, e bundle.Entry, roots *x509.CertPool, 
 	// The datapackage's hashes tie the archive's WARC files to the sealed artifacts.
 	zr, err := safezip.Open(ra, size, safezip.DefaultLimits())
 	if err != nil {
+		state.waczUnreadable = true
 		return append(out, fmt.Errorf("%w: %v", ErrBundleArchive, err))
 	}
 	rc, err := zr.Open("datapackage.json")
@@ -383,7 +390,7 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 			case f.SHA256 != a.SHA256 || f.Size != a.Size:
 				add(p, fmt.Errorf("%w: capture %s: %s is not the sealed artifact (SHA-256 %s, sealed %s)", ErrBundleCapture, ref.ID, a.Name, f.SHA256, a.SHA256))
 			}
-			if a.Role == evidence.RoleWARC {
+			if a.Role == evidence.RoleWARC && !state.waczUnreadable {
 				wp := "archive/" + ref.ID + ".warc.gz"
 				if got, ok := state.waczResources[wp]; !ok {
 					add(BundleWACZPath, fmt.Errorf("%w: %s (capture %s) is not in the web archive", ErrBundleMismatch, wp, ref.ID))
@@ -403,7 +410,7 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 	for _, ref := range m.Captures {
 		if cm := state.captureParsed[ref.Folder]; cm != nil {
 			for _, a := range cm.Artifacts {
-				if a.Role == evidence.RoleWARC {
+				if a.Role == evidence.RoleWARC && !state.waczUnreadable {
 					sealedWARC["archive/"+ref.ID+".warc.gz"] = a.SHA256
 				}
 			}

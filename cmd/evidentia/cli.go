@@ -597,6 +597,18 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 		}
 		return c.verifyBundle(ctx, ids[0], *caFile, *asJSON)
 	}
+	for _, a := range ids {
+		// A path that is not a report, a bundle or an archive is not a capture ID either: say
+		// so rather than look it up (which would also create a data folder on a recipient's
+		// computer).
+		if fi, err := os.Stat(a); err == nil && (fi.IsDir() || !isPDFArg(a)) {
+			hint := ""
+			if fi.IsDir() {
+				hint = "; to check an extracted bundle, verify the ZIP file as received, or follow VERIFY.txt inside it"
+			}
+			return 0, usageError{fmt.Sprintf("verify: %s is not a report (.pdf), a bundle (.zip) or a web archive (.wacz)%s", a, hint)}
+		}
+	}
 	if len(ids) == 1 && isPDFArg(ids[0]) {
 		if *caseName != "" {
 			return 0, usageError{"verify: --case does not apply to a PDF report"}

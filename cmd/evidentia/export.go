@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,6 +40,18 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 	if _, err := os.Lstat(*out); err == nil {
 		return 0, fmt.Errorf("%s exists: choose another name or remove it", *out)
 	}
+	if fi, err := os.Stat(filepath.Dir(*out)); err != nil || !fi.IsDir() {
+		return 0, fmt.Errorf("the folder %s does not exist: create it or choose another", filepath.Dir(*out))
+	}
+	// What can be checked without the passphrase is checked before it is asked for.
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	if _, err := st.Case(ctx, *caseName); err != nil {
+		return 0, fmt.Errorf("%w (evidentia cases lists them)", err)
+	}
 	id, err := c.unlockIdentity()
 	if err != nil {
 		return 0, err
@@ -46,11 +59,6 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 	if *tsa == "" {
 		c.errorf("note: no timestamp authority (--tsa, EVIDENTIA_TSA or the settings): the signing time will be this computer's own claim")
 	}
-	st, err := c.openStore(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
 	req := workflow.ExportRequest{
 		Case: *caseName, CaptureIDs: ids, Lang: l, Operator: *operator, Unit: *unit, Recipient: *to, Out: *out,
 		Signer: &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key},
@@ -88,12 +96,14 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 			fmt.Fprintf(c.stdout, "  report %s: %s (%d capture(s))\n", r.ID, r.Path, len(r.Captures))
 		}
 		fmt.Fprintf(c.stdout, "  signed by %s (certificate %s on this computer)\n", res.Signer, res.SignerTrust)
-		fmt.Fprintf(c.stdout, "  signer's certificate SHA-256 %s\n", res.SignerCertSHA256)
+		fmt.Fprintf(c.stdout, "  signer's certificate %s\n", bundle.Fingerprint(string(res.SignerCertSHA256)))
 		if ts := res.Timestamp; ts != nil {
 			fmt.Fprintf(c.stdout, "  manifest timestamped %s by %s\n", localTime(ts.Time), ts.Authority)
+		} else {
+			fmt.Fprintln(c.stdout, "  no timestamp: the signing time is this computer's own claim")
 		}
 		fmt.Fprintln(c.stdout, "  the handover is recorded in the custody log of each capture; VERIFY.txt inside explains how to check it")
-		fmt.Fprintln(c.stdout, "  tell the recipient the two SHA-256 values above by another channel (telephone, official letter)")
+		fmt.Fprintln(c.stdout, "  tell the recipient the bundle's SHA-256 and the certificate fingerprint above by another channel (telephone, official letter)")
 	}
 	if err != nil {
 		return exitProblem, nil
@@ -192,10 +202,13 @@ func (c *cli) printBundle(chk *workflow.BundleCheck) {
 		}
 		if b.Signer != nil {
 			fmt.Fprintf(w, "  manifest signed by %s (certificate %s: %s)\n", b.Signer.Subject, b.SignerTrust, b.TrustDetail)
-			fmt.Fprintf(w, "  signer's certificate SHA-256 %s\n", evidence.SumBytes(b.Signer.Raw))
+			fmt.Fprintf(w, "  signer's certificate %s\n", bundle.Fingerprint(string(evidence.SumBytes(b.Signer.Raw))))
+			fmt.Fprintln(w, "    (compare it with the fingerprint the sender gave you by another channel)")
 		}
 		if ts := b.Timestamp; ts != nil {
 			fmt.Fprintf(w, "  manifest timestamped %s (UTC %s) by %s (authority %s)\n", localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), ts.Authority, ts.Trust)
+		} else if b.Signed {
+			fmt.Fprintln(w, "  note: no timestamp: the signing time is the signer's own claim")
 		}
 	}
 	for _, r := range chk.Reports {

@@ -339,3 +339,45 @@ func TestCLIExportBundle(t *testing.T) {
 		verifyBad(t, p, "cut.zip")
 	})
 }
+
+// TestCLIExportAndVerifyMistakes: what a person gets wrong is answered before the passphrase
+// is asked for, and verify says what it takes instead of looking a path up as a capture (which
+// would create a data folder on a recipient's computer).
+func TestCLIExportAndVerifyMistakes(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	t.Setenv("EVIDENTIA_PASSPHRASE", "")
+	if code, _, stderr := evidentia(t, "--data", data, "cases", "create", "있는 사건"); code != exitOK {
+		t.Fatalf("cases create: %s", stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--case", "없는 사건", "--out", filepath.Join(t.TempDir(), "a.zip")}, "evidentia cases"},
+		{[]string{"export", "--case", "있는 사건", "--out", filepath.Join(t.TempDir(), "no", "such", "a.zip")}, "does not exist"},
+		{[]string{"export", "--case", "있는 사건", "--out", filepath.Join(t.TempDir(), "a.pdf")}, "must name a .zip file"},
+	} {
+		code, _, stderr := evidentia(t, append([]string{"--data", data}, tc.args...)...)
+		first, _, _ := strings.Cut(stderr, "\n") // (the usage text below mentions the passphrase)
+		if code == exitOK || !strings.Contains(first, tc.want) || strings.Contains(first, "passphrase") {
+			t.Errorf("%v: exit %d, %q (want %q, before any passphrase)", tc.args, code, stderr, tc.want)
+		}
+	}
+	recipient := t.TempDir()
+	t.Setenv("HOME", recipient)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(recipient, ".local", "share"))
+	t.Setenv("EVIDENTIA_DATA", "")
+	folder := filepath.Join(recipient, "묶음")
+	os.Mkdir(folder, 0o755)
+	text := filepath.Join(recipient, "VERIFY.txt")
+	os.WriteFile(text, []byte("안내"), 0o644)
+	for _, arg := range []string{folder, text} {
+		code, _, stderr := evidentia(t, "verify", arg)
+		if code != exitUsage || !strings.Contains(stderr, "not a report (.pdf), a bundle (.zip) or a web archive (.wacz)") {
+			t.Errorf("verify %s: exit %d, %q", arg, code, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(recipient, ".local", "share")); len(entries) != 0 {
+		t.Errorf("verify created a data folder on the recipient's computer: %v", entries)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -182,13 +183,20 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 	return exitOK, nil
 }
 
-// isPDFArg tells whether a verify argument names a PDF file rather than a capture ID.
+// isPDFArg tells whether a verify argument names a PDF file rather than a capture ID: its name
+// ends in .pdf, or it is a file that starts as a PDF does.
 func isPDFArg(s string) bool {
 	if strings.HasSuffix(strings.ToLower(s), ".pdf") {
 		return true
 	}
-	fi, err := os.Stat(s)
-	return err == nil && fi.Mode().IsRegular()
+	f, err := os.Open(s)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var head [5]byte
+	n, _ := io.ReadFull(f, head[:])
+	return n == 5 && string(head[:]) == "%PDF-"
 }
 
 // verifyPDF checks a PDF report: signature, timestamp, certificate and embedded manifests.
