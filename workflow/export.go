@@ -117,15 +117,15 @@ type ExportResult struct {
 }
 
 // Export writes the investigators' bundle req asks for: one ZIP with VERIFY.txt, the signed
-// report, a WACZ web archive of the captures' WARC files, each capture's artifacts and sealed
+// report (in volumes of at most req.VolumeSize captures), a WACZ web archive of the captures' WARC files, each capture's artifacts and sealed
 // manifest in its own folder, the captures' custody log (JSON and CSV), the signer's
 // certificates, and manifest.json listing every file with its SHA-256 and size, signed (CMS,
 // manifest.json.p7s) and, with req.TSA, timestamped (manifest.json.tsr).
 //
 // Before anything is written, the evidence is verified against the store (ErrEvidenceDamage).
 // The bundle is streamed to a temporary file next to req.Out and appears under req.Out only when
-// complete (never overwriting a file); memory does not grow with the size of the artifacts. A
-// handover event (action "exported": who, when, to whom, the bundle's ID, file and SHA-256) is
+// complete (never overwriting a file); memory grows neither with the size of the artifacts nor,
+// beyond one report volume, with the number of captures. A handover event (action "exported": who, when, to whom, the bundle's ID, file and SHA-256) is
 // then recorded on each capture, with a "reported" event for the report inside.
 func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportResult, error) {
 	now := time.Now
