@@ -636,14 +636,8 @@ func (r *reportDialog) exported(res *workflow.ExportResult, err error, cancelled
 // signer and the timestamp, with Show in folder.
 func (r *reportDialog) showExportResult(res *workflow.ExportResult, custodyErr error) {
 	value := selectableValue
-	stamped := T("reportdlg.noTimestamp")
-	if ts := res.Timestamp; ts != nil {
-		stamped = formTime(ts.Time) + " — " + ts.Authority + " (" + trustText(ts.Trust) + ")"
-	}
-	captures := groupDigits(len(res.Captures))
-	if len(res.Skipped) > 0 {
-		captures += " " + T("reportdlg.skipped", map[string]any{"Count": groupDigits(len(res.Skipped))})
-	}
+	stamped := timestampText(res.Timestamp)
+	captures := includedText(len(res.Captures), len(res.Skipped))
 	sum := string(res.SHA256)
 	copyBtn := copyButton(r.u, sum)
 	form := container.New(layout.NewFormLayout(),
@@ -770,14 +764,8 @@ func (r *reportDialog) showResult(res *workflow.ReportResult, custodyErr error) 
 	if res.Signed {
 		signed = res.Signer + " — " + trustText(res.SignerTrust)
 	}
-	stamped := T("reportdlg.noTimestamp")
-	if ts := res.Timestamp; ts != nil {
-		stamped = formTime(ts.Time) + " — " + ts.Authority + " (" + trustText(ts.Trust) + ")"
-	}
-	captures := groupDigits(len(res.Captures))
-	if len(res.Skipped) > 0 {
-		captures += " " + T("reportdlg.skipped", map[string]any{"Count": groupDigits(len(res.Skipped))})
-	}
+	stamped := timestampText(res.Timestamp)
+	captures := includedText(len(res.Captures), len(res.Skipped))
 	sum := string(res.SHA256)
 	copyBtn := copyButton(r.u, sum)
 	form := container.New(layout.NewFormLayout(),
@@ -802,6 +790,23 @@ func (r *reportDialog) showResult(res *workflow.ReportResult, custodyErr error) 
 	r.resultDlg = dialog.NewCustom(T("reportdlg.title"), T("OK"), box, r.u.w)
 	r.resultDlg.Resize(fyne.NewSize(680, 420))
 	r.resultDlg.Show()
+}
+
+// timestampText says when and by whom a timestamp was made, or that there is none.
+func timestampText(ts *signature.Timestamp) string {
+	if ts == nil {
+		return T("reportdlg.noTimestamp")
+	}
+	return formTime(ts.Time) + " — " + ts.Authority + " (" + trustText(ts.Trust) + ")"
+}
+
+// includedText counts the captures included, and those left out because they are not sealed.
+func includedText(included, skipped int) string {
+	s := groupDigits(included)
+	if skipped > 0 {
+		s += " " + T("reportdlg.skipped", map[string]any{"Count": groupDigits(skipped)})
+	}
+	return s
 }
 
 // selectableValue is a value in a result form: wrapped anywhere, selectable for copying.

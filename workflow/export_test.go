@@ -191,41 +191,15 @@ func TestBundleResignedBySomeoneElse(t *testing.T) {
 	forger := &signature.Signer{Certificate: forgedCert, Key: key}
 
 	// Rebuild the bundle: the custody CSV changed, the manifest rewritten and signed by the forger.
-	zr, err := zip.OpenReader(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	forged := filepath.Join(t.TempDir(), "forged.zip")
-	f, _ := os.Create(forged)
-	bw := bundle.NewWriter(f)
-	var meta bundle.Manifest
-	for _, e := range zr.File {
-		rc, _ := e.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		switch e.Name {
-		case bundle.ManifestName:
-			if err := json.Unmarshal(data, &meta); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		case bundle.SignatureName, bundle.TimestampName:
-			continue
+	forged := resign(t, out, forger, func(name string, data []byte) ([]byte, bool) {
+		switch name {
 		case BundleCustodyCSV:
 			data = append(data, []byte("999,forged\r\n")...)
 		case BundleSignerCerts:
 			data = bundle.CertsPEM(forgedCert)
 		}
-		if _, err := bw.Add(t.Context(), e.Name, bytes.NewReader(data), e.Method == zip.Store); err != nil {
-			t.Fatal(err)
-		}
-	}
-	meta.Files = nil
-	if _, _, err := bw.Finish(t.Context(), meta, forger, "", 0); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+		return data, true
+	}, nil)
 	roots := pki.Pool()
 	chk, err := VerifyBundle(t.Context(), nil, forged, roots)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"evidentia/bundle"
@@ -112,19 +110,7 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 }
 
 // isZipArg tells whether a verify argument names a ZIP file (an evidence bundle).
-func isZipArg(s string) bool {
-	if strings.HasSuffix(strings.ToLower(s), ".zip") {
-		return true
-	}
-	f, err := os.Open(s)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var head [4]byte
-	n, _ := f.Read(head[:])
-	return n == 4 && bytes.Equal(head[:], []byte("PK\x03\x04"))
-}
+func isZipArg(s string) bool { return isFileOf(s, ".zip", "PK\x03\x04") }
 
 // loadRoots reads extra trusted roots (added to the system's) from a PEM file; "" = none.
 func loadRoots(caFile string) (*x509.CertPool, error) {

@@ -183,20 +183,23 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 	return exitOK, nil
 }
 
-// isPDFArg tells whether a verify argument names a PDF file rather than a capture ID: its name
-// ends in .pdf, or it is a file that starts as a PDF does.
-func isPDFArg(s string) bool {
-	if strings.HasSuffix(strings.ToLower(s), ".pdf") {
+// isPDFArg tells whether a verify argument names a PDF file rather than a capture ID.
+func isPDFArg(s string) bool { return isFileOf(s, ".pdf", "%PDF-") }
+
+// isFileOf tells whether path names a file of a kind: its name ends in ext, or the file starts
+// with magic.
+func isFileOf(path, ext, magic string) bool {
+	if strings.HasSuffix(strings.ToLower(path), ext) {
 		return true
 	}
-	f, err := os.Open(s)
+	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	var head [5]byte
-	n, _ := io.ReadFull(f, head[:])
-	return n == 5 && string(head[:]) == "%PDF-"
+	head := make([]byte, len(magic))
+	n, _ := io.ReadFull(f, head)
+	return n == len(magic) && string(head) == magic
 }
 
 // verifyPDF checks a PDF report: signature, timestamp, certificate and embedded manifests.
