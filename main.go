@@ -21,6 +21,11 @@ import (
 )
 
 func main() {
+	// The secret variables are the command line's; the desktop app asks in a dialog. Whatever
+	// the environment gave is removed first, so that no child process (the browser, the
+	// system's opener of files and links) inherits it.
+	os.Unsetenv("EVIDENTIA_PASSPHRASE")
+	os.Unsetenv("EVIDENTIA_P12_PASSWORD")
 	tuneMemory()
 	a := fyneapp.NewWithID("kr.evidentia.app")
 	a.SetIcon(app.Icon)

@@ -481,7 +481,7 @@ func TestDetailShowsFactsAndHashes(t *testing.T) {
 	t.Cleanup(func() { closeDetail(d) })
 
 	d.tabs.SelectIndex(0)
-	wantShown(t, d.w.Content(), "후보 비방 게시물", rec.ID, "김철수", "예시 뉴스", "2025-03-01 09:30:00 KST",
+	wantShown(t, d.w.Content(), "후보 비방 게시물", rec.ID, "김철수", "예시 뉴스", "2025-03-01 09:30:00 (UTC+09:00)", T("detail.secPage"),
 		"200 OK", "203.0.113.7:443", "h2", "TLS 1.3", "CN=Example CA", "news.example.org, *.example.org",
 		"301 http://news.example.org/a/1", string(rec.ManifestSHA256), "홍길동", "조사1팀")
 	d.tabs.SelectIndex(1)

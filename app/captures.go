@@ -22,6 +22,7 @@ import (
 
 	"evidentia/evidence"
 	"evidentia/store"
+	"evidentia/textsafe"
 	"evidentia/workflow"
 )
 
@@ -418,12 +419,22 @@ func (p *capturesPanel) thumbReady(id string) {
 	}
 }
 
-// captureTitle is the capture's page title, or its address when the page had none.
+// maxHeading caps, in characters, a capture's title where it names the capture (a list row,
+// a window's heading); the detail's facts show it at its full cap, among the page's claims.
+const maxHeading = 120
+
+// captureTitle is the capture's page title, or its address when the page had none, for one line
+// naming the capture: the title is the page's claim, whatever it holds, so it is escaped
+// (textsafe.Bracket) and cut at maxHeading characters with an ellipsis.
 func captureTitle(r store.Record) string {
-	if t := strings.TrimSpace(r.Title); t != "" {
-		return t
+	t := strings.TrimSpace(r.Title)
+	if t == "" {
+		t = r.URL
 	}
-	return r.URL
+	if rs := []rune(t); len(rs) > maxHeading {
+		t = string(rs[:maxHeading]) + "…"
+	}
+	return textsafe.Bracket(t, 0)
 }
 
 // siteOf is the host name the capture ended at.

@@ -30,7 +30,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"evidentia/evidence"
+	"evidentia/pagemeta"
 	"evidentia/store"
+	"evidentia/textsafe"
 	"evidentia/workflow"
 )
 
@@ -303,6 +305,70 @@ func section(title string, fields ...field) []fyne.CanvasObject {
 	return append([]fyne.CanvasObject{head, widget.NewLabel("")}, out...)
 }
 
+// claimsSection is the group of what the page says about itself (pagemeta.Claims), under the
+// label detail.secPage and a note saying it was not verified, as pairs for a form layout: a
+// claimed time in the display zone and as the page gave it, one later than the capture in red
+// with detail.afterCapture, and each value with where it was found. Every value is capped (by
+// pagemeta.Claims) and escaped with textsafe.Bracket, whose [U+202E] reads the same in the
+// Korean font (which draws a backslash as a won sign). Nothing when the page stated nothing.
+func claimsSection(md evidence.Metadata, started time.Time) []fyne.CanvasObject {
+	cs := pagemeta.Claims(md, started)
+	if len(cs) == 0 {
+		return nil
+	}
+	head := widget.NewLabelWithStyle(T("detail.secPage"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Importance = widget.HighImportance
+	head.Wrapping = fyne.TextWrapWord
+	out := []fyne.CanvasObject{widget.NewLabel(""), head, widget.NewLabel(""), note(T("detail.claimsNote"), fyne.TextWrapWord)}
+	for _, c := range cs {
+		shown := textsafe.Bracket(c.Value, len(c.Value)) // capped by Claims already
+		v := shown
+		if !c.Time.IsZero() {
+			v = formTime(c.Time) + "\n" + T("detail.asGiven", map[string]any{"Value": shown})
+		}
+		if c.AfterCapture {
+			v += "\n" + T("detail.afterCapture")
+		}
+		if c.Source != "" {
+			v += "\n" + T("detail.claimSource", map[string]any{"Source": textsafe.Bracket(c.Source, len(c.Source))})
+		}
+		name := widget.NewLabelWithStyle(claimName(c.Field), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		value := widget.NewLabel(v)
+		value.Wrapping = fyne.TextWrapBreak
+		value.Selectable = true
+		if c.AfterCapture {
+			value.Importance = widget.DangerImportance
+		}
+		out = append(out, name, value)
+	}
+	return out
+}
+
+// claimName names the Metadata field of a claim.
+func claimName(field string) string {
+	switch field {
+	case "title":
+		return T("detail.pageTitle")
+	case "author":
+		return T("detail.author")
+	case "site_name":
+		return T("detail.site")
+	case "published_time":
+		return T("detail.published")
+	case "modified_time":
+		return T("detail.modified")
+	case "lang":
+		return T("detail.lang")
+	case "description":
+		return T("detail.description")
+	case "canonical_url":
+		return T("detail.canonical")
+	case "post_ids":
+		return T("detail.postIDs")
+	}
+	return field
+}
+
 // note is a small line of help or detail, wrapped.
 func note(text string, wrap fyne.TextWrap) *widget.Label {
 	l := widget.NewLabel(text)
@@ -323,11 +389,13 @@ func (d *detailView) fillInfo() {
 	if rec.Reason != "" {
 		status += " — " + friendlyReason(rec.Reason)
 	}
+	// What Evidentia observed first; what the page says about itself apart (claimsSection).
 	var objs []fyne.CanvasObject
 	objs = append(objs, section(T("detail.secCapture"),
 		field{T("detail.status"), status},
-		field{T("detail.requested"), rec.URL},
-		field{T("detail.final"), rec.FinalURL},
+		field{T("detail.requested"), textsafe.Bracket(rec.URL, pagemeta.MaxURL)},
+		field{T("detail.final"), textsafe.Bracket(rec.FinalURL, pagemeta.MaxURL)},
+		field{T("detail.host"), textsafe.Bracket(siteOf(*rec), 300)},
 		field{T("detail.captureID"), rec.ID},
 		field{T("detail.case"), rec.Case},
 		field{T("detail.operator"), rec.Operator},
@@ -335,35 +403,15 @@ func (d *detailView) fillInfo() {
 		field{T("detail.finished"), formTime(rec.FinishedAt)},
 		field{T("detail.manifest"), string(rec.ManifestSHA256)},
 	)...)
-	m := f.Metadata
-	published := m.PublishedKST
-	if published == "" {
-		published = m.PublishedTime
+	started := f.Collection.StartedAt
+	if started.IsZero() {
+		started = rec.StartedAt
 	}
-	modified := m.ModifiedKST
-	if modified == "" {
-		modified = m.ModifiedTime
-	}
-	var postIDs []string
-	for k, v := range m.PostIDs {
-		postIDs = append(postIDs, k+": "+v)
-	}
-	sort.Strings(postIDs)
-	objs = append(objs, section(T("detail.secPage"),
-		field{T("detail.pageTitle"), m.Title},
-		field{T("detail.author"), m.Author},
-		field{T("detail.site"), m.SiteName},
-		field{T("detail.published"), published},
-		field{T("detail.modified"), modified},
-		field{T("detail.description"), m.Description},
-		field{T("detail.canonical"), m.CanonicalURL},
-		field{T("detail.postIDs"), strings.Join(postIDs, ", ")},
-		field{T("detail.lang"), m.Lang},
-	)...)
+	objs = append(objs, claimsSection(f.Metadata, started)...)
 	n := f.Network
 	httpStatus := ""
 	if n.HTTPStatus != 0 {
-		httpStatus = strings.TrimSpace(strconv.Itoa(n.HTTPStatus) + " " + n.StatusText)
+		httpStatus = strings.TrimSpace(strconv.Itoa(n.HTTPStatus) + " " + textsafe.Bracket(n.StatusText, 100))
 	}
 	mime := n.MIMEType
 	if n.Charset != "" {
@@ -386,9 +434,9 @@ func (d *detailView) fillInfo() {
 	}
 	objs = append(objs, section(T("detail.secNetwork"),
 		field{T("detail.httpStatus"), httpStatus},
-		field{T("detail.mime"), mime},
+		field{T("detail.mime"), textsafe.Bracket(mime, 300)},
 		field{T("detail.server"), server},
-		field{T("detail.protocol"), n.Protocol},
+		field{T("detail.protocol"), textsafe.Bracket(n.Protocol, 100)},
 		field{T("detail.resources"), resources},
 		field{T("detail.headers"), headers},
 	)...)
@@ -397,21 +445,23 @@ func (d *detailView) fillInfo() {
 		if !t.ValidFrom.IsZero() || !t.ValidTo.IsZero() {
 			validity = formTime(t.ValidFrom) + " ~ " + formTime(t.ValidTo)
 		}
+		// The certificate's names come from the server.
 		objs = append(objs, section(T("detail.secTLS"),
-			field{T("detail.tlsProtocol"), t.Protocol},
-			field{T("detail.cipher"), strings.TrimSpace(t.Cipher + " " + t.KeyExchange)},
-			field{T("detail.subject"), t.Subject},
-			field{T("detail.issuer"), t.Issuer},
+			field{T("detail.tlsProtocol"), textsafe.Bracket(t.Protocol, 100)},
+			field{T("detail.cipher"), textsafe.Bracket(strings.TrimSpace(t.Cipher+" "+t.KeyExchange), 200)},
+			field{T("detail.subject"), textsafe.Bracket(t.Subject, 1000)},
+			field{T("detail.issuer"), textsafe.Bracket(t.Issuer, 1000)},
 			field{T("detail.validity"), validity},
-			field{T("detail.sans"), strings.Join(t.SANs, ", ")},
+			field{T("detail.sans"), textsafe.Bracket(strings.Join(t.SANs, ", "), 4000)},
 		)...)
 	}
 	if len(f.Redirects) > 0 {
 		var hops []field
 		for i, h := range f.Redirects {
-			v := strconv.Itoa(h.Status) + " " + h.URL
+			// A Location is what the server said, raw.
+			v := strconv.Itoa(h.Status) + " " + textsafe.Bracket(h.URL, pagemeta.MaxURL)
 			if h.Location != "" {
-				v += " → " + h.Location
+				v += " → " + textsafe.Bracket(h.Location, pagemeta.MaxURL)
 			}
 			hops = append(hops, field{strconv.Itoa(i + 1), v})
 		}
@@ -437,7 +487,8 @@ func (d *detailView) fillInfo() {
 	if ev := f.Method.Events; len(ev) > 0 {
 		var lines []field
 		for _, e := range ev {
-			lines = append(lines, field{e.Kind, strings.TrimSpace(formTime(e.At) + " " + e.Detail + " " + e.URL)})
+			// A dialog's message and an address come from the page.
+			lines = append(lines, field{e.Kind, strings.TrimSpace(formTime(e.At) + " " + textsafe.Bracket(e.Detail, 1000) + " " + textsafe.Bracket(e.URL, pagemeta.MaxURL))})
 		}
 		objs = append(objs, section(T("detail.secEvents"), lines...)...)
 	}

@@ -231,11 +231,17 @@ func writeGuide(b *strings.Builder, g GuideInfo, l lang) {
 			p("보고서는 %d권으로 나뉘어 있습니다(각 권의 표지에 몇 번째 채증부터 몇 번째까지인지 적혀 있습니다). 권마다 따로 확인합니다.",
 				"The report comes in %d volumes (each cover says which captures it holds); check each one.", len(g.ReportPaths))
 		}
-		p("보고서(%s)에는 PDF 전자서명이 있습니다. Adobe Acrobat Reader로 열어 서명 패널을 보거나, Linux에서 아래 명령을 실행합니다. \"Signature Validation: Signature is Valid.\"가 표시되어야 합니다.",
-			"The report (%s) carries a PDF signature. Open it in Adobe Acrobat Reader and look at the Signature Panel, or on Linux run the command below; it must say \"Signature Validation: Signature is Valid.\"", strings.Join(g.ReportPaths, ", "))
+		p("보고서(%s)에는 파일 전체에 대한 PDF 전자서명이 있으며, 보고서는 서명 후 어떤 변경도 허용하지 않는 문서로 인증되어 있습니다. Adobe Acrobat Reader로 열어 서명 패널을 보거나, Linux에서 아래 명령을 실행합니다.",
+			"The report (%s) carries a PDF signature over the whole file, and is certified as a document that allows no change after signing. Open it in Adobe Acrobat Reader and look at the Signature Panel, or on Linux run the command below.", strings.Join(g.ReportPaths, ", "))
 		for _, rp := range g.ReportPaths {
 			cmd(PromptShell, "pdfsig "+shq(rp))
 		}
+		p("서명된 그대로의 파일이면 pdfsig는 다음 두 줄을 모두 출력합니다. 둘 중 하나라도 없으면 그 파일은 서명된 파일이 아닙니다.",
+			"For the file as it was signed, pdfsig prints both of these lines; if either is missing, the file is not the file that was signed:")
+		b.WriteString("      - Total document signed\n")
+		b.WriteString("      - Signature Validation: Signature is Valid.\n")
+		p("\"Signature Validation: Digest Mismatch.\"는 서명된 내용이 서명 후 바뀌었다는 뜻입니다. \"Not total document signed\"는 서명 후 파일 끝에 개정판(incremental update)이 덧붙여졌다는 뜻입니다. 덧붙인 개정판은 화면에 보이는 제목이나 페이지 내용을 바꿀 수 있으며, 이때에도 pdfsig는 \"Signature is Valid.\"를 출력합니다(서명된 앞부분에 대해서만 맞는 말입니다). 두 경우 모두 파일이 변경된 것입니다. pdfsig는 어느 경우에도 종료 코드 0으로 끝나므로 출력 내용을 읽어야 합니다.",
+			"\"Signature Validation: Digest Mismatch.\" means the signed content was changed after signing. \"Not total document signed\" means a revision (an incremental update) was appended to the file after signing; such a revision can change the title or the pages a reader sees, and pdfsig still prints \"Signature is Valid.\" for it (true only of the signed part before it). Either way the file was altered. pdfsig exits with status 0 in every case: read what it prints.")
 		if g.SignerSelfSigned {
 			p("서명 인증서가 자체 서명 인증서이므로 pdfsig는 \"Certificate issuer is unknown.\"도 함께 표시하며, Acrobat은 서명자를 알 수 없다고 표시합니다. 이는 위 3단계의 지문으로 확인하는 신원 문제이며, 내용이 바뀌었다는 뜻이 아닙니다.",
 				"As the signing certificate is self-signed, pdfsig also prints \"Certificate issuer is unknown.\" and Acrobat calls the signer's identity unknown: that is the identity question settled with the fingerprint in step 3, not a sign of changed content.")

@@ -2,10 +2,13 @@ package bundle
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -29,7 +32,9 @@ func TestGuideFormat(t *testing.T) {
 	}
 	for _, w := range []string{"해시", "전자서명", "타임스탬프", "무결성", "합니다", "sha256sum", "shasum -a 256", "certutil -hashfile", "Get-FileHash",
 		"openssl cms -verify", "openssl ts -verify", "openssl ts -reply", "pdfsig", "Adobe Acrobat Reader", "https://replayweb.page", "datapackage.json",
-		"evidentia verify", "'사건 001.zip'", "self-made", "TSA_ROOT.pem"} {
+		"evidentia verify", "'사건 001.zip'", "self-made", "TSA_ROOT.pem",
+		"  - Total document signed\r\n", "  - Signature Validation: Signature is Valid.\r\n", `"Not total document signed"`, `"Signature Validation: Digest Mismatch."`,
+		"서명된 파일이 아닙니다", "개정판", "종료 코드 0"} {
 		if !strings.Contains(s, w) {
 			t.Errorf("the guide lacks %q", w)
 		}
@@ -102,7 +107,8 @@ func TestGuideCommands(t *testing.T) {
 				case strings.HasPrefix(c, "openssl ts -reply"):
 					return []string{"Time stamp:", "Status: Granted."}
 				case strings.HasPrefix(c, "pdfsig "):
-					return []string{"Signature is Valid."}
+					// The two lines the guide says a reader must see.
+					return []string{"  - Total document signed\n", "Signature Validation: Signature is Valid.\n"}
 				}
 				return nil
 			}
@@ -168,6 +174,88 @@ func TestGuideCommands(t *testing.T) {
 			if out, err := run(t, wd, find("openssl ts -verify", "")); err == nil || strings.Contains(out, "Verification: OK") {
 				t.Errorf("openssl ts -verify on a changed manifest: %v\n%s", err, out)
 			}
+
+			// The report altered two ways (finding 7): a byte changed in the signed part, and a
+			// revision appended after signing. The guide's pdfsig command must not show both
+			// lines the guide requires, and must show the line the guide says means altered.
+			rp := filepath.Join(wd, "report/report.pdf")
+			pdf, err := os.ReadFile(rp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			en := guide[strings.Index(guide, "[English]"):]
+			for _, tc := range []struct {
+				name string
+				data []byte
+				want string
+			}{
+				{"changed byte", changeSignedByte(t, pdf), "Signature Validation: Digest Mismatch."},
+				{"appended revision", appendRevision(t, pdf), "  - Not total document signed\n"},
+			} {
+				os.WriteFile(rp, tc.data, 0o600)
+				out, err := run(t, wd, find("pdfsig ", ""))
+				if err != nil {
+					t.Fatalf("pdfsig on the %s: %v\n%s", tc.name, err, out)
+				}
+				if !strings.Contains(out, tc.want) {
+					t.Errorf("pdfsig on the %s does not print %q:\n%s", tc.name, tc.want, out)
+				}
+				if strings.Contains(out, "  - Total document signed\n") && strings.Contains(out, "Signature is Valid.") {
+					t.Errorf("pdfsig on the %s prints both lines the guide requires:\n%s", tc.name, out)
+				}
+				if !strings.Contains(en, `"`+strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(tc.want), "- "))+`"`) {
+					t.Errorf("the guide does not say what %q means", tc.want)
+				}
+				t.Logf("pdfsig on the %s:\n%s", tc.name, out)
+			}
+			os.WriteFile(rp, pdf, 0o600)
 		})
 	}
+}
+
+// changeSignedByte returns pdf with one byte of its signed part changed, harmlessly for its
+// structure: the space before the first object's generation number becomes a line break.
+func changeSignedByte(t *testing.T, pdf []byte) []byte {
+	t.Helper()
+	i := bytes.Index(pdf, []byte(" 0 obj"))
+	if i < 0 {
+		t.Fatal("no object in the PDF")
+	}
+	out := bytes.Clone(pdf)
+	out[i] = '\n'
+	return out
+}
+
+// appendRevision returns pdf with an incremental update appended, as any PDF editor writes
+// one: a new document information dictionary (another title), its cross-reference section and
+// a trailer pointing back (/Prev) to the signed revision.
+func appendRevision(t *testing.T, pdf []byte) []byte {
+	t.Helper()
+	last := func(re string) []string {
+		m := regexp.MustCompile(re).FindAllSubmatch(pdf, -1)
+		if len(m) == 0 {
+			t.Fatalf("no %s in the PDF", re)
+		}
+		out := make([]string, len(m[len(m)-1]))
+		for i, b := range m[len(m)-1] {
+			out[i] = string(b)
+		}
+		return out
+	}
+	prev := last(`startxref\s+(\d+)`)[1]
+	root := last(`/Root\s+(\d+\s+\d+)\s+R`)[1]
+	size, err := strconv.Atoi(last(`/Size\s+(\d+)`)[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := bytes.Clone(pdf)
+	if !bytes.HasSuffix(out, []byte("\n")) {
+		out = append(out, '\n')
+	}
+	objAt := len(out)
+	out = fmt.Appendf(out, "%d 0 obj\n<< /Title (Another title) /Producer (an editor) >>\nendobj\n", size)
+	xrefAt := len(out)
+	out = fmt.Appendf(out, "xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %s R /Info %d 0 R /Prev %s >>\nstartxref\n%d\n%%%%EOF\n",
+		size, objAt, size+1, root, size, prev, xrefAt)
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"evidentia/evidence"
 	"evidentia/safezip"
@@ -31,7 +32,10 @@ var (
 	ErrSignature   = errors.New("bundle: the signature of manifest.json does not verify")
 	ErrUntrusted   = errors.New("bundle: the signer of manifest.json is not trusted")
 	ErrTimestamp   = errors.New("bundle: the timestamp of manifest.json does not verify")
-	ErrChecker     = errors.New("bundle: a check failed to run")
+	// ErrCertificateTime is a signer whose certificate was not valid when the bundle was
+	// signed: at the trusted timestamp's time, or at its own claim when there is none.
+	ErrCertificateTime = errors.New("bundle: the signer's certificate was not valid when manifest.json was signed")
+	ErrChecker         = errors.New("bundle: a check failed to run")
 )
 
 // Size bounds of the small files Verify reads into memory.
@@ -60,9 +64,12 @@ type Checker func(ctx context.Context, e Entry) []error
 
 // VerifyOptions says what Verify trusts and what else it checks.
 type VerifyOptions struct {
-	// Roots are the trusted roots for the signer and the timestamp authority; nil means the
-	// system's roots.
+	// Roots are the only roots the signer and the timestamp authority are trusted through;
+	// nil means none (the computer's web roots are never signer roots): a self-made signer is
+	// then recognised and said, any other is untrusted, and so is every timestamp authority.
 	Roots *x509.CertPool
+	// RootsSource says where Roots came from (e.g. "--ca ca.pem"), for Report.Roots.
+	RootsSource string
 	// Checkers maps path.Match patterns (for example "report/*.pdf") to checks run on every
 	// listed file that matches and whose content is unchanged, in the manifest's order and,
 	// for one file, in the order of the sorted patterns.
@@ -93,8 +100,14 @@ type Report struct {
 	Signer      *x509.Certificate
 	SignerTrust signature.Trust
 	TrustDetail string
-	Timestamp   *signature.Timestamp // nil when the bundle has no timestamp or it is unreadable
-	Problems    []Problem
+	// SignerJudgedAt is when the signer's certificate was judged valid: the trusted
+	// timestamp's time, else the signer's own claimed signing time.
+	SignerJudgedAt time.Time
+	// Roots says which roots the signer and the authority were judged against (see
+	// signature.DescribeRoots).
+	Roots     string
+	Timestamp *signature.Timestamp // nil when the bundle has no timestamp or it is unreadable
+	Problems  []Problem
 }
 
 // OK reports whether the bundle verifies: its manifest is valid and signed, every file matches
@@ -112,10 +125,13 @@ func (r *Report) problem(p string, sentinel error, format string, args ...any) {
 // (format FormatV1, no unknown field, valid paths and digests); every listed file present with
 // its exact SHA-256 and size (streamed, never loaded whole); no unlisted file (folder entries
 // are ignored); manifest.json.p7s a valid detached signature of manifest.json whose signer
-// chains to opt.Roots or is self-signed; manifest.json.tsr, when present or when the manifest
-// names an authority, a valid timestamp of manifest.json by a trusted authority; then opt.Checkers. It returns an error only when it
-// cannot start: an unsafe or unreadable ZIP (wrapping the safezip errors), an invalid checker
-// pattern, or ctx done. Everything else is a Problem in the Report.
+// was issued for signing documents and chains to opt.Roots (only those: nil means none) or is
+// self-signed, its certificate valid at the trusted timestamp's time (else at its claimed
+// signing time); manifest.json.tsr, when present or when the manifest names an authority, a
+// valid timestamp of manifest.json by an authority trusted through opt.Roots; then
+// opt.Checkers. It returns an error only when it cannot start: an unsafe or unreadable ZIP
+// (wrapping the safezip errors), an invalid checker pattern, or ctx done. Everything else is a
+// Problem in the Report.
 func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) (*Report, error) {
 	patterns := make([]string, 0, len(opt.Checkers))
 	for p := range opt.Checkers {
@@ -183,25 +199,11 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 		rep.problem(name, ErrFileAdded, "%s", name)
 	}
 
-	// The signature.
+	// The timestamp first: when its authority is trusted, its time is what the signer's
+	// certificate is judged at (the signer's own claim of when it signed proves nothing).
 	roots := opt.Roots
-	if sig, ok := readSmall(zr, rep, SignatureName, maxSigFile, ErrSignature); ok {
-		d, err := signature.VerifyDetached(sig, mb, roots)
-		switch {
-		case err != nil:
-			rep.problem(SignatureName, ErrSignature, "%w", err)
-		default:
-			rep.Signed = true
-			rep.Signer, rep.SignerTrust, rep.TrustDetail = d.Signer, d.Trust, d.TrustDetail
-			if d.Trust == signature.TrustUntrusted {
-				rep.problem(SignatureName, ErrUntrusted, "%s: %s", d.Signer.Subject, d.TrustDetail)
-			}
-		}
-	} else if _, present := zr.Entry(SignatureName); !present {
-		rep.problem(SignatureName, ErrNotSigned, "the bundle has no %s", SignatureName)
-	}
-
-	// The timestamp.
+	rep.Roots = signature.DescribeRoots(roots, opt.RootsSource)
+	var trustedAt time.Time
 	if tsr, ok := readSmall(zr, rep, TimestampName, maxSigFile, ErrTimestamp); ok {
 		token, err := signature.TokenFromResponse(tsr)
 		if err == nil {
@@ -211,6 +213,8 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 				rep.Timestamp = ts
 				if ts.Trust != signature.TrustTrusted {
 					rep.problem(TimestampName, ErrTimestamp, "the authority %q is %s here (%s)", ts.Authority, ts.Trust, ts.TrustDetail)
+				} else {
+					trustedAt = ts.Time
 				}
 			}
 		}
@@ -221,6 +225,27 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 		rep.problem(TimestampName, ErrTimestamp, "manifest.json names the authority %q but the bundle has no timestamp", m.TimestampAuthority)
 	}
 
+	// The signature.
+	if sig, ok := readSmall(zr, rep, SignatureName, maxSigFile, ErrSignature); ok {
+		d, err := signature.VerifyDetached(sig, mb, signature.VerifyOptions{Roots: roots, RootsSource: opt.RootsSource, At: trustedAt})
+		switch {
+		case err != nil:
+			rep.problem(SignatureName, ErrSignature, "%w", err)
+		default:
+			rep.Signed = true
+			rep.Signer, rep.SignerTrust, rep.TrustDetail, rep.SignerJudgedAt = d.Signer, d.Trust, d.TrustDetail, d.JudgedAt
+			if d.Trust == signature.TrustUntrusted {
+				rep.problem(SignatureName, ErrUntrusted, "%s: %s", d.Signer.Subject, d.TrustDetail)
+			}
+			if at := d.JudgedAt; at.Before(d.Signer.NotBefore) || at.After(d.Signer.NotAfter) {
+				rep.problem(SignatureName, ErrCertificateTime, "%s signed at %s (%s), its certificate is valid %s to %s", d.Signer.Subject,
+					at.UTC().Format(time.RFC3339), judgedBy(trustedAt), d.Signer.NotBefore.UTC().Format(time.RFC3339), d.Signer.NotAfter.UTC().Format(time.RFC3339))
+			}
+		}
+	} else if _, present := zr.Entry(SignatureName); !present {
+		rep.problem(SignatureName, ErrNotSigned, "the bundle has no %s", SignatureName)
+	}
+
 	// The checkers.
 	if len(patterns) > 0 {
 		if err := runCheckers(ctx, zr, good, patterns, opt, rep); err != nil {
@@ -228,6 +253,14 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 		}
 	}
 	return rep, nil
+}
+
+// judgedBy says which time a signer was judged at.
+func judgedBy(trustedAt time.Time) string {
+	if trustedAt.IsZero() {
+		return "as the signer claims"
+	}
+	return "the trusted timestamp's time"
 }
 
 // readSmall reads a small entry whole. It returns false when the entry is absent (no problem

@@ -30,6 +30,7 @@ import (
 	"evidentia/archive"
 	"evidentia/evidence"
 	"evidentia/pagemeta"
+	"evidentia/textsafe"
 	"evidentia/weburl"
 )
 
@@ -153,6 +154,10 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	hard := time.AfterFunc(c.timeout+15*time.Second, cancelTab)
 	defer hard.Stop()
 	c.tab = tab
+
+	if on, why := e.Sandbox(); !on {
+		c.rec.event(evidence.EventNote, "the browser ran without its sandbox: "+textsafe.Line(why, 300), "")
+	}
 
 	c.progress(StageOpening)
 	if err := c.setup(); err != nil {

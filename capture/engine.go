@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
+
+	"evidentia/textsafe"
 )
 
 // Sentinel errors of the package.
@@ -115,6 +117,9 @@ type Engine struct {
 	cancel      context.CancelFunc
 	version     browser.GetVersionResult
 	userAgent   string
+	// sandbox is false when the browser runs without its sandbox, noSandboxReason why.
+	sandbox         bool
+	noSandboxReason string
 
 	mu     sync.Mutex
 	closed bool
@@ -124,6 +129,13 @@ type Engine struct {
 // New finds the browser and starts it. ctx bounds the life of the browser process: when ctx
 // ends, the browser is stopped, so a program that cancels captures (Ctrl+C, a Cancel button)
 // should give New a context that outlives them and call Close when done.
+//
+// The browser's environment is this process's without any EVIDENTIA_ variable (see
+// BrowserEnviron): no secret given to Evidentia reaches the browser or its child processes.
+// The browser is started with its sandbox; only when it cannot start with it (as root, where
+// Chromium refuses it; a system without a usable sandbox), or when WithFlag("no-sandbox",
+// true) asks, is it started without. That is decided once, here: Sandbox, Options
+// ("browser_sandbox") and a note in every capture's method say so and why.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	cfg := config{
 		timeout:       DefaultTimeout,
@@ -162,14 +174,66 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		// context with no credentials, so there is nothing for site isolation to protect.
 		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,IsolateOrigins,site-per-process"),
 		chromedp.Flag("disable-site-isolation-trials", true),
+		// The browser gets an explicit environment: this process's, without Evidentia's own
+		// variables (EVIDENTIA_PASSPHRASE and the like), so that no secret given to Evidentia
+		// can be read from the browser's /proc/PID/environ.
+		chromedp.NoInheritEnv,
+		chromedp.Env(BrowserEnviron(os.Environ())...),
 	)
-	if os.Geteuid() == 0 {
-		allocOpts = append(allocOpts, chromedp.NoSandbox)
-	}
 	for name, v := range cfg.flags {
+		if name == "no-sandbox" {
+			continue // decided below
+		}
 		allocOpts = append(allocOpts, chromedp.Flag(name, v))
 	}
-	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, allocOpts...)
+
+	// The sandbox is tried first. Only when the browser cannot start with it (as root, where
+	// Chromium refuses; a system without a usable sandbox) is it started without, once for
+	// the life of the engine, and every capture's method says so.
+	sandbox, reason := true, ""
+	if v, ok := cfg.flags["no-sandbox"]; ok && v != false {
+		sandbox, reason = false, "the engine was configured with the no-sandbox flag"
+	}
+	st, err := startBrowser(ctx, cfg, allocOpts, sandbox)
+	if err != nil && sandbox && !errors.Is(err, errStartTimeout) && ctx.Err() == nil {
+		var aboutSandbox bool
+		reason, aboutSandbox = sandboxFailure(err)
+		sandbox = false
+		st, err = startBrowser(ctx, cfg, allocOpts, false)
+		if err != nil && aboutSandbox {
+			err = fmt.Errorf("%w (with its sandbox: %s)", err, textsafe.Line(reason, 300))
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !sandbox {
+		cfg.logf("capture: the browser runs without its sandbox: %s", reason)
+	}
+	ver := st.version
+	ua := cfg.userAgent
+	if ua == "" {
+		ua = strings.Replace(ver.UserAgent, "HeadlessChrome/", "Chrome/", 1)
+	}
+	return &Engine{cfg: cfg, allocCancel: st.allocCancel, browserCtx: st.browserCtx, cancel: st.cancel, version: ver, userAgent: ua,
+		sandbox: sandbox, noSandboxReason: reason}, nil
+}
+
+// errStartTimeout marks a browser that did not answer in time (not retried).
+var errStartTimeout = errors.New("no answer within 45 s")
+
+// started is a running browser.
+type started struct {
+	allocCancel, cancel context.CancelFunc
+	browserCtx          context.Context
+	version             browser.GetVersionResult
+}
+
+// startBrowser starts the browser with allocOpts, with or without its sandbox, and asks its
+// version. On failure nothing is left running.
+func startBrowser(ctx context.Context, cfg config, allocOpts []chromedp.ExecAllocatorOption, sandbox bool) (*started, error) {
+	opts := append(allocOpts[:len(allocOpts):len(allocOpts)], chromedp.Flag("no-sandbox", !sandbox))
+	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithLogf(cfg.logf), chromedp.WithErrorf(cfg.logf))
 
 	startCtx, startCancel := context.WithTimeout(bctx, 45*time.Second)
@@ -186,7 +250,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	case <-startCtx.Done():
 		cancel()
 		allocCancel()
-		return nil, fmt.Errorf("%w (%s): no answer within 45 s", ErrBrowserStart, cfg.execPath)
+		return nil, fmt.Errorf("%w (%s): %w", ErrBrowserStart, cfg.execPath, errStartTimeout)
 	}
 	ver, err := chromedp.CallBrowser(bctx, browser.GetVersion, cdp.Empty{})
 	if err != nil {
@@ -194,11 +258,47 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		allocCancel()
 		return nil, fmt.Errorf("%w: %w", ErrBrowserStart, err)
 	}
-	ua := cfg.userAgent
-	if ua == "" {
-		ua = strings.Replace(ver.UserAgent, "HeadlessChrome/", "Chrome/", 1)
+	return &started{allocCancel: allocCancel, cancel: cancel, browserCtx: bctx, version: ver}, nil
+}
+
+// sandboxFailure returns why the browser did not start with its sandbox: the line of its
+// output that speaks of the sandbox or of root (log prefix removed) and true; else the first
+// line of its output (or of the error, when it printed nothing) and false.
+func sandboxFailure(err error) (string, bool) {
+	lines := strings.Split(err.Error(), "\n")
+	strip := func(l string) string {
+		if i := strings.Index(l, "] "); strings.HasPrefix(l, "[") && i > 0 {
+			l = l[i+2:]
+		}
+		return strings.TrimSpace(l)
 	}
-	return &Engine{cfg: cfg, allocCancel: allocCancel, browserCtx: bctx, cancel: cancel, version: ver, userAgent: ua}, nil
+	for _, l := range lines {
+		low := strings.ToLower(l)
+		if strings.Contains(low, "sandbox") || strings.Contains(low, "as root") {
+			return strip(l), true
+		}
+	}
+	for _, l := range lines[1:] { // lines[0] is the error; the browser's output follows
+		if l = strip(l); l != "" {
+			return "it did not start with it: " + l, false
+		}
+	}
+	return "it did not start with it: " + strings.TrimSpace(lines[0]), false
+}
+
+// BrowserEnviron returns environ (NAME=value entries, as os.Environ gives) without the
+// variables whose name begins with "EVIDENTIA_" (in any case, as Windows compares names):
+// the environment the engine gives the browser. Evidentia's secrets (EVIDENTIA_PASSPHRASE,
+// EVIDENTIA_P12_PASSWORD) and settings are for Evidentia only; the browser needs none of them.
+func BrowserEnviron(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		if strings.HasPrefix(strings.ToUpper(kv), "EVIDENTIA_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // Close stops the browser after the captures under way have returned. It is safe to call
@@ -238,7 +338,20 @@ func (e *Engine) Options() map[string]string {
 		"user_agent":      e.userAgent,
 		"exec_path":       e.cfg.execPath,
 		"site_isolation":  "off: cross-site iframes load in the page's process so their traffic is recorded",
+		"browser_sandbox": e.sandboxOption(),
 	}
+}
+
+// Sandbox reports whether the browser runs with its sandbox and, when it does not, why (what
+// the browser said when it was started with it, or that the engine was configured so).
+func (e *Engine) Sandbox() (on bool, reason string) { return e.sandbox, e.noSandboxReason }
+
+// sandboxOption is the "browser_sandbox" entry of Options: "true", or "false: " and why.
+func (e *Engine) sandboxOption() string {
+	if e.sandbox {
+		return "true"
+	}
+	return "false: " + textsafe.Line(e.noSandboxReason, 300)
 }
 
 // Alive reports whether the engine can still capture: it is not closed and its browser has not

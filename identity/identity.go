@@ -33,6 +33,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"evidentia/textsafe"
 )
 
 var (
@@ -56,6 +58,12 @@ var (
 	// private key, no certificate for that key, or a key of a kind or size not supported.
 	// A wrong password is reported as ErrWrongPassphrase instead.
 	ErrBadP12 = errors.New("identity: unusable PKCS#12 file")
+	// ErrUnsafeName reports a name (a subject or issuer attribute, an e-mail address) holding a
+	// character that cannot be shown safely (see textsafe.Clean: control, C1, bidirectional or
+	// zero-width characters, line breaks, invalid UTF-8). Such a name would be printed on every
+	// report and verification, where it could disguise what is shown; it is refused, not
+	// escaped. Create wraps it with ErrInvalid; Import with ErrBadP12.
+	ErrUnsafeName = errors.New("identity: name holds characters that cannot be shown safely")
 )
 
 // MinPassphrase is the least number of characters (Unicode code points) Seal accepts.
@@ -169,17 +177,21 @@ func dnValue(what, s string) (string, error) {
 	case s == "":
 		return "", fmt.Errorf("%w: the %s is required", ErrInvalid, what)
 	case !utf8.ValidString(s):
-		return "", fmt.Errorf("%w: the %s is not valid UTF-8", ErrInvalid, what)
-	case strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0:
-		return "", fmt.Errorf("%w: the %s contains control characters", ErrInvalid, what)
+		return "", fmt.Errorf("%w: %w: the %s is not valid UTF-8", ErrInvalid, ErrUnsafeName, what)
+	case !textsafe.Clean(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0:
+		return "", fmt.Errorf("%w: %w: the %s contains control or invisible characters", ErrInvalid, ErrUnsafeName, what)
 	case utf8.RuneCountInString(s) > maxNameLen:
 		return "", fmt.Errorf("%w: the %s is longer than %d characters", ErrInvalid, what, maxNameLen)
 	}
 	return s, nil
 }
 
-// checkEmail accepts a bare ASCII address (an rfc822Name is an IA5String).
+// checkEmail accepts a bare ASCII address (an rfc822Name is an IA5String) without control
+// characters.
 func checkEmail(email string) error {
+	if !textsafe.Clean(email) {
+		return fmt.Errorf("%w: %w: the e-mail address %s", ErrInvalid, ErrUnsafeName, textsafe.Line(email, 100))
+	}
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || a.Name != "" {
 		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalid, email)
@@ -248,6 +260,47 @@ func KeyType(cert *x509.Certificate) string {
 		return "Ed25519"
 	}
 	return cert.PublicKeyAlgorithm.String()
+}
+
+// CheckNames returns an error wrapping ErrUnsafeName when a value of cert's subject or issuer
+// (every attribute, the ones Go does not name included) or one of its e-mail addresses holds a
+// character textsafe.Clean refuses; nil otherwise. The error shows the value escaped.
+func CheckNames(cert *x509.Certificate) error {
+	check := func(what string, v any) error {
+		s, ok := v.(string)
+		if !ok {
+			s = fmt.Sprint(v)
+		}
+		if !textsafe.Clean(s) {
+			return fmt.Errorf("%w: the certificate's %s %s", ErrUnsafeName, what, textsafe.Line(s, 100))
+		}
+		return nil
+	}
+	for _, dn := range []struct {
+		what  string
+		names []pkix.AttributeTypeAndValue
+	}{{"subject", cert.Subject.Names}, {"issuer", cert.Issuer.Names}} {
+		for _, atv := range dn.names {
+			if err := check(dn.what+" attribute "+atv.Type.String(), atv.Value); err != nil {
+				return err
+			}
+		}
+	}
+	// The parsed names hold what Names does; ExtraNames only what a template sets. Both are
+	// checked so that a certificate made in memory is judged as its DER would be.
+	for _, n := range []pkix.Name{cert.Subject, cert.Issuer} {
+		for _, atv := range n.ExtraNames {
+			if err := check("name attribute "+atv.Type.String(), atv.Value); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range cert.EmailAddresses {
+		if err := check("e-mail address", e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Fingerprint is the SHA-256 of the DER encoding of cert.

@@ -15,6 +15,10 @@ import (
 // wherever it stands in the file; the others are ordered nearest issuer first by following
 // issuer names (certificates that do not link stay after, in file order).
 //
+// A certificate whose subject, issuer or e-mail address holds a character textsafe.Clean
+// refuses (a control, C1, bidirectional or zero-width character, invalid UTF-8) is refused with
+// an error wrapping both ErrBadP12 and ErrUnsafeName (see CheckNames).
+//
 // A wrong password is ErrWrongPassphrase; anything else unusable is ErrBadP12.
 func Import(p12 []byte, p12Password string) (*Identity, error) {
 	raw, leaf, cas, err := pkcs12.DecodeChain(p12, p12Password)
@@ -40,6 +44,13 @@ func Import(p12 []byte, p12Password string) (*Identity, error) {
 		return nil, fmt.Errorf("%w: no certificate in it matches its private key", ErrBadP12)
 	}
 	leaf = all[at]
+	// Every certificate of the file is shown (identity show, every report and verification):
+	// none may carry a name that could disguise what is shown.
+	for _, c := range all {
+		if err := CheckNames(c); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadP12, err)
+		}
+	}
 	var others []*x509.Certificate
 	for _, c := range all {
 		if !c.Equal(leaf) {

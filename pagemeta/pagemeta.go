@@ -79,6 +79,16 @@
 // Blog, Naver Cafe, Daum News, X/Twitter, YouTube and Instagram addresses; the first source in
 // that order wins for each key. Sources has one entry per identifier under "post_ids.<key>".
 //
+// # Caps
+//
+// Every value is cut to the cap of its field (MaxTitle, MaxAuthor, MaxDescription, MaxURL and
+// the others), after post identifiers were read from the full addresses: a 2 MB headline does
+// not travel whole into the facts. A cut value ends with the mark textsafe.Cap writes,
+// "… (N more characters)", and its Sources entry ends with "(cut to N characters)"; the
+// document and DOM artifacts keep the full text. Post identifiers are cut at MaxPostID and
+// Sources entries at MaxSource. Claims says which of these values are the page's claims and how
+// they are shown.
+//
 // Extract never panics, whatever its input; the package has no state and is safe for
 // concurrent use.
 package pagemeta
@@ -312,6 +322,7 @@ func Extract(htmlDoc string, pageURL string) evidence.Metadata {
 	if len(sources) > 0 {
 		md.Sources = sources
 	}
+	capFields(&md)
 	return md
 }
 

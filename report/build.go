@@ -16,6 +16,8 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"evidentia/evidence"
+	"evidentia/pagemeta"
+	"evidentia/textsafe"
 )
 
 // Build writes the report for in as an unsigned PDF to w.
@@ -505,15 +507,12 @@ func (d *doc) summary(in Input, links []int) {
 	rows := make([][]cell, len(in.Captures))
 	for i, c := range in.Captures {
 		f := &c.Manifest.Facts
-		title := f.Metadata.Title
+		title := line(f.Metadata.Title, pagemeta.MaxTitle)
 		if strings.TrimSpace(title) == "" {
 			title = t.Untitled
 		}
 		status, rgb := d.statusText(c.Manifest.Status)
-		site := host(f)
-		if f.Metadata.SiteName != "" && f.Metadata.SiteName != site {
-			site = f.Metadata.SiteName + "\n" + site
-		}
+		site := line(host(f), 300)
 		rows[i] = []cell{
 			txt(strconv.Itoa(in.firstNumber() + i)),
 			txt(d.kst2(f.Collection.StartedAt)),
@@ -538,48 +537,32 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 	}
 	d.pdf.SetLink(link, 0, -1)
 	d.setFont(true, 15)
-	d.pdf.Bookmark(d.clean(heading+" "+truncate(f.Metadata.Title, 40)), 0, -1)
+	d.pdf.Bookmark(d.clean(heading+" "+truncate(line(f.Metadata.Title, pagemeta.MaxTitle), 40)), 0, -1)
 	d.heading1(heading)
 
-	// Identification.
+	// Identification: what Evidentia observed.
 	status, rgb := d.statusText(m.Status)
 	st := cell{text: status, bold: true, rgb: rgb}
 	if m.Reason != "" {
 		st.text += " - " + t.Reason + ": " + m.Reason
 	}
+	observed := t.NotRecorded
+	if f.Network.HTTPStatus != 0 {
+		observed = strings.TrimSpace(strconv.Itoa(f.Network.HTTPStatus) + " " + line(f.Network.StatusText, 100))
+	}
 	rows := [][2]string{
 		{t.CaptureID, c.ID},
 		{t.Status, st.text},
-		{t.RequestedURL, d.orNot(f.RequestedURL)},
-		{t.FinalURL, d.orNot(f.FinalURL)},
-	}
-	md := &f.Metadata
-	if md.CanonicalURL != "" {
-		rows = append(rows, [2]string{t.CanonicalURL, md.CanonicalURL})
-	}
-	site := host(f)
-	if md.SiteName != "" {
-		site = md.SiteName + " (" + site + ")"
-	}
-	rows = append(rows,
-		[2]string{t.PageTitle, d.orNot(md.Title)},
-		[2]string{t.Author, d.orNot(md.Author)},
-		[2]string{t.Site, d.orNot(site)},
-		[2]string{t.Published, d.pageTime(md.PublishedKST, md.PublishedTime)},
-	)
-	if md.ModifiedTime != "" || md.ModifiedKST != "" {
-		rows = append(rows, [2]string{t.Modified, d.pageTime(md.ModifiedKST, md.ModifiedTime)})
-	}
-	if md.Lang != "" {
-		rows = append(rows, [2]string{t.Language, md.Lang})
-	}
-	if md.Description != "" {
-		rows = append(rows, [2]string{t.Description, md.Description})
-	}
-	if len(md.PostIDs) > 0 {
-		rows = append(rows, [2]string{t.PostIDs, sortedPairs(md.PostIDs, ": ")})
+		{t.RequestedURL, d.orNot(line(f.RequestedURL, pagemeta.MaxURL))},
+		{t.FinalURL, d.orNot(line(f.FinalURL, pagemeta.MaxURL))},
+		{t.Host, d.orNot(line(host(f), 300))},
+		{t.HTTPStatus, observed},
+		{t.Started, d.both(f.Collection.StartedAt)},
 	}
 	d.kv(t.Identification, rows, map[int]cell{1: st})
+
+	// What the page says about itself, apart and labelled.
+	d.claims(f)
 
 	// Redirects.
 	if len(f.Redirects) == 0 {
@@ -595,12 +578,12 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 		for j, h := range f.Redirects {
 			s := strconv.Itoa(h.Status)
 			if h.StatusText != "" {
-				s += " " + h.StatusText
+				s += " " + line(h.StatusText, 100)
 			}
 			if h.RemoteIP != "" {
-				s += "\n" + h.RemoteIP
+				s += "\n" + line(h.RemoteIP, 100)
 			}
-			rs = append(rs, []cell{txt(strconv.Itoa(j + 1)), txt(s), txt(h.URL + "\n→ " + d.orNot(h.Location))})
+			rs = append(rs, []cell{txt(strconv.Itoa(j + 1)), txt(s), txt(line(h.URL, pagemeta.MaxURL) + "\n→ " + d.orNot(line(h.Location, pagemeta.MaxURL)))})
 		}
 		d.table(table{title: t.Redirects, cols: cols, header: true}, rs, nil)
 	}
@@ -635,7 +618,7 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 	nw := &f.Network
 	httpStatus := t.NotRecorded
 	if nw.HTTPStatus != 0 {
-		httpStatus = strings.TrimSpace(strconv.Itoa(nw.HTTPStatus) + " " + nw.StatusText)
+		httpStatus = strings.TrimSpace(strconv.Itoa(nw.HTTPStatus) + " " + line(nw.StatusText, 100))
 	}
 	server := t.NotRecorded
 	if nw.RemoteIP != "" {
@@ -644,9 +627,9 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 			server = net.JoinHostPort(nw.RemoteIP, strconv.Itoa(nw.RemotePort))
 		}
 	}
-	ctype := nw.MIMEType
+	ctype := line(nw.MIMEType, 200)
 	if nw.Charset != "" {
-		ctype += "; charset=" + nw.Charset
+		ctype += "; charset=" + line(nw.Charset, 100)
 	}
 	headers := t.HeadersRecon
 	if nw.RawHeadersRecorded {
@@ -655,7 +638,7 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 	rows = [][2]string{
 		{t.HTTPStatus, httpStatus},
 		{t.Server, server},
-		{t.Protocol, d.orNot(nw.Protocol)},
+		{t.Protocol, d.orNot(line(nw.Protocol, 100))},
 		{t.ContentType, d.orNot(ctype)},
 		{t.Resources, fmt.Sprintf(t.ResourcesFmt, nw.Resources, nw.FailedResources)},
 		{t.Headers, headers},
@@ -669,11 +652,11 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 			rows = append(rows, [2]string{t.KeyExchange, tl.KeyExchange})
 		}
 		rows = append(rows,
-			[2]string{t.CertSubject, d.orNot(tl.Subject)},
-			[2]string{t.CertIssuer, d.orNot(tl.Issuer)},
+			[2]string{t.CertSubject, d.orNot(line(tl.Subject, 1000))},
+			[2]string{t.CertIssuer, d.orNot(line(tl.Issuer, 1000))},
 		)
 		if len(tl.SANs) > 0 {
-			rows = append(rows, [2]string{t.CertSANs, strings.Join(tl.SANs, ", ")})
+			rows = append(rows, [2]string{t.CertSANs, line(strings.Join(tl.SANs, ", "), 4000)})
 		}
 		rows = append(rows, [2]string{t.CertValidity, fmt.Sprintf(t.ValidityFmt, d.utc(tl.ValidFrom), d.utc(tl.ValidTo))})
 	} else {
@@ -704,25 +687,77 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 	d.headerRight = ""
 }
 
-// pageTime shows a time the page stated: normalised to KST when that was possible, and as
-// the page gave it.
-func (d *doc) pageTime(kst, given string) string {
-	if kst == "" && given == "" {
-		return d.t.NotRecorded
+// claims writes the table of the page's claims about itself (pagemeta.Claims), titled
+// t.ClaimsTitle (repeated, "continued", on every page the table runs on) with t.ClaimsNote in
+// its first row: one row per claim, each with where it was found; a claimed time is shown in
+// KST and as the page gave it, and one later than the capture is set in red with
+// t.AfterCapture. When the page stated nothing, the title and t.NoClaims.
+func (d *doc) claims(f *evidence.Facts) {
+	t := d.t
+	cs := pagemeta.Claims(f.Metadata, f.Collection.StartedAt)
+	if len(cs) == 0 {
+		d.heading2(t.ClaimsTitle, 10)
+		d.para(t.NoClaims, false, sizeTable)
+		return
 	}
-	if kst == "" {
-		if tm, err := time.Parse(time.RFC3339, given); err == nil {
-			kst = d.kst(tm)
+	rows := [][]cell{{{text: t.ClaimsNote, band: true}}}
+	for _, c := range cs {
+		value := line(c.Value, len(c.Value)) // capped by Claims already
+		v := value
+		if !c.Time.IsZero() {
+			v = d.kst(c.Time)
+			if value != "" {
+				v += "\n" + fmt.Sprintf(t.AsGiven, value)
+			}
+		} else if c.Field == "published_time" || c.Field == "modified_time" {
+			v = fmt.Sprintf(t.AsGiven, value) + "\n" + t.NotATime
 		}
+		if c.AfterCapture {
+			v += "\n" + t.AfterCapture
+		}
+		if c.Source != "" {
+			v += "\n" + fmt.Sprintf(t.ClaimSource, line(c.Source, len(c.Source)))
+		}
+		vc := txt(v)
+		if c.AfterCapture {
+			vc = cell{text: v, bold: true, rgb: [3]int{180, 30, 30}}
+		}
+		rows = append(rows, []cell{bold(d.claimLabel(c.Field)), vc})
 	}
-	if kst == "" {
-		return fmt.Sprintf(d.t.AsGiven, given)
-	}
-	if given == "" || given == kst {
-		return kst
-	}
-	return kst + "\n" + fmt.Sprintf(d.t.AsGiven, given)
+	d.table(table{title: t.ClaimsTitle, cols: []column{{w: 42, fill: true}, {w: contentW - 42}}}, rows, nil)
 }
+
+// claimLabel names the Metadata field of a claim.
+func (d *doc) claimLabel(field string) string {
+	t := d.t
+	switch field {
+	case "title":
+		return t.PageTitle
+	case "author":
+		return t.Author
+	case "site_name":
+		return t.SiteName
+	case "published_time":
+		return t.Published
+	case "modified_time":
+		return t.Modified
+	case "lang":
+		return t.Language
+	case "description":
+		return t.Description
+	case "canonical_url":
+		return t.CanonicalURL
+	case "post_ids":
+		return t.PostIDs
+	}
+	return field
+}
+
+// line is a value from outside Evidentia (the page, its server, its certificate) made safe for
+// one line of the report: capped at max characters, every control, line break, bidi or
+// zero-width character written as its code point, [U+202E] (textsafe.Bracket: the report font
+// draws a backslash as a won sign, so textsafe.Line's \u202e would read "₩u202e").
+func line(s string, max int) string { return textsafe.Bracket(s, max) }
 
 func (d *doc) screenshot(c Capture, sh *shot) {
 	t := d.t
@@ -859,9 +894,10 @@ func (d *doc) method(me *evidence.Method) {
 		}
 		rows := make([][]cell, len(me.Events))
 		for i, e := range me.Events {
-			detail := e.Detail
+			// A dialog's message and an address come from the page.
+			detail := line(e.Detail, 1000)
 			if e.URL != "" {
-				detail = strings.TrimSpace(detail + "\n" + e.URL)
+				detail = strings.TrimSpace(detail + "\n" + line(e.URL, pagemeta.MaxURL))
 			}
 			rows[i] = []cell{txt(d.kst2(e.At)), txt(d.eventKind(e.Kind)), txt(detail)}
 		}

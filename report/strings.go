@@ -1,5 +1,7 @@
 package report
 
+import "evidentia/pagemeta"
+
 // texts holds every string the report prints, in one language. Every field must be set in
 // every language (TestTextsComplete checks): a report never mixes languages in its own words.
 // Fields holding a format have the verbs documented beside them.
@@ -53,13 +55,21 @@ type texts struct {
 	CanonicalURL   string
 	PageTitle      string
 	Author         string
-	Site           string
+	Host           string // the host of the final URL, as observed
+	SiteName       string
 	Published      string
 	Modified       string
 	AsGiven        string // %s the value as the page gave it
 	Language       string
 	Description    string
 	PostIDs        string
+	// The page's claims: set from package pagemeta, the one place that words them.
+	ClaimsTitle  string
+	ClaimsNote   string
+	AfterCapture string
+	ClaimSource  string // %s where the value was found
+	NotATime     string
+	NoClaims     string
 
 	Redirects   string
 	HopNo       string
@@ -248,8 +258,8 @@ var textsKo = texts{
 	SummaryTitle: "채증 목록",
 	ColNo:        "번호",
 	ColCaptured:  "채증 시각 (KST)",
-	ColSite:      "사이트",
-	ColTitle:     "제목",
+	ColSite:      "호스트",
+	ColTitle:     "제목 (페이지 표시)",
 	ColStatus:    "상태",
 	Untitled:     "(제목 없음)",
 
@@ -267,13 +277,20 @@ var textsKo = texts{
 	CanonicalURL:   "정규 URL",
 	PageTitle:      "제목",
 	Author:         "게시자",
-	Site:           "사이트",
+	Host:           "접속한 호스트",
+	SiteName:       "사이트 이름",
 	Published:      "게시 시각",
 	Modified:       "수정 시각",
 	AsGiven:        "페이지 표기: %s",
 	Language:       "언어",
 	Description:    "설명",
 	PostIDs:        "게시물 ID",
+	ClaimsTitle:    pagemeta.ClaimsLabel(pagemeta.Korean),
+	ClaimsNote:     pagemeta.ClaimsNote(pagemeta.Korean),
+	AfterCapture:   pagemeta.AfterCaptureFlag(pagemeta.Korean),
+	ClaimSource:    "출처: %s",
+	NotATime:       "(시각으로 읽을 수 없음)",
+	NoClaims:       "페이지가 스스로 밝힌 정보가 없습니다.",
 
 	Redirects:   "리다이렉트 경로",
 	HopNo:       "단계",
@@ -450,8 +467,8 @@ var textsEn = texts{
 	SummaryTitle: "Summary of captures",
 	ColNo:        "No.",
 	ColCaptured:  "Captured (KST)",
-	ColSite:      "Site",
-	ColTitle:     "Title",
+	ColSite:      "Host",
+	ColTitle:     "Title (as the page states)",
 	ColStatus:    "Status",
 	Untitled:     "(untitled)",
 
@@ -469,13 +486,20 @@ var textsEn = texts{
 	CanonicalURL:   "Canonical URL",
 	PageTitle:      "Title",
 	Author:         "Author",
-	Site:           "Site",
+	Host:           "Host reached",
+	SiteName:       "Site name",
 	Published:      "Published",
 	Modified:       "Modified",
 	AsGiven:        "as given: %s",
 	Language:       "Language",
 	Description:    "Description",
 	PostIDs:        "Post IDs",
+	ClaimsTitle:    pagemeta.ClaimsLabel(pagemeta.English),
+	ClaimsNote:     pagemeta.ClaimsNote(pagemeta.English),
+	AfterCapture:   pagemeta.AfterCaptureFlag(pagemeta.English),
+	ClaimSource:    "found in: %s",
+	NotATime:       "(not a recognised time)",
+	NoClaims:       "The page stated nothing about itself.",
 
 	Redirects:   "Redirect chain",
 	HopNo:       "Hop",

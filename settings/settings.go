@@ -19,6 +19,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"evidentia/textsafe"
 )
 
 // The errors of the package. They are wrapped with details; test them with errors.Is.
@@ -50,6 +52,10 @@ type Settings struct {
 	Parallel int           `json:"parallel"` // captures at a time, 1..8, default 2
 	TSA      string        `json:"tsa"`      // RFC 3161 URL, "" = none
 	Lang     string        `json:"lang"`     // "ko", "en" or "" (follow the system)
+	// SignerRoots is a PEM file of the root certificates signers are trusted through when
+	// verifying a report, a bundle or a web archive without --ca; "" means none (only a
+	// self-made certificate is then recognised). The computer's web roots are never used.
+	SignerRoots string `json:"signer_roots"`
 }
 
 // Default returns the default settings: the operator from EVIDENTIA_OPERATOR, else the login
@@ -227,6 +233,9 @@ func Save(path string, s Settings) error {
 	return nil
 }
 
+// unsafeName says why an operator or unit name is refused (see textsafe.Clean).
+const unsafeName = "holds control, bidirectional or invisible characters"
+
 // problem is one invalid field, and how to put its default back.
 type problem struct {
 	err   error
@@ -259,6 +268,12 @@ func (s Settings) problems() []problem {
 	default:
 		bad("lang", func(s *Settings, d Settings) { s.Lang = d.Lang }, "%q is not \"ko\", \"en\" or empty", s.Lang)
 	}
+	if !textsafe.Clean(s.Operator) {
+		bad("operator", func(s *Settings, d Settings) { s.Operator = d.Operator }, "%q %s", textsafe.Cap(s.Operator, 200), unsafeName)
+	}
+	if !textsafe.Clean(s.Unit) {
+		bad("unit", func(s *Settings, d Settings) { s.Unit = d.Unit }, "%q %s", textsafe.Cap(s.Unit, 200), unsafeName)
+	}
 	if s.Chrome != "" && !filepath.IsAbs(s.Chrome) {
 		bad("chrome", func(s *Settings, d Settings) { s.Chrome = d.Chrome }, "%q is not an absolute path", s.Chrome)
 	}
@@ -281,7 +296,9 @@ func checkTSA(raw string) string {
 // Validate checks s and returns an error wrapping ErrInvalid, naming each field in error,
 // when: Timeout is not between 5s and 10m; Parallel is not between 1 and 8; TSA is neither
 // empty nor an http or https URL with a host; Lang is not "", "ko" or "en"; Chrome is neither
-// empty nor an absolute path. Operator, Unit and DataDir are free.
+// empty nor an absolute path; Operator or Unit is not plain text (a control character, a
+// line break or tab, a bidirectional control such as U+202E, a zero-width or other invisible
+// character, invalid UTF-8: see textsafe.Clean). DataDir is free.
 func (s Settings) Validate() error {
 	var errs []error
 	for _, p := range s.problems() {
@@ -300,21 +317,24 @@ type fileForm struct {
 	Parallel int      `json:"parallel"`
 	TSA      string   `json:"tsa"`
 	Lang     string   `json:"lang"`
+	// SignerRoots is Settings.SignerRoots; omitted when empty, so that files written before it
+	// existed read the same.
+	SignerRoots string `json:"signer_roots,omitempty"`
 }
 
 // MarshalJSON encodes s with Timeout as a Go duration string ("1m0s").
 func (s Settings) MarshalJSON() ([]byte, error) {
-	return json.Marshal(fileForm{s.Operator, s.Unit, s.DataDir, s.Chrome, duration(s.Timeout), s.Parallel, s.TSA, s.Lang})
+	return json.Marshal(fileForm{s.Operator, s.Unit, s.DataDir, s.Chrome, duration(s.Timeout), s.Parallel, s.TSA, s.Lang, s.SignerRoots})
 }
 
 // UnmarshalJSON decodes s, accepting Timeout as a Go duration string or a number of
 // nanoseconds. Fields b does not set are left as they are; unknown fields are ignored.
 func (s *Settings) UnmarshalJSON(b []byte) error {
-	f := fileForm{s.Operator, s.Unit, s.DataDir, s.Chrome, duration(s.Timeout), s.Parallel, s.TSA, s.Lang}
+	f := fileForm{s.Operator, s.Unit, s.DataDir, s.Chrome, duration(s.Timeout), s.Parallel, s.TSA, s.Lang, s.SignerRoots}
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
-	*s = Settings{f.Operator, f.Unit, f.DataDir, f.Chrome, time.Duration(f.Timeout), f.Parallel, f.TSA, f.Lang}
+	*s = Settings{f.Operator, f.Unit, f.DataDir, f.Chrome, time.Duration(f.Timeout), f.Parallel, f.TSA, f.Lang, f.SignerRoots}
 	return nil
 }
 

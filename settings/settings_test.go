@@ -72,6 +72,12 @@ func TestValidate(t *testing.T) {
 		{"chrome absolute", func(s *Settings) { s.Chrome = filepath.Join(string(filepath.Separator), "opt", "chrome") }, ""},
 		{"chrome relative", func(s *Settings) { s.Chrome = "chrome" }, "chrome"},
 		{"free text", func(s *Settings) { s.Operator, s.Unit, s.DataDir = "김 수사관", "사이버수사대", "rel/dir" }, ""},
+		{"formula-like names are text", func(s *Settings) { s.Operator, s.Unit = "@SUM(1+1)", `=HYPERLINK("http://x","y")` }, ""},
+		{"operator with an escape", func(s *Settings) { s.Operator = "김\x1b[2J" }, "operator"},
+		{"operator with U+202E", func(s *Settings) { s.Operator = "김\u202e수사관" }, "operator"},
+		{"operator with a line break", func(s *Settings) { s.Operator = "김\n수사관" }, "operator"},
+		{"unit with a zero-width space", func(s *Settings) { s.Unit = "사이버\u200b수사대" }, "unit"},
+		{"unit with invalid UTF-8", func(s *Settings) { s.Unit = "\xff" }, "unit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,8 +171,8 @@ func TestLoad(t *testing.T) {
 		{"zero values are defaults", `{"operator":"","timeout":"0s","parallel":0}`, def, nil, ""},
 		{"unknown fields ignored", `{"tsa":"https://tsa.example/","theme":"dark","future":{"x":[1,2]}}`,
 			Settings{Operator: "env-op", Unit: "env-unit", Timeout: time.Minute, Parallel: 2, TSA: "https://tsa.example/"}, nil, ""},
-		{"full", `{"operator":"o","unit":"u","data_dir":"/data","chrome":"/bin/c","timeout":"2m","parallel":8,"tsa":"http://t.example/","lang":"ko"}`,
-			Settings{"o", "u", "/data", "/bin/c", 2 * time.Minute, 8, "http://t.example/", "ko"}, nil, ""},
+		{"full", `{"operator":"o","unit":"u","data_dir":"/data","chrome":"/bin/c","timeout":"2m","parallel":8,"tsa":"http://t.example/","lang":"ko","signer_roots":"/etc/roots.pem"}`,
+			Settings{"o", "u", "/data", "/bin/c", 2 * time.Minute, 8, "http://t.example/", "ko", "/etc/roots.pem"}, nil, ""},
 		{"nanoseconds", `{"timeout":120000000000}`,
 			Settings{Operator: "env-op", Unit: "env-unit", Timeout: 2 * time.Minute, Parallel: 2}, nil, ""},
 		{"truncated", `{"operator":"o"`, def, ErrCorrupt, ""},
@@ -177,6 +183,10 @@ func TestLoad(t *testing.T) {
 		{"out of range kept apart", `{"operator":"o","parallel":64,"lang":"ko"}`,
 			Settings{Operator: "o", Unit: "env-unit", Timeout: time.Minute, Parallel: 2, Lang: "ko"}, ErrInvalid, "parallel"},
 		{"bad tsa", `{"tsa":"mailto:x@y","timeout":"1s"}`, def, ErrInvalid, "tsa"},
+		{"operator with an escape", `{"operator":"o\u001b[2J","lang":"ko"}`,
+			Settings{Operator: "env-op", Unit: "env-unit", Timeout: time.Minute, Parallel: 2, Lang: "ko"}, ErrInvalid, "operator"},
+		{"unit with U+202E", `{"operator":"o","unit":"u\u202ex"}`,
+			Settings{Operator: "o", Unit: "env-unit", Timeout: time.Minute, Parallel: 2}, ErrInvalid, "unit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

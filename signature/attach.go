@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -17,20 +18,33 @@ type Attachment struct {
 	SHA256      evidence.Digest
 }
 
-// maxAttachment bounds the size of one embedded file that Verify reads.
-const maxAttachment = 256 << 20
+// Bounds of what Verify reads of the embedded files: one file, all of them together.
+const (
+	maxAttachment      = 256 << 20
+	maxAttachmentTotal = 1 << 30
+)
 
-// attachments reads the document's embedded files.
-func attachments(r *pdf.Reader) ([]Attachment, error) {
+// attachments reads the document's embedded files, walking the name tree once per object
+// (a /Kids or /Names entry that loops back is skipped) within the walk's node budget, and
+// stopping when ctx is done (also while a stream is being decompressed).
+func attachments(ctx context.Context, r *pdf.Reader) ([]Attachment, error) {
 	var out []Attachment
+	w := newWalker(ctx, "embedded files' name tree")
+	total := 0
 	var walk func(node pdf.Value, depth int) error
 	walk = func(node pdf.Value, depth int) error {
 		if depth > 32 {
-			return fmt.Errorf("name tree too deep")
+			return fmt.Errorf("%w: the embedded files' name tree is more than 32 levels deep", ErrStructure)
 		}
 		names := node.Key("Names")
 		for i := 0; i+1 < names.Len(); i += 2 {
-			spec := names.Index(i + 1)
+			if err := w.enter(); err != nil {
+				return err
+			}
+			spec, ok := w.child(names, i+1)
+			if !ok {
+				continue
+			}
 			name := spec.Key("UF").Text()
 			if name == "" {
 				name = spec.Key("F").Text()
@@ -43,19 +57,32 @@ func attachments(r *pdf.Reader) ([]Attachment, error) {
 				return fmt.Errorf("embedded file %q has no stream", name)
 			}
 			rc := stream.Reader()
-			data, err := io.ReadAll(io.LimitReader(rc, maxAttachment+1))
+			data, err := io.ReadAll(io.LimitReader(ctxReader{ctx, rc}, maxAttachment+1))
 			rc.Close()
 			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 				return fmt.Errorf("embedded file %q: %w", name, err)
 			}
 			if len(data) > maxAttachment {
 				return fmt.Errorf("embedded file %q is larger than %d bytes", name, maxAttachment)
 			}
+			if total += len(data); total > maxAttachmentTotal {
+				return fmt.Errorf("%w: the embedded files hold more than %d bytes", ErrStructure, maxAttachmentTotal)
+			}
 			out = append(out, Attachment{Name: name, Description: spec.Key("Desc").Text(), Data: data, SHA256: evidence.SumBytes(data)})
 		}
 		kids := node.Key("Kids")
 		for i := 0; i < kids.Len(); i++ {
-			if err := walk(kids.Index(i), depth+1); err != nil {
+			if err := w.enter(); err != nil {
+				return err
+			}
+			kid, ok := w.child(kids, i)
+			if !ok {
+				continue
+			}
+			if err := walk(kid, depth+1); err != nil {
 				return err
 			}
 		}
@@ -65,4 +92,17 @@ func attachments(r *pdf.Reader) ([]Attachment, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// ctxReader reads from r until ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -20,6 +20,8 @@ import (
 
 	"github.com/digitorus/pkcs7"
 	"github.com/digitorus/timestamp"
+
+	"evidentia/evidence"
 )
 
 // Errors of the detached signatures and timestamps.
@@ -59,18 +61,24 @@ func SignDetached(data []byte, s Signer) ([]byte, error) {
 // Detached is what VerifyDetached found about a detached CMS signature.
 type Detached struct {
 	Signer      *x509.Certificate
+	Fingerprint string // lowercase hex SHA-256 of the signer's certificate (DER)
 	Certs       []*x509.Certificate
 	SigningTime time.Time // as the signer claims it (signed attribute); zero if absent
+	// JudgedAt is the time the certificate was judged at: VerifyOptions.At when given, else
+	// SigningTime (else the time of verification).
+	JudgedAt    time.Time
 	Trust       Trust
 	TrustDetail string
+	Roots       string // which roots the signer was judged against (see DescribeRoots)
 }
 
 // VerifyDetached checks the detached CMS signature sig over data: exactly one signer, its
 // certificate carried in sig, the message digest and the signature. A signature that does not
 // verify returns ErrBadSignature (or ErrNotCMS when sig cannot be read). How far the signer is
-// trusted (against roots, nil = the system's) is reported in Trust, not as an error: the caller
-// decides what an untrusted signer means.
-func VerifyDetached(sig, data []byte, roots *x509.CertPool) (*Detached, error) {
+// trusted (against opt.Roots only, nil = none; see JudgeSigner, at opt.At when set) is
+// reported in Trust, not as an error: the caller decides what an untrusted signer means.
+func VerifyDetached(sig, data []byte, opt VerifyOptions) (*Detached, error) {
+	roots := opt.Roots
 	if err := checkDERNesting(sig); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotCMS, err)
 	}
@@ -90,7 +98,7 @@ func VerifyDetached(sig, data []byte, roots *x509.CertPool) (*Detached, error) {
 	if cert == nil {
 		return nil, fmt.Errorf("%w: the signature does not carry its signer's certificate", ErrBadSignature)
 	}
-	out := &Detached{Signer: cert, Certs: p7.Certificates}
+	out := &Detached{Signer: cert, Fingerprint: string(evidence.SumBytes(cert.Raw)), Certs: p7.Certificates, Roots: DescribeRoots(roots, opt.RootsSource)}
 	if err := checkCertSet(p7.Certificates, cert, roots); err != nil {
 		return out, fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
@@ -102,11 +110,15 @@ func VerifyDetached(sig, data []byte, roots *x509.CertPool) (*Detached, error) {
 	if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &st); err == nil {
 		out.SigningTime = st
 	}
-	at := out.SigningTime
+	at := opt.At
+	if at.IsZero() {
+		at = out.SigningTime
+	}
 	if at.IsZero() {
 		at = time.Now()
 	}
-	out.Trust, out.TrustDetail = judge(cert, p7.Certificates, roots, at, x509.ExtKeyUsageAny)
+	out.JudgedAt = at
+	out.Trust, out.TrustDetail = JudgeSigner(cert, p7.Certificates, roots, at)
 	return out, nil
 }
 
@@ -232,7 +244,8 @@ func TokenFromResponse(resp []byte) ([]byte, error) {
 
 // VerifyTimestamp checks an RFC 3161 token over data: the token's signature, that its signer is
 // a timestamping-only certificate, and that its imprint is the hash of data. The authority's
-// trust (against roots, nil = the system's) is reported in the result, not as an error.
+// trust (against roots only, nil = none: then no authority is trusted) is reported in the
+// result, not as an error.
 // Problems wrap ErrTimestamp.
 func VerifyTimestamp(token, data []byte, roots *x509.CertPool) (*Timestamp, error) {
 	if err := checkDERNesting(token); err != nil {
@@ -261,7 +274,7 @@ func VerifyTimestamp(token, data []byte, roots *x509.CertPool) (*Timestamp, erro
 
 // checkCertSet makes sure that the certificates a signature carries besides its signer's are
 // intact: each must be signed by itself (a root), by another certificate of the set, or chain to
-// roots (nil: the system's). The signer's own certificate is covered by the signature check and
+// roots (nil: none). The signer's own certificate is covered by the signature check and
 // judged for trust apart; this catches a changed byte in the others (an issuer's copy), which
 // would otherwise go unnoticed in a file whose every byte should count.
 func checkCertSet(certs []*x509.Certificate, signer *x509.Certificate, roots *x509.CertPool) error {
@@ -282,7 +295,7 @@ func checkCertSet(certs []*x509.Certificate, signer *x509.Certificate, roots *x5
 		if !ok {
 			pool := roots
 			if pool == nil {
-				pool, _ = x509.SystemCertPool()
+				pool = x509.NewCertPool()
 			}
 			inter := x509.NewCertPool()
 			for _, o := range certs {

@@ -37,12 +37,12 @@ func TestSignDetachedOpenSSL(t *testing.T) {
 	if out, err := opensslIn(dir, args...); err != nil || !strings.Contains(out, "Verification successful") {
 		t.Fatalf("openssl cms -verify: %v\n%s", err, out)
 	}
-	d, err := VerifyDetached(sig, data, pki.Pool())
+	d, err := VerifyDetached(sig, data, VerifyOptions{Roots: pki.Pool()})
 	if err != nil || d.Trust != TrustTrusted || d.Signer.Subject.CommonName != "홍길동" || d.SigningTime.IsZero() {
 		t.Fatalf("VerifyDetached = %+v, %v", d, err)
 	}
-	if d, err := VerifyDetached(sig, data, nil); err != nil || d.Trust != TrustUntrusted {
-		t.Fatalf("VerifyDetached(system roots) = %+v, %v; want an untrusted signer", d, err)
+	if d, err := VerifyDetached(sig, data, VerifyOptions{}); err != nil || d.Trust != TrustUntrusted {
+		t.Fatalf("VerifyDetached(no roots) = %+v, %v; want an untrusted signer", d, err)
 	}
 
 	// One byte of the data changed.
@@ -52,16 +52,16 @@ func TestSignDetachedOpenSSL(t *testing.T) {
 	if out, err := opensslIn(dir, args...); err == nil || strings.Contains(out, "Verification successful") {
 		t.Fatalf("openssl cms -verify accepted changed data: %v\n%s", err, out)
 	}
-	if _, err := VerifyDetached(sig, tampered, pki.Pool()); !errors.Is(err, ErrBadSignature) {
+	if _, err := VerifyDetached(sig, tampered, VerifyOptions{Roots: pki.Pool()}); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("VerifyDetached(changed data) = %v, want ErrBadSignature", err)
 	}
 	// One byte of the signature changed (the last bytes are the signature value).
 	badSig := bytes.Clone(sig)
 	badSig[len(badSig)-3] ^= 0x01
-	if _, err := VerifyDetached(badSig, data, pki.Pool()); !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrNotCMS) {
+	if _, err := VerifyDetached(badSig, data, VerifyOptions{Roots: pki.Pool()}); !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrNotCMS) {
 		t.Fatalf("VerifyDetached(changed signature) = %v", err)
 	}
-	if _, err := VerifyDetached([]byte("not DER"), data, nil); !errors.Is(err, ErrNotCMS) {
+	if _, err := VerifyDetached([]byte("not DER"), data, VerifyOptions{}); !errors.Is(err, ErrNotCMS) {
 		t.Fatalf("VerifyDetached(garbage) = %v, want ErrNotCMS", err)
 	}
 	other := testpki.New(t)
@@ -153,11 +153,11 @@ func TestDetachedCarriedCertificates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := VerifyDetached(sig, data, nil)
+	d, err := VerifyDetached(sig, data, VerifyOptions{})
 	if err != nil || d.Trust != TrustUntrusted {
 		t.Errorf("leaf only, system roots: %v, %+v", err, d)
 	}
-	if d, err := VerifyDetached(sig, data, pki.Pool()); err != nil || d.Trust != TrustTrusted {
+	if d, err := VerifyDetached(sig, data, VerifyOptions{Roots: pki.Pool()}); err != nil || d.Trust != TrustTrusted {
 		t.Errorf("leaf only, the test CA trusted: %v, %+v", err, d)
 	}
 
@@ -172,7 +172,7 @@ func TestDetachedCarriedCertificates(t *testing.T) {
 	}
 	bad := append([]byte(nil), withCA...)
 	bad[i+len(pki.CA.RawTBSCertificate)/2] ^= 0x01
-	if _, err := VerifyDetached(bad, data, pki.Pool()); !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrNotCMS) {
+	if _, err := VerifyDetached(bad, data, VerifyOptions{Roots: pki.Pool()}); !errors.Is(err, ErrBadSignature) && !errors.Is(err, ErrNotCMS) {
 		t.Errorf("a changed byte in the carried CA certificate: %v", err)
 	}
 }

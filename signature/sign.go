@@ -4,9 +4,10 @@
 // digest, the signature, the signer's certificate (trusted, or self-made and said so) and the
 // timestamp token (time, authority, imprint). It also reads the files embedded in a PDF.
 //
-// Signing uses github.com/digitorus/pdfsign, which writes an incremental update with a
-// certification signature (/SubFilter /adbe.pkcs7.detached) whose CMS carries the ESS
-// signing-certificate-v2 attribute; verification is written here on the PDF object reader
+// Signing writes the incremental update itself: a certification signature (/SubFilter
+// /adbe.pkcs7.detached, DocMDP P=1) whose CMS, made with github.com/digitorus/pkcs7, carries
+// the ESS signing-certificate-v2 attribute. Every string it writes is escaped or hexadecimal,
+// so any Unicode name, reason or location signs. Reading uses the PDF object reader
 // github.com/digitorus/pdf and the CMS parser github.com/digitorus/pkcs7.
 package signature
 
@@ -14,14 +15,16 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"net/url"
 	"time"
 
 	"github.com/digitorus/pdf"
-	"github.com/digitorus/pdfsign/sign"
+	"github.com/digitorus/pkcs7"
 )
 
 // Errors returned (wrapped) by Sign and Verify.
@@ -36,6 +39,10 @@ var (
 	ErrTimestamp       = errors.New("signature: timestamp token invalid")
 	ErrTSA             = errors.New("signature: timestamp authority failed")
 	ErrInvalidSigner   = errors.New("signature: unusable signing identity")
+	// ErrUnsupportedPDF is a readable PDF whose structure Sign does not write an update for (a
+	// cross-reference stream, encryption, no catalog or first page, a file signed already): Sign
+	// refuses it rather than write a revision that readers might take differently.
+	ErrUnsupportedPDF = errors.New("signature: cannot sign this PDF")
 )
 
 // Signer is who signs: a certificate, the issuers above it (nearest first, may be empty) and
@@ -62,15 +69,39 @@ type Options struct {
 // DefaultTSATimeout is how long Sign waits for a timestamp authority by default.
 const DefaultTSATimeout = 30 * time.Second
 
+// Room reserved in /Contents for the CMS, beyond the certificates it carries: the signed
+// attributes, the signature value and the structure around them; and, with a timestamp
+// authority, its token (which carries the authority's own certificates).
+const (
+	cmsReserve   = 4 << 10
+	tokenReserve = 16 << 10
+)
+
+var (
+	oidSigningCertificateV2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	oidTimestampTokenAttr   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+)
+
 // Sign returns doc signed by s: an incremental update adding a certification signature that
 // covers the whole file and permits no later change (DocMDP P=1), and what Verify finds about
-// that signature (certificate trust judged against the system's roots). The result is verified
+// that signature (certificate trust judged with VerifyOptions{}). The result is verified
 // before it is returned; when opt.TSA is set it must carry a valid timestamp token that stamps
 // this signature, or Sign fails with ErrTSA and returns nothing.
 //
-// Sign returns when ctx is done even if the timestamp authority has not answered; the request
-// then finishes, unused, in the background (the signing library takes no context and sets no
-// timeout of its own, so it ends when the operating system gives up on the connection).
+// The signature dictionary holds the signer's name /Name (the certificate's common name) and
+// opt's Reason, Location and ContactInfo (each left out when empty), the signing time /M
+// (opt.Time, always written) and, when opt.TSA is set, the authority's URL as /EvidentiaTSA,
+// so that a token removed later is missed; the field is named Signature1 (or the first free
+// SignatureN). Every string is written escaped or as UTF-16 hexadecimal, so any Unicode text
+// signs. The CMS (SHA-256) carries the signed attributes content-type,
+// message-digest, signing-time and ESS signing-certificate-v2, the signer's certificate and
+// s.Chain, and with opt.TSA the RFC 3161 token over the signature value as the unsigned
+// attribute id-aa-timeStampToken.
+//
+// doc must be a PDF with a classic cross-reference table (as fpdf writes it, with or without
+// earlier incremental updates), not encrypted and not signed yet; any other is refused with an
+// error wrapping ErrNotPDF (unreadable) or ErrUnsupportedPDF. Sign returns ctx.Err() when ctx
+// ends first, waiting at most opt.TSATimeout for the authority.
 func Sign(ctx context.Context, doc []byte, s Signer, opt Options) ([]byte, *Signature, error) {
 	if s.Certificate == nil || s.Key == nil {
 		return nil, nil, fmt.Errorf("%w: no certificate or key", ErrInvalidSigner)
@@ -102,60 +133,42 @@ func Sign(ctx context.Context, doc []byte, s Signer, opt Options) ([]byte, *Sign
 	if err != nil {
 		return nil, nil, err
 	}
-	data := sign.SignData{
-		Signature: sign.SignDataSignature{
-			CertType:   sign.CertificationSignature,
-			DocMDPPerm: sign.DoNotAllowAnyChangesPerms,
-			Info: sign.SignDataSignatureInfo{
-				Name:        s.Certificate.Subject.CommonName,
-				Reason:      opt.Reason,
-				Location:    opt.Location,
-				ContactInfo: opt.ContactInfo,
-				Date:        opt.Time,
-			},
-		},
-		Signer:            s.Key,
-		DigestAlgorithm:   crypto.SHA256,
-		Certificate:       s.Certificate,
-		CertificateChains: [][]*x509.Certificate{append([]*x509.Certificate{s.Certificate}, s.Chain...)},
-		TSA:               sign.TSA{URL: opt.TSA},
+	room := cmsReserve + len(s.Certificate.Raw)
+	for _, c := range s.Chain {
+		if c == nil {
+			return nil, nil, fmt.Errorf("%w: an empty certificate in the chain", ErrInvalidSigner)
+		}
+		room += len(c.Raw)
 	}
-
-	type result struct {
-		out []byte
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		var out bytes.Buffer
-		err := safely(func() error {
-			return sign.Sign(bytes.NewReader(doc), &out, rdr, int64(len(doc)), data)
-		})
-		ch <- result{out.Bytes(), err}
-	}()
-	var res result
 	if opt.TSA != "" {
-		timer := time.NewTimer(timeout)
-		defer timer.Stop()
-		select {
-		case res = <-ch:
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		case <-timer.C:
-			return nil, nil, fmt.Errorf("%w: %s did not answer within %s", ErrTSA, opt.TSA, timeout)
-		}
-	} else {
-		res = <-ch
+		room += tokenReserve
 	}
-	if res.err != nil {
-		if opt.TSA != "" && isTSAError(res.err) {
-			return nil, nil, fmt.Errorf("%w: %s: %v", ErrTSA, opt.TSA, res.err)
+	rev, err := prepareRevision(doc, rdr, sigDetails{
+		Name:         s.Certificate.Subject.CommonName,
+		Reason:       opt.Reason,
+		Location:     opt.Location,
+		ContactInfo:  opt.ContactInfo,
+		Time:         opt.Time,
+		TSA:          opt.TSA,
+		ContentsSize: room,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	cms, err := signCMS(ctx, rev.Signed(), s, opt.TSA, timeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := rev.Fill(cms)
+	if err != nil {
+		if opt.TSA != "" {
+			return nil, nil, fmt.Errorf("%w: %s: %v", ErrTSA, opt.TSA, err)
 		}
-		return nil, nil, fmt.Errorf("signature: signing failed: %w", res.err)
+		return nil, nil, err
 	}
 
 	// Check what was made with the verifier, as a reader would.
-	rep, err := Verify(ctx, res.out, VerifyOptions{})
+	rep, err := Verify(ctx, out, VerifyOptions{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("signature: the signed file does not verify: %w", err)
 	}
@@ -176,18 +189,77 @@ func Sign(ctx context.Context, doc []byte, s Signer, opt Options) ([]byte, *Sign
 	if opt.TSA != "" && sig.Timestamp == nil {
 		return nil, nil, fmt.Errorf("%w: %s: the signature carries no timestamp token", ErrTSA, opt.TSA)
 	}
-	return res.out, &sig, nil
+	return out, &sig, nil
 }
 
-// isTSAError tells whether a pdfsign error came from talking to the timestamp authority.
-func isTSAError(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"timestamp", "non success response", "failed to create request", "failed to prepare request", "failed to read response"} {
-		if bytes.Contains([]byte(msg), []byte(s)) {
-			return true
+// signCMS returns the detached CMS SignedData over signed made by s: SHA-256, the signed
+// attributes content-type, message-digest, signing-time and ESS signing-certificate-v2, the
+// signer's certificate and chain; and, when tsa is set, the authority's RFC 3161 token over the
+// signature value as the unsigned attribute id-aa-timeStampToken (ErrTSA when the authority
+// fails; ctx.Err() when ctx ends first).
+func signCMS(ctx context.Context, signed []byte, s Signer, tsa string, timeout time.Duration) ([]byte, error) {
+	var sd *pkcs7.SignedData
+	err := safely(func() error {
+		var err error
+		if sd, err = pkcs7.NewSignedData(signed); err != nil {
+			return err
+		}
+		sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
+		ess, err := signingCertificateV2(s.Certificate)
+		if err != nil {
+			return err
+		}
+		if err := sd.AddSignerChain(s.Certificate, s.Key, s.Chain, pkcs7.SignerInfoConfig{ExtraSignedAttributes: []pkcs7.Attribute{ess}}); err != nil {
+			return err
+		}
+		sd.Detach()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signature: signing failed: %w", err)
+	}
+	if tsa != "" {
+		si := &sd.GetSignedData().SignerInfos[0]
+		_, token, err := Stamp(ctx, tsa, si.EncryptedDigest, timeout)
+		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, cerr
+			}
+			return nil, err
+		}
+		attr := pkcs7.Attribute{Type: oidTimestampTokenAttr, Value: asn1.RawValue{FullBytes: token}}
+		if err := si.SetUnauthenticatedAttributes([]pkcs7.Attribute{attr}); err != nil {
+			return nil, fmt.Errorf("%w: %s: the token cannot be embedded: %v", ErrTSA, tsa, err)
 		}
 	}
-	return false
+	var der []byte
+	err = safely(func() error {
+		var err error
+		der, err = sd.Finish()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signature: signing failed: %w", err)
+	}
+	return der, nil
+}
+
+// signingCertificateV2 returns the ESS signing-certificate-v2 attribute (RFC 5035) naming
+// cert by its SHA-256 hash (the default algorithm, so not written), which binds the signature
+// to that certificate and no other with the same key.
+func signingCertificateV2(cert *x509.Certificate) (pkcs7.Attribute, error) {
+	type essCertIDv2 struct {
+		CertHash []byte
+	}
+	type signingCertificate struct {
+		Certs []essCertIDv2
+	}
+	sum := sha256.Sum256(cert.Raw)
+	der, err := asn1.Marshal(signingCertificate{Certs: []essCertIDv2{{CertHash: sum[:]}}})
+	if err != nil {
+		return pkcs7.Attribute{}, err
+	}
+	return pkcs7.Attribute{Type: oidSigningCertificateV2, Value: asn1.RawValue{FullBytes: der}}, nil
 }
 
 func publicKeysEqual(a, b crypto.PublicKey) bool {
@@ -202,6 +274,9 @@ const maxNesting = 128
 // openPDF parses doc with the PDF object reader, which panics on some malformed input.
 func openPDF(doc []byte) (r *pdf.Reader, err error) {
 	if err := checkNesting(doc, maxNesting); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
+	}
+	if err := checkObjects(doc); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
 	}
 	err = safely(func() error {

@@ -5,23 +5,82 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pkcs7"
 	"github.com/digitorus/timestamp"
+
+	"evidentia/evidence"
 )
 
-// VerifyOptions says what Verify trusts.
+// VerifyOptions says what Verify (and VerifyDetached) trusts.
 type VerifyOptions struct {
-	// Roots are the trusted root certificates for signers and timestamp authorities; nil means
-	// the system's roots.
+	// Roots are the only root certificates a signer or a timestamp authority is trusted
+	// through. nil (or an empty pool) means none: the computer's web (TLS) roots are never
+	// signer roots, so without Roots only a self-made certificate is recognised (and said to be
+	// self-made), and no timestamp authority is trusted.
 	Roots *x509.CertPool
+	// RootsSource says where Roots came from, for the reports' Roots statement, e.g.
+	// "--ca ca.pem"; "" leaves it unsaid (the statement then counts and names the roots).
+	RootsSource string
+	// At, for VerifyDetached only, is the time the signer's certificate is judged at: a trusted
+	// timestamp's time that the caller checked. Zero means the signer's claimed signing time
+	// (or now, when it claims none). Verify takes the time of the PDF's own token.
+	At time.Time
+}
+
+// DescribeRoots says plainly which roots a verification used: roots (nil = none) from source
+// ("" = not said), e.g. "no signer roots given: only a self-made certificate can be
+// recognised" or "1 signer root from --ca ca.pem: Evidentia Test CA".
+func DescribeRoots(roots *x509.CertPool, source string) string {
+	var names []string
+	if roots != nil {
+		//lint:ignore SA1019 the pools given here are never the system's, for which Subjects is incomplete
+		for _, raw := range roots.Subjects() {
+			var rdn pkix.RDNSequence
+			var n pkix.Name
+			if _, err := asn1.Unmarshal(raw, &rdn); err == nil {
+				n.FillFromRDNSequence(&rdn)
+			}
+			name := n.CommonName
+			if name == "" {
+				name = n.String()
+			}
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "no signer roots given: only a self-made certificate can be recognised (the computer's web roots are not signer roots)"
+	}
+	what := "signer roots"
+	if len(names) == 1 {
+		what = "signer root"
+	}
+	from := ""
+	if source != "" {
+		from = " from " + source
+	}
+	shown := names
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(names)-5))
+	}
+	return fmt.Sprintf("%d %s%s: %s", len(names), what, from, strings.Join(shown, ", "))
+}
+
+// HasRoots tells whether roots holds any certificate: whether a verification against it can
+// trust anyone but a self-made signer.
+func HasRoots(roots *x509.CertPool) bool {
+	//lint:ignore SA1019 see DescribeRoots
+	return roots != nil && len(roots.Subjects()) > 0
 }
 
 // Trust says how far a signer's (or timestamp authority's) certificate is trusted.
@@ -38,7 +97,9 @@ const (
 
 // Report is what Verify found in a PDF.
 type Report struct {
-	Size        int64
+	Size int64
+	// Roots says which roots the certificates were judged against (see DescribeRoots).
+	Roots       string
 	Signatures  []Signature // in the order of their fields
 	Attachments []Attachment
 }
@@ -57,14 +118,43 @@ type Signature struct {
 	ByteRange   [4]int64
 	WholeFile   bool
 	Signer      *x509.Certificate
+	// Fingerprint is the lowercase hex SHA-256 of the signer's certificate (DER), as bundles
+	// give it (bundle.Fingerprint writes it as openssl does); "" without a signer.
+	Fingerprint string
 	Certs       []*x509.Certificate // every certificate the signature carries
 	CMS         []byte              // the DER CMS SignedData, as embedded
 	Trust       Trust
 	TrustDetail string
 	Timestamp   *Timestamp
-	Problems    []error
-	Notes       []string
+	// ClaimedTSA is the timestamp authority the signature dictionary names (/EvidentiaTSA,
+	// covered by the signature): the signer asked that authority for a token, so a signature
+	// without one lost it. "" when the dictionary names none.
+	ClaimedTSA string
+	// TimestampSkew is the token's time less the signing time the dictionary claims (/M);
+	// zero without a token or a claimed time. More than MaxTimestampSkew either way is a
+	// problem.
+	TimestampSkew time.Duration
+	Problems      []error
+	Notes         []string
 }
+
+// MaxTimestampSkew is how far a signature's timestamp may be from the signing time its
+// dictionary claims (/M): a token further away was made for another occasion, or the claim is
+// false.
+const MaxTimestampSkew = 10 * time.Minute
+
+// Errors of Verify besides those of sign.go.
+var (
+	// ErrTimestampTime is a timestamp whose time does not fit the signature: far from the
+	// claimed signing time, or before what the signed content says happened.
+	ErrTimestampTime = errors.New("signature: the timestamp's time does not fit the signature")
+	// ErrTimestampMissing is a signature whose dictionary names a timestamp authority but
+	// that carries no token: it was removed (it sits in the unsigned part of the CMS).
+	ErrTimestampMissing = errors.New("signature: the timestamp token was removed")
+	// ErrStructure is a PDF whose object graph is too large to walk or is hostile (an object
+	// tree beyond the node budget); it comes wrapped with ErrNotPDF.
+	ErrStructure = errors.New("signature: the PDF's form or name tree is too large or malformed")
+)
 
 // Timestamp is the RFC 3161 signature timestamp embedded in a signature.
 type Timestamp struct {
@@ -112,12 +202,55 @@ var (
 )
 
 // Verify checks every signature of doc and lists its embedded files. It returns an error only
-// when doc cannot be read as a PDF (ErrNotPDF) or ctx is done; what is wrong with the
-// signatures is in the Report (see Report.Err). An unsigned PDF gives a Report without
-// signatures.
+// when doc cannot be read as a PDF (ErrNotPDF; with ErrStructure too for a form or name tree
+// beyond the walk's budget) or ctx is done; what is wrong with the signatures is in the Report
+// (see Report.Err). An unsigned PDF gives a Report without signatures. Certificates are
+// judged against opt.Roots only (see VerifyOptions).
+//
+// Verify returns ctx.Err() promptly once ctx is done, whatever doc holds: the walk of the
+// document checks ctx at every object, and the PDF object reader (which takes no context)
+// runs on a goroutine that Verify stops waiting for; that goroutine then ends at the walk's
+// next check, or when the reader returns.
 func Verify(ctx context.Context, doc []byte, opt VerifyOptions) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	type result struct {
+		rep *Report
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		var res result
+		if err := safely(func() error {
+			res.rep, res.err = verify(ctx, doc, opt)
+			return nil
+		}); err != nil {
+			res = result{nil, fmt.Errorf("%w: %v", ErrNotPDF, err)}
+		}
+		ch <- res
+	}()
+	select {
+	case res := <-ch:
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return res.rep, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Walk budgets: how many nodes of the form's field tree and of the embedded files' name tree
+// Verify visits, and how many signature fields it checks, whatever the file says.
+const (
+	maxTreeNodes       = 100_000
+	maxSignatureFields = 64
+)
+
+func verify(ctx context.Context, doc []byte, opt VerifyOptions) (*Report, error) {
+	if err := checkAllocations(doc); err != nil {
+		return nil, fmt.Errorf("%w: %w: %v", ErrNotPDF, ErrStructure, err)
 	}
 	r, err := openPDF(doc)
 	if err != nil {
@@ -125,17 +258,22 @@ func Verify(ctx context.Context, doc []byte, opt VerifyOptions) (*Report, error)
 	}
 	roots := opt.Roots
 	if roots == nil {
-		if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
-			roots = x509.NewCertPool()
-		}
+		roots = x509.NewCertPool()
 	}
-	rep := &Report{Size: int64(len(doc))}
+	rep := &Report{Size: int64(len(doc)), Roots: DescribeRoots(roots, opt.RootsSource)}
 	var fields []pdf.Value
 	err = safely(func() error {
-		fields = signatureFields(r.Trailer().Key("Root").Key("AcroForm").Key("Fields"), 0)
-		return nil
+		var e error
+		fields, e = signatureFields(ctx, r.Trailer().Key("Root").Key("AcroForm").Key("Fields"))
+		return e
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, ErrStructure) {
+			return nil, fmt.Errorf("%w: %w", ErrNotPDF, err)
+		}
 		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
 	}
 	for _, f := range fields {
@@ -149,40 +287,125 @@ func Verify(ctx context.Context, doc []byte, opt VerifyOptions) (*Report, error)
 		rep.Signatures = append(rep.Signatures, s)
 	}
 	if err := safely(func() error {
-		rep.Attachments, err = attachments(r)
+		rep.Attachments, err = attachments(ctx, r)
 		return err
 	}); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, ErrStructure) {
+			return nil, fmt.Errorf("%w: embedded files: %w", ErrNotPDF, err)
+		}
 		return nil, fmt.Errorf("%w: embedded files: %v", ErrNotPDF, err)
 	}
 	return rep, nil
 }
 
-// signatureFields returns the signature fields (with a value) among fields and their kids.
-func signatureFields(fields pdf.Value, depth int) []pdf.Value {
+// walker visits a tree of PDF objects at most once each, within a node budget, checking ctx
+// at every node. The object reader resolves a reference anew at every visit, so without the
+// visited set a node listing itself eight times is walked 8^depth times.
+type walker struct {
+	ctx     context.Context
+	seen    map[any]bool // the references (object number, generation) already visited
+	nodes   int
+	what    string // "form field tree", for the error
+	maxNode int
+}
+
+func newWalker(ctx context.Context, what string) *walker {
+	return &walker{ctx: ctx, seen: map[any]bool{}, what: what, maxNode: maxTreeNodes}
+}
+
+// enter counts a node and fails when ctx is done or the budget is spent.
+func (w *walker) enter() error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	if w.nodes++; w.nodes > w.maxNode {
+		return fmt.Errorf("%w: the %s has more than %d nodes", ErrStructure, w.what, w.maxNode)
+	}
+	return nil
+}
+
+// child returns element i of the array arr and whether to walk it: false when it is a
+// reference to an object this walk has already visited (a loop, or a node listed twice).
+func (w *walker) child(arr pdf.Value, i int) (pdf.Value, bool) {
+	if ref, ok := refAt(arr, i); ok {
+		if w.seen[ref] {
+			return pdf.Value{}, false
+		}
+		w.seen[ref] = true
+	}
+	return arr.Index(i), true
+}
+
+// objptrType is the type of the object reader's references (unexported there).
+var objptrType = reflect.TypeOf(pdf.Value{}.GetPtr())
+
+// refAt returns the reference that element i of the array arr is, if it is one. The reader
+// does not say whether a value was reached through a reference, so the raw array is read.
+func refAt(arr pdf.Value, i int) (any, bool) {
+	rv := reflect.ValueOf(arr.RawData())
+	if rv.Kind() != reflect.Slice || i < 0 || i >= rv.Len() {
+		return nil, false
+	}
+	el := rv.Index(i)
+	if el.Kind() == reflect.Interface {
+		el = el.Elem()
+	}
+	if !el.IsValid() || el.Type() != objptrType {
+		return nil, false
+	}
+	return el.Interface(), true
+}
+
+// signatureFields returns the signature fields (with a value) among fields and their kids,
+// each object once, within the walk's budget and at most maxSignatureFields of them.
+func signatureFields(ctx context.Context, fields pdf.Value) ([]pdf.Value, error) {
+	w := newWalker(ctx, "form field tree")
 	var out []pdf.Value
-	if depth > 16 {
+	var walk func(fields pdf.Value, depth int) error
+	walk = func(fields pdf.Value, depth int) error {
+		if depth > 32 {
+			return fmt.Errorf("%w: the form field tree is more than 32 levels deep", ErrStructure)
+		}
+		for i := 0; i < fields.Len(); i++ {
+			if err := w.enter(); err != nil {
+				return err
+			}
+			f, ok := w.child(fields, i)
+			if !ok {
+				continue
+			}
+			if kids := f.Key("Kids"); kids.Len() > 0 {
+				if err := walk(kids, depth+1); err != nil {
+					return err
+				}
+			}
+			if f.Key("FT").Name() == "Sig" && !f.Key("V").IsNull() {
+				if len(out) == maxSignatureFields {
+					return fmt.Errorf("%w: more than %d signature fields", ErrStructure, maxSignatureFields)
+				}
+				out = append(out, f)
+			}
+		}
 		return nil
 	}
-	for i := 0; i < fields.Len(); i++ {
-		f := fields.Index(i)
-		if kids := f.Key("Kids"); kids.Len() > 0 {
-			out = append(out, signatureFields(kids, depth+1)...)
-		}
-		if f.Key("FT").Name() == "Sig" && !f.Key("V").IsNull() {
-			out = append(out, f)
-		}
+	if err := walk(fields, 0); err != nil {
+		return nil, err
 	}
-	return out
+	return out, nil
 }
 
 func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature {
 	v := field.Key("V")
 	s := Signature{
-		Field:     field.Key("T").Text(),
-		SubFilter: v.Key("SubFilter").Name(),
-		Name:      v.Key("Name").Text(),
-		Reason:    v.Key("Reason").Text(),
-		Location:  v.Key("Location").Text(),
+		Field:      field.Key("T").Text(),
+		SubFilter:  v.Key("SubFilter").Name(),
+		Name:       v.Key("Name").Text(),
+		Reason:     v.Key("Reason").Text(),
+		Location:   v.Key("Location").Text(),
+		ClaimedTSA: v.Key("EvidentiaTSA").Text(),
 	}
 	if t, err := parsePDFDate(v.Key("M").Text()); err == nil {
 		s.SigningTime = t
@@ -202,7 +425,7 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 		s.ByteRange[i] = br.Index(i).Int64()
 	}
 	a, b, c := s.ByteRange[1], s.ByteRange[2], s.ByteRange[3]
-	if s.ByteRange[0] != 0 || a <= 0 || b <= a+1 || c < 0 || b+c > size || doc[a] != '<' || doc[b-1] != '>' {
+	if s.ByteRange[0] != 0 || a <= 0 || b <= a+1 || c < 0 || b > size || c > size-b || doc[a] != '<' || doc[b-1] != '>' {
 		problem(ErrNotWholeFile, "byte range %v does not fit the file (%d bytes)", s.ByteRange, size)
 		return s
 	}
@@ -219,6 +442,10 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 	var outer asn1.RawValue
 	if _, err := asn1.Unmarshal(der, &outer); err == nil {
 		der = outer.FullBytes
+	}
+	if err := checkDERNesting(der); err != nil {
+		problem(ErrBadSignature, "unreadable CMS: %v", err)
+		return s
 	}
 
 	// 2. The CMS: digest over the ranges, then the signature over the signed attributes.
@@ -238,6 +465,7 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 		problem(ErrBadSignature, "the CMS does not carry the signer's certificate")
 		return s
 	}
+	s.Fingerprint = string(evidence.SumBytes(s.Signer.Raw))
 	signed := make([]byte, 0, a+c)
 	signed = append(append(signed, doc[:a]...), doc[b:b+c]...)
 	p7.Content = signed
@@ -251,34 +479,57 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 		return s
 	}
 
-	// 3. The timestamp. Its time is what the certificate is judged at, when its authority is
-	// trusted; otherwise the signer's own claim is.
+	// 3. The timestamp. It must stamp this signature's value, be near the claimed signing
+	// time, and come from a trusted authority when roots were given; its time is then what
+	// the certificate is judged at, otherwise the signer's own claim is.
 	at := s.SigningTime
 	si := p7.Signers[0]
+	tokens := 0
 	for _, attr := range si.UnauthenticatedAttributes {
 		if !attr.Type.Equal(oidTimestampToken) {
 			continue
 		}
+		if tokens++; tokens > 1 {
+			problem(ErrTimestamp, "the signature carries %d timestamp tokens, want 1", tokens)
+			break
+		}
 		ts, err := checkTimestamp(attr.Value.Bytes, si.EncryptedDigest, roots)
 		s.Timestamp = ts
-		switch {
-		case err != nil:
+		if err != nil {
 			s.Problems = append(s.Problems, err)
+			continue
+		}
+		if !s.SigningTime.IsZero() {
+			s.TimestampSkew = ts.Time.Sub(s.SigningTime)
+			if s.TimestampSkew > MaxTimestampSkew || s.TimestampSkew < -MaxTimestampSkew {
+				problem(ErrTimestampTime, "the token's time %s is %s the signing time the signature claims (%s); more than %s apart means the token was not made for this signing",
+					ts.Time.UTC().Format(time.RFC3339), skewText(s.TimestampSkew), s.SigningTime.UTC().Format(time.RFC3339), MaxTimestampSkew)
+			} else {
+				s.Notes = append(s.Notes, fmt.Sprintf("the timestamp is %s the signing time the signature claims", skewText(s.TimestampSkew)))
+			}
+		}
+		switch {
 		case ts.Trust == TrustTrusted:
 			at = ts.Time
+		case HasRoots(roots):
+			problem(ErrTimestamp, "the timestamp authority %q is %s here (%s): its time cannot be relied on", ts.Authority, ts.Trust, ts.TrustDetail)
 		default:
 			s.Notes = append(s.Notes, fmt.Sprintf("the timestamp authority %q is %s here (%s): its time is not relied on", ts.Authority, ts.Trust, ts.TrustDetail))
 		}
 	}
 	if s.Timestamp == nil {
-		s.Notes = append(s.Notes, "no timestamp: the signing time is the signer's own claim")
+		if s.ClaimedTSA != "" {
+			problem(ErrTimestampMissing, "the signature dictionary says it was stamped by %q, but the signature carries no timestamp token", s.ClaimedTSA)
+		} else {
+			s.Notes = append(s.Notes, "no timestamp: the signing time is the signer's own claim")
+		}
 	}
 	if at.IsZero() {
 		at = time.Now()
 	}
 
 	// 4. The certificate: trusted; or self-made, which is said; anything else is a problem.
-	s.Trust, s.TrustDetail = judge(s.Signer, p7.Certificates, roots, at, x509.ExtKeyUsageAny)
+	s.Trust, s.TrustDetail = JudgeSigner(s.Signer, p7.Certificates, roots, at)
 	switch s.Trust {
 	case TrustSelfSigned:
 		s.Notes = append(s.Notes, "the signer's certificate is self-made: the signature proves the file is unchanged since that key signed it, not who holds the key")
@@ -292,8 +543,60 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 	return s
 }
 
-// judge says whether cert chains to roots (using certs as intermediates) at time at.
+// skewText says how far a token's time is from a claimed time: "3s after", "2h0m0s before".
+func skewText(d time.Duration) string {
+	if d < 0 {
+		return (-d).Round(time.Second).String() + " before"
+	}
+	return d.Round(time.Second).String() + " after"
+}
+
+// OIDDocumentSigning is the extended key usage id-kp-documentSigning (RFC 9336).
+var OIDDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
+
+// SignerUsageProblem says why cert is not a certificate for signing documents, or "" when it
+// is: its extended key usage must name document signing (1.3.6.1.5.5.7.3.36) or e-mail
+// protection, and its key usage digitalSignature or nonRepudiation (contentCommitment). A web
+// server's TLS certificate, say, chains to a trusted root all the same but was not issued to
+// sign anything.
+func SignerUsageProblem(cert *x509.Certificate) string {
+	eku := false
+	for _, u := range cert.ExtKeyUsage {
+		if u == x509.ExtKeyUsageEmailProtection {
+			eku = true
+		}
+	}
+	for _, u := range cert.UnknownExtKeyUsage {
+		if u.Equal(OIDDocumentSigning) {
+			eku = true
+		}
+	}
+	switch {
+	case !eku:
+		return "the certificate was not issued for signing documents (its extended key usage names neither document signing nor e-mail protection)"
+	case cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0:
+		return "the certificate's key usage allows neither digitalSignature nor nonRepudiation"
+	}
+	return ""
+}
+
+// JudgeSigner says how far the signer's certificate cert is trusted at time at: TrustTrusted
+// when it chains to roots (certs serving as intermediates) and was issued for signing
+// documents (see SignerUsageProblem); TrustSelfSigned when it is issued by its own holder and
+// has that usage; TrustUntrusted otherwise, the detail saying why. roots nil means none.
+func JudgeSigner(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPool, at time.Time) (Trust, string) {
+	if p := SignerUsageProblem(cert); p != "" {
+		return TrustUntrusted, p
+	}
+	return judge(cert, certs, roots, at, x509.ExtKeyUsageAny)
+}
+
+// judge says whether cert chains to roots (using certs as intermediates) at time at with the
+// extended key usage usage, or is self-made. roots nil means none.
 func judge(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPool, at time.Time, usage x509.ExtKeyUsage) (Trust, string) {
+	if roots == nil {
+		roots = x509.NewCertPool()
+	}
 	inter := x509.NewCertPool()
 	for _, c := range certs {
 		if !c.Equal(cert) {
@@ -306,6 +609,9 @@ func judge(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPo
 	}
 	if bytes.Equal(cert.RawIssuer, cert.RawSubject) && cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature) == nil {
 		return TrustSelfSigned, "issued by its own holder"
+	}
+	if !HasRoots(roots) {
+		return TrustUntrusted, "no signer roots were given, so no issuing authority is trusted: " + err.Error()
 	}
 	return TrustUntrusted, err.Error()
 }
@@ -393,4 +699,135 @@ func parsePDFDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("signature: bad PDF date %q", s)
+}
+
+// Bounds of the pre-check of what the PDF object reader allocates from numbers in the file.
+const (
+	eofWindow  = 1024    // %%EOF must be within the file's last eofWindow bytes
+	maxXrefRow = 1 << 28 // the widths (/W) of an xref stream's row, summed
+)
+
+// checkAllocations refuses a PDF whose cross-reference numbers would make the object reader
+// allocate without bound: an xref stream's /Size, or a table subsection's first object and
+// count, beyond the file's length (an object takes more than a byte), an xref row (/W) wider
+// than maxXrefRow; and a file without %%EOF near its end, which the reader looks for by
+// reading ever longer tails (quadratic in the file's size). The reader allocates such a table
+// at once, and an allocation that large ends the program ("out of memory" cannot be
+// recovered). The reader starts at byte offsets the file gives, which may point into what reads
+// as a comment, a string or stream data from the start of the file; so every occurrence is
+// checked, wherever it is (names decoded, #xx escapes included).
+func checkAllocations(doc []byte) error {
+	tail := doc[max(0, len(doc)-eofWindow):]
+	if !bytes.Contains(tail, []byte("%%EOF")) {
+		return fmt.Errorf("no %%%%EOF in the last %d bytes", eofWindow)
+	}
+	limit := int64(len(doc))
+	for i := 0; i < len(doc); i++ {
+		switch doc[i] {
+		case '/':
+			name, end := scanName(doc, i+1)
+			switch name {
+			case "Size":
+				if n, _, ok := scanInt(doc, end); ok && (n < 0 || n > limit) {
+					return fmt.Errorf("/Size %d is more objects than a %d-byte file can hold", n, limit)
+				}
+			case "W":
+				j := scanSpace(doc, end)
+				if j >= len(doc) || doc[j] != '[' {
+					continue
+				}
+				// Only an array of integers can be an xref row; a font's widths nest arrays.
+				sum := int64(0)
+				for j++; ; {
+					n, next, ok := scanInt(doc, j)
+					if !ok {
+						break
+					}
+					if n < 0 || n > maxXrefRow-sum {
+						return fmt.Errorf("an xref row (/W) of more than %d bytes", int64(maxXrefRow))
+					}
+					sum, j = sum+n, next
+				}
+			}
+		case 'x':
+			if !bytes.HasPrefix(doc[i:], []byte("xref")) {
+				continue
+			}
+			j := i + len("xref")
+			for {
+				start, next, ok1 := scanInt(doc, j)
+				n, next2, ok2 := scanInt(doc, next)
+				if !ok1 || !ok2 {
+					break
+				}
+				if start < 0 || n < 0 || start > limit || n > limit-start {
+					return fmt.Errorf("xref subsection %d %d is more objects than a %d-byte file can hold", start, n, limit)
+				}
+				j = next2
+				for k := int64(0); k < 3*n && j < len(doc); k++ { // the rows: offset, generation, f or n
+					_, j = scanWord(doc, j)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// scanSpace returns the offset of the first byte at or after i that is neither white space
+// nor in a comment.
+func scanSpace(doc []byte, i int) int {
+	for i < len(doc) {
+		switch c := doc[i]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0:
+			i++
+		case c == '%':
+			for i < len(doc) && doc[i] != '\n' && doc[i] != '\r' {
+				i++
+			}
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanWord returns the run of regular characters after white space from i, and where it ends
+// (one byte further for a lone delimiter).
+func scanWord(doc []byte, i int) (string, int) {
+	i = scanSpace(doc, i)
+	j := i
+	for j < len(doc) && isRegular(doc[j]) {
+		j++
+	}
+	if j == i && j < len(doc) {
+		j++
+	}
+	return string(doc[i:j]), j
+}
+
+// scanInt reads an integer after white space from i.
+func scanInt(doc []byte, i int) (int64, int, bool) {
+	w, end := scanWord(doc, i)
+	n, err := strconv.ParseInt(w, 10, 64)
+	if err != nil {
+		return 0, i, false
+	}
+	return n, end, true
+}
+
+// scanName decodes the name whose first character (after the slash) is at i.
+func scanName(doc []byte, i int) (string, int) {
+	var name []byte
+	for i < len(doc) && isRegular(doc[i]) && len(name) < 16 {
+		if doc[i] == '#' && i+2 < len(doc) {
+			if b, err := hex.DecodeString(string(doc[i+1 : i+3])); err == nil {
+				name = append(name, b[0])
+				i += 3
+				continue
+			}
+		}
+		name = append(name, doc[i])
+		i++
+	}
+	return string(name), i
 }

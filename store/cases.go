@@ -8,9 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"evidentia/textsafe"
 )
 
 // Case is an investigation that captures belong to. Name is its unique key, as the operator
@@ -27,18 +28,44 @@ type Case struct {
 	Captures    int
 }
 
+// ErrUnsafeName is returned for a name (a case, an operator, a unit) that is not plain text: it
+// holds a control character (an escape, a line break, a tab), a bidirectional control (such as
+// U+202E, which shows text reversed), a zero-width or other invisible character, or invalid
+// UTF-8 (see textsafe.Clean). Such a name would move a terminal's cursor, reorder what a reader
+// sees or hide a part of the name in every list, report and custody log that shows it. It
+// wraps ErrInvalid.
+var ErrUnsafeName = fmt.Errorf("%w: a name may not hold control, bidirectional or invisible characters", ErrInvalid)
+
+// CheckName returns nil when the name s, of the kind what ("case name", "operator", "unit"),
+// is plain text (textsafe.Clean), else an error wrapping ErrUnsafeName (and so ErrInvalid)
+// that shows s with its unsafe characters escaped. Spaces, punctuation, Hangul and formula-like
+// text such as "=SUM(1)" are plain text.
+func CheckName(what, s string) error {
+	if textsafe.Clean(s) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s %q", ErrUnsafeName, what, textsafe.Cap(s, 200))
+}
+
+// cleanCaseName returns name without surrounding spaces, in Unicode NFC, or an error wrapping
+// ErrInvalid (empty) or ErrUnsafeName (see CheckName).
 func cleanCaseName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", fmt.Errorf("%w: empty case name", ErrInvalid)
 	}
-	if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
-		return "", fmt.Errorf("%w: case name %q is not valid text", ErrInvalid, name)
+	if err := CheckName("case name", name); err != nil {
+		return "", err
 	}
 	// One spelling per name: Hangul typed decomposed (as macOS input may give it) is the same
 	// case as the precomposed form, not a look-alike second case.
 	return norm.NFC.String(name), nil
 }
+
+// existingName is the spelling under which the case name is looked up: without surrounding
+// spaces, in NFC. It does not check the name, so that a case named before names were checked
+// can still be found, closed and renamed to a plain-text name.
+func existingName(name string) string { return norm.NFC.String(strings.TrimSpace(name)) }
 
 const caseColumns = `k.id, k.name, k.number, k.description, k.law_article, k.created_at, k.closed,
 	(SELECT count(*) FROM captures c WHERE c.case_id = k.id)`
@@ -118,7 +145,8 @@ func (s *Store) EnsureCase(ctx context.Context, name, actor string) (Case, error
 
 // CreateCase creates the case c (ID, CreatedAt and Captures are ignored) and records the
 // custody event "case created" by actor. It returns an error wrapping ErrCaseExists when a case
-// of that name exists.
+// of that name exists, ErrInvalid when the name is empty and ErrUnsafeName when it holds
+// control, bidirectional or invisible characters (see CheckName).
 func (s *Store) CreateCase(ctx context.Context, c Case, actor string) (Case, error) {
 	name, err := cleanCaseName(c.Name)
 	if err != nil {
@@ -138,14 +166,12 @@ func (s *Store) CreateCase(ctx context.Context, c Case, actor string) (Case, err
 	return out, err
 }
 
-// SetCaseClosed closes (closed true) or reopens the case named name, recording the custody
-// event "case closed" or "case reopened" by actor. No capture can be begun in a closed case.
+// SetCaseClosed closes (closed true) or reopens the case named name (an existing name: it is
+// looked up as given, see UpdateCase), recording the custody event "case closed" or "case
+// reopened" by actor. No capture can be begun in a closed case.
 // Setting the state a case already has changes nothing and records nothing.
 func (s *Store) SetCaseClosed(ctx context.Context, name string, closed bool, actor string) error {
-	name, err := cleanCaseName(name)
-	if err != nil {
-		return err
-	}
+	name = existingName(name)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		c, err := caseByName(ctx, tx, name)
 		if err != nil {
@@ -174,18 +200,19 @@ func (s *Store) SetCaseClosed(ctx context.Context, name string, closed bool, act
 // old_number, old_description, old_law_article) in its details. A closed case may be updated.
 // Updating a case to the values it has changes nothing and records nothing.
 //
+// name is looked up as it is (spaces trimmed, NFC) and is not checked, so that a case named
+// before names were checked can be renamed; the new name must be plain text (CheckName).
+//
 // A rename keeps every capture in the case: captures refer to their case by its ID. Custody
 // events recorded before the rename keep the name the case had then; Verify follows renames
 // through the "case updated" events. The sealed manifests keep the name the case had when
 // each capture was made.
 //
-// Errors wrap ErrInvalid (an empty or malformed name), ErrNotFound (no case is named name)
+// Errors wrap ErrInvalid (an empty name; ErrUnsafeName for a name with control, bidirectional
+// or invisible characters, see CheckName), ErrNotFound (no case is named name)
 // or ErrCaseExists (another case has the new name).
 func (s *Store) UpdateCase(ctx context.Context, name string, c Case, actor string) (Case, error) {
-	name, err := cleanCaseName(name)
-	if err != nil {
-		return Case{}, err
-	}
+	name = existingName(name)
 	newName, err := cleanCaseName(c.Name)
 	if err != nil {
 		return Case{}, err

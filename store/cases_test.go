@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 )
@@ -136,5 +137,101 @@ func TestCaseNamesAreNormalised(t *testing.T) {
 	cases, _ := s.Cases(t.Context())
 	if c1.ID != c2.ID || len(cases) != 1 || cases[0].Name != composed {
 		t.Errorf("decomposed and composed names made %d cases: %+v", len(cases), cases)
+	}
+}
+
+// TestUnsafeNamesRefused is finding 10: case names (created, ensured, renamed) and operators
+// with control, bidirectional or invisible characters are refused with ErrUnsafeName (an
+// ErrInvalid) and nothing is recorded; formula-like names are plain text and accepted.
+func TestUnsafeNamesRefused(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	if _, err := s.CreateCase(ctx, Case{Name: "사건"}, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	head := func() int {
+		events, err := s.Custody(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(events)
+	}
+	before := head()
+	bad := []struct{ name, value string }{
+		{"escape", "사건\x1b[31m"},
+		{"OSC title", "\x1b]0;pwned\x07사건"},
+		{"right-to-left override", "사건\u202eexe.txt"},
+		{"line break", "사건\n2"},
+		{"tab", "사건\t2"},
+		{"zero-width space", "사\u200b건"},
+		{"BOM", "\ufeff사건"},
+		{"line separator", "사건\u20282"},
+		{"invalid UTF-8", "사건\xff"},
+		{"NUL", "사건\x00"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			check := func(what string, err error) {
+				t.Helper()
+				if !errors.Is(err, ErrUnsafeName) || !errors.Is(err, ErrInvalid) {
+					t.Errorf("%s %+q: %v, want ErrUnsafeName", what, tc.value, err)
+				}
+			}
+			_, err := s.CreateCase(ctx, Case{Name: tc.value}, "alice")
+			check("CreateCase", err)
+			_, err = s.EnsureCase(ctx, tc.value, "alice")
+			check("EnsureCase", err)
+			_, err = s.UpdateCase(ctx, "사건", Case{Name: tc.value}, "alice")
+			check("rename", err)
+			_, err = s.BeginCapture(ctx, tc.value, "https://a.example/", "alice")
+			check("BeginCapture in case", err)
+			_, err = s.CreateCase(ctx, Case{Name: "사건-" + tc.name}, tc.value)
+			check("CreateCase by operator", err)
+			_, err = s.BeginCapture(ctx, "사건", "https://a.example/", tc.value)
+			check("BeginCapture by operator", err)
+			_, err = s.AppendEvent(ctx, Event{Actor: tc.value, Action: ActionAnnotated})
+			check("AppendEvent by operator", err)
+		})
+	}
+	if got := head(); got != before {
+		t.Errorf("%d custody events were recorded for refused names", got-before)
+	}
+	cases, _ := s.Cases(ctx)
+	if len(cases) != 1 {
+		t.Errorf("cases: %+v", cases)
+	}
+	// Formula-like text is plain text: accepted (custody.csv is what guards spreadsheets).
+	for _, name := range []string{`=HYPERLINK("http://x","y")`, "@SUM(1+1)", "+82", "-사건-", "사건 (2026) ‘인용’"} {
+		if _, err := s.CreateCase(ctx, Case{Name: name}, "@SUM(1+1)"); err != nil {
+			t.Errorf("CreateCase(%q): %v", name, err)
+		}
+	}
+}
+
+// TestLegacyUnsafeCaseCanBeRenamed: a case named with control characters before names were
+// checked can still be found, closed and renamed to a plain-text name; it cannot take new
+// captures under its old name.
+func TestLegacyUnsafeCaseCanBeRenamed(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	const legacy = "옛 사건\x1b[2J"
+	if err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := insertCase(ctx, tx, Case{Name: legacy}, "alice")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.BeginCapture(ctx, legacy, "https://a.example/", "alice"); !errors.Is(err, ErrUnsafeName) {
+		t.Errorf("capture into the legacy case: %v", err)
+	}
+	if err := s.SetCaseClosed(ctx, legacy, true, "alice"); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	k, err := s.UpdateCase(ctx, legacy, Case{Name: "옛 사건"}, "alice")
+	if err != nil || k.Name != "옛 사건" || !k.Closed {
+		t.Fatalf("rename: %+v %v", k, err)
+	}
+	if _, err := s.Case(ctx, "옛 사건"); err != nil {
+		t.Error(err)
 	}
 }

@@ -118,8 +118,12 @@ func scanEvents(rows *sql.Rows) ([]eventRow, error) {
 }
 
 // appendEvent appends e to the custody log inside tx, continuing from the head record, and
-// returns it completed. The caller holds the write lock (see Store.write).
+// returns it completed; an actor that is not plain text is refused (ErrUnsafeName, see
+// CheckName). The caller holds the write lock (see Store.write).
 func appendEvent(ctx context.Context, tx *sql.Tx, e Event) (Event, error) {
+	if err := CheckName("operator", e.Actor); err != nil {
+		return Event{}, err
+	}
 	var count int64
 	var head string
 	err := tx.QueryRowContext(ctx, `SELECT count, hash FROM custody_head WHERE id = 1`).Scan(&count, &head)

@@ -2,7 +2,6 @@ package wacz
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto"
@@ -26,9 +25,13 @@ import (
 
 // VerifyOptions say what Verify trusts.
 type VerifyOptions struct {
-	// Roots are the trusted roots for the signer and the timestamp authority; nil means the
-	// system's.
+	// Roots are the only roots the signer and the timestamp authority are trusted through;
+	// nil means none (the computer's web roots are never signer roots): a self-made signer is
+	// then recognised and said, and no authority is trusted. With Roots given, an untrusted
+	// authority is a problem.
 	Roots *x509.CertPool
+	// RootsSource says where Roots came from (e.g. "--ca ca.pem"), for Report.Roots.
+	RootsSource string
 }
 
 // Problem is one thing wrong with a WACZ: the file (and, in Err, the record or line) and why.
@@ -43,13 +46,23 @@ func (p Problem) Error() string { return p.Path + ": " + p.Err.Error() }
 // Report is what Verify found. Problems lists what makes the WACZ invalid; Notes are facts a
 // reader should know that do not (a self-made certificate, no timestamp).
 type Report struct {
-	Created                time.Time // datapackage.json's created
-	Software               string
-	Files, Records, Pages  int // resources listed, WARC records read, pages listed
-	Signed                 bool
-	Signer                 *x509.Certificate // nil when unsigned or signed with a bare key
-	SignerTrust            signature.Trust
-	SignerTrustDetail      string
+	Created               time.Time // datapackage.json's created
+	Software              string
+	Files, Records, Pages int // resources listed, WARC records read, pages listed
+	// Signed is whether datapackage-digest.json carries a signature at all, valid or not;
+	// SignatureValid whether that signature verified (over the digest, with the signer's key,
+	// and its timestamp, when there is one, intact). Print "signed: yes" only when both hold.
+	Signed         bool
+	SignatureValid bool
+	// Roots says which roots the signer and the authority were judged against (see
+	// signature.DescribeRoots).
+	Roots             string
+	Signer            *x509.Certificate // nil when unsigned or signed with a bare key
+	SignerTrust       signature.Trust
+	SignerTrustDetail string
+	// Timestamp is the signature's RFC 3161 token as read; its Trust is TrustUntrusted
+	// whenever the signature it stamps failed (a token over a bad signature vouches for
+	// nothing), whatever its authority.
 	Timestamp              *signature.Timestamp
 	Problems               []Problem
 	Notes                  []string
@@ -104,10 +117,9 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 		perFile: map[string]int{}, dropped: map[string]*dropped{}}
 	roots := opt.Roots
 	if roots == nil {
-		if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
-			roots = x509.NewCertPool()
-		}
+		roots = x509.NewCertPool()
 	}
+	v.rep.Roots = signature.DescribeRoots(roots, opt.RootsSource)
 	present := map[string]bool{}
 	for _, n := range zr.Names() {
 		present[n] = true
@@ -237,6 +249,15 @@ func (v *verifier) problem(path string, err error) {
 	}
 	v.perFile[path]++
 	v.rep.Problems = append(v.rep.Problems, Problem{Path: path, Err: err})
+}
+
+// problems counts the problems of the digest file found so far, listed or not.
+func (v *verifier) problems() int {
+	n := v.perFile[digestPath]
+	if d := v.dropped[digestPath]; d != nil {
+		n += d.n
+	}
+	return n
 }
 
 // summarizeDropped adds, for every file with problems not listed, one problem saying how many;
@@ -374,8 +395,19 @@ func (v *verifier) checkDigest(ctx context.Context, dgBytes, dpBytes []byte, roo
 	v.checkSigned(df.SignedData, df.Hash, roots)
 }
 
+// checkSigned checks the signature of the digest file and sets Signed, SignatureValid, the
+// signer's trust and the timestamp; a signature with any problem is not valid, and its
+// timestamp is then not said to be trusted.
 func (v *verifier) checkSigned(sd *signedData, digestHash string, roots *x509.CertPool) {
 	v.rep.Signed = true
+	before := v.problems()
+	defer func() {
+		v.rep.SignatureValid = v.problems() == before
+		if ts := v.rep.Timestamp; ts != nil && !v.rep.SignatureValid && ts.Trust == signature.TrustTrusted {
+			ts.Trust = signature.TrustUntrusted
+			ts.TrustDetail = "not relied on: the signature it stamps failed"
+		}
+	}()
 	bad := func(sentinel error, format string, args ...any) {
 		v.problem(digestPath, fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...)))
 	}
@@ -454,9 +486,12 @@ func (v *verifier) checkSigned(sd *signedData, digestHash string, roots *x509.Ce
 					bad(ErrTimestamp, "timestampCert does not hold the token's signer first")
 				}
 			}
-			if ts.Trust == signature.TrustTrusted {
+			switch {
+			case ts.Trust == signature.TrustTrusted:
 				at = ts.Time
-			} else {
+			case signature.HasRoots(roots):
+				bad(ErrTimestamp, "the timestamp authority %q is %s here (%s): its time cannot be relied on", ts.Authority, ts.Trust, ts.TrustDetail)
+			default:
 				v.rep.Notes = append(v.rep.Notes, fmt.Sprintf("the timestamp authority %q is %s here (%s): its time is not relied on", ts.Authority, ts.Trust, ts.TrustDetail))
 			}
 		}
@@ -471,7 +506,7 @@ func (v *verifier) checkSigned(sd *signedData, digestHash string, roots *x509.Ce
 		return
 	}
 	s := v.rep.Signer
-	v.rep.SignerTrust, v.rep.SignerTrustDetail = judge(s, certs, roots, at)
+	v.rep.SignerTrust, v.rep.SignerTrustDetail = signature.JudgeSigner(s, certs, roots, at)
 	switch v.rep.SignerTrust {
 	case signature.TrustSelfSigned:
 		v.rep.Notes = append(v.rep.Notes, "the signer's certificate is self-made: the signature proves the WACZ is unchanged since that key signed it, not who holds the key")
@@ -484,26 +519,7 @@ func (v *verifier) checkSigned(sd *signedData, digestHash string, roots *x509.Ce
 	}
 }
 
-// judge says whether cert chains to roots (certs as intermediates) at time at; it has the
-// semantics of the signature package's PDF verification. It is a copy (with any key usage) of
-// signature's unexported judge, which that package does not export; so is publicKeysEqual.
-func judge(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPool, at time.Time) (signature.Trust, string) {
-	inter := x509.NewCertPool()
-	for _, c := range certs {
-		if !c.Equal(cert) {
-			inter.AddCert(c)
-		}
-	}
-	_, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-	if err == nil {
-		return signature.TrustTrusted, "chains to a trusted root"
-	}
-	if bytes.Equal(cert.RawIssuer, cert.RawSubject) && cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature) == nil {
-		return signature.TrustSelfSigned, "issued by its own holder"
-	}
-	return signature.TrustUntrusted, err.Error()
-}
-
+// publicKeysEqual tells whether a and b are the same public key.
 func publicKeysEqual(a, b crypto.PublicKey) bool {
 	ae, ok := a.(interface{ Equal(crypto.PublicKey) bool })
 	return ok && ae.Equal(b)

@@ -26,6 +26,7 @@ import (
 	"evidentia/report"
 	"evidentia/signature"
 	"evidentia/store"
+	"evidentia/textsafe"
 	"evidentia/wacz"
 )
 
@@ -142,6 +143,12 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	}
 	if req.Signer == nil {
 		return nil, ErrNeedSigner
+	}
+	if err := checkPeople(req.Operator, req.Unit); err != nil {
+		return nil, err
+	}
+	if err := store.CheckName("recipient", req.Recipient); err != nil {
+		return nil, err
 	}
 	kase, recs, skipped, err := prepareOutput(ctx, st, req.Out, req.Case, req.CaptureIDs, req.Operator,
 		func(total int) { progress(ExportVerifying, 0, total) })
@@ -380,12 +387,7 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 		if _, err := bw.Add(ctx, folder+"/manifest.json", bytes.NewReader(mj), false); err != nil {
 			return nil, err
 		}
-		ref := bundle.CaptureRef{ID: r.ID, URL: r.URL, FinalURL: r.FinalURL, Title: r.Title, Status: string(r.Status),
-			ManifestSHA256: md, Folder: folder}
-		if !r.StartedAt.IsZero() {
-			ref.CapturedAt = r.StartedAt.UTC()
-		}
-		refs = append(refs, ref)
+		refs = append(refs, captureRef(r, md, folder))
 	}
 	progress(ExportCaptures, len(recs), len(recs))
 
@@ -602,8 +604,84 @@ func custodyJSON(caseName string, at time.Time, events []store.Event) ([]byte, e
 	return append(b, '\n'), nil
 }
 
+// captureRef is the entry of manifest.json's capture list for r, whose sealed manifest hashes to
+// md and is in folder: its URL, final URL, title and time are those of the sealed manifest (the
+// requested URL, the final URL, the page's title, the time the capture began), so that
+// VerifyBundle can compare them (see refDiffers).
+func captureRef(r *store.Record, md evidence.Digest, folder string) bundle.CaptureRef {
+	f := r.Manifest.Facts
+	ref := bundle.CaptureRef{ID: r.ID, URL: f.RequestedURL, FinalURL: f.FinalURL, Title: f.Metadata.Title, Status: string(r.Status),
+		ManifestSHA256: md, Folder: folder, CapturedAt: f.Collection.StartedAt.UTC()}
+	if ref.URL == "" {
+		ref.URL = r.URL
+	}
+	if f.Collection.StartedAt.IsZero() {
+		ref.CapturedAt = time.Time{}
+	}
+	return ref
+}
+
+// capturedAtSlack is how much earlier than its sealed start time a bundle made before the
+// capture list was taken from the sealed manifests may date a capture: that time was the
+// store's, taken just before the browser was asked.
+const capturedAtSlack = 10 * time.Second
+
+// refDiffers returns the fields of manifest.json's entry ref that say something other than the
+// sealed manifest m: "url" (the requested URL), "final_url", "title", "status" and
+// "captured_at" (the time the capture began; for bundles written before these fields were
+// taken from the sealed manifest, a time at most capturedAtSlack before it is accepted).
+func refDiffers(ref bundle.CaptureRef, m *evidence.Manifest) []string {
+	var out []string
+	f := m.Facts
+	if ref.URL != f.RequestedURL {
+		out = append(out, fmt.Sprintf("url %q, sealed %q", textsafe.Cap(ref.URL, 300), textsafe.Cap(f.RequestedURL, 300)))
+	}
+	if ref.FinalURL != f.FinalURL {
+		out = append(out, fmt.Sprintf("final_url %q, sealed %q", textsafe.Cap(ref.FinalURL, 300), textsafe.Cap(f.FinalURL, 300)))
+	}
+	if ref.Title != f.Metadata.Title {
+		out = append(out, fmt.Sprintf("title %q, sealed %q", textsafe.Cap(ref.Title, 300), textsafe.Cap(f.Metadata.Title, 300)))
+	}
+	if ref.Status != "" && ref.Status != string(m.Status) {
+		out = append(out, fmt.Sprintf("status %q, sealed %q", textsafe.Cap(ref.Status, 100), m.Status))
+	}
+	sealed := f.Collection.StartedAt
+	if d := sealed.Sub(ref.CapturedAt); !ref.CapturedAt.Equal(sealed) && (ref.CapturedAt.IsZero() || d < 0 || d > capturedAtSlack) {
+		out = append(out, fmt.Sprintf("captured_at %s, sealed %s", ref.CapturedAt.UTC().Format(time.RFC3339Nano), sealed.UTC().Format(time.RFC3339Nano)))
+	}
+	return out
+}
+
+// CSVText returns s as a CSV cell that spreadsheets show as text: a cell that begins with "=",
+// "+", "-", "@", a tab or a carriage return (which Excel, LibreOffice and Google Sheets take
+// for the start of a formula) is prefixed with an apostrophe, which they show as text and do
+// not evaluate; any other s is returned unchanged. (The OWASP rule for CSV injection.)
+// custody.json keeps the values as they are.
+func CSVText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// csvSame reports whether the CSV cell shows the value v: written through CSVText, or as it is
+// (bundles made before CSVText).
+func csvSame(cell, v string) bool { return cell == CSVText(v) || cell == v }
+
+// checkPeople returns nil when the operator and the unit are plain text, else an error wrapping
+// store.ErrUnsafeName (see store.CheckName): a name with control, bidirectional or invisible
+// characters is refused before anything is captured, written or recorded.
+func checkPeople(operator, unit string) error {
+	if err := store.CheckName("operator", operator); err != nil {
+		return err
+	}
+	return store.CheckName("unit", unit)
+}
+
 // custodyCSV is the custody log as a spreadsheet: UTF-8 with a byte-order mark (so that Excel
-// shows Korean), times in UTC and KST.
+// shows Korean), times in UTC and KST. Every cell of text that came from a person (actor,
+// action, case, capture ID, details) goes through CSVText, so that no spreadsheet takes a name
+// such as =HYPERLINK(...) or @SUM(...) for a formula.
 func custodyCSV(events []store.Event) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
@@ -621,7 +699,7 @@ func custodyCSV(events []store.Event) ([]byte, error) {
 			return nil, err
 		}
 		w.Write([]string{fmt.Sprint(e.Seq), e.At.UTC().Format(time.RFC3339Nano), e.At.In(kst).Format("2006-01-02 15:04:05 KST"),
-			e.Actor, e.Action, e.Case, e.CaptureID, string(dj), string(e.PrevHash), string(e.Hash)})
+			CSVText(e.Actor), CSVText(e.Action), CSVText(e.Case), CSVText(e.CaptureID), CSVText(string(dj)), string(e.PrevHash), string(e.Hash)})
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()

@@ -76,6 +76,9 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 	if req.TSA != "" && req.Signer == nil {
 		return nil, fmt.Errorf("workflow: a timestamp authority stamps a signature: the report must be signed to be timestamped")
 	}
+	if err := checkPeople(req.Operator, req.Unit); err != nil {
+		return nil, err
+	}
 	kase, recs, skipped, err := prepareOutput(ctx, st, req.Out, req.Case, req.CaptureIDs, req.Operator, nil)
 	if err != nil {
 		return nil, err
@@ -404,13 +407,21 @@ type ReportCheck struct {
 	// Recorded lists the custody events (action "reported") that name this very file by its
 	// SHA-256.
 	Recorded []store.Event
+	// Problems lists what contradicts the signature's timestamp: a capture (its end, or an
+	// event during it) or a custody event the report covers that is later than the token's
+	// time. Each wraps ErrAfterTimestamp and names the capture.
+	Problems []error
 }
 
-// Err returns the first reason the report is not valid, or nil: a bad or missing signature, or
-// an embedded manifest that differs from the store.
+// Err returns the first reason the report is not valid, or nil: a bad or missing signature, a
+// time later than the signature's timestamp, or an embedded manifest that differs from the
+// store.
 func (c *ReportCheck) Err() error {
 	if err := c.Signature.Err(); err != nil {
 		return err
+	}
+	if len(c.Problems) > 0 {
+		return c.Problems[0]
 	}
 	for _, a := range c.Attachments {
 		if a.Err != nil {
@@ -426,9 +437,65 @@ const maxReportSize = 2 << 30
 // ErrManifestDiffers is the problem of an embedded manifest that differs from the store's.
 var ErrManifestDiffers = errors.New("workflow: embedded manifest differs from the store")
 
+// ErrAfterTimestamp is a capture or custody event dated after the timestamp of the report or
+// bundle that holds it: the token was made earlier than what it is said to cover (backdated,
+// or taken from another signing).
+var ErrAfterTimestamp = errors.New("workflow: something the timestamp covers happened after it")
+
+// TimestampTolerance is how much later than a timestamp token's time a capture or custody
+// event it covers may be dated: this computer's clock and the authority's may differ a little,
+// and tokens are dated to the second.
+const TimestampTolerance = time.Minute
+
+// afterStamp returns an ErrAfterTimestamp problem when at is later than the token's time
+// stamped (beyond TimestampTolerance), nil otherwise; what names the dated thing.
+func afterStamp(what string, at, stamped time.Time) error {
+	if at.IsZero() || stamped.IsZero() || !at.After(stamped.Add(TimestampTolerance)) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s at %s, %s after the timestamp (%s)", ErrAfterTimestamp, what,
+		at.UTC().Format(time.RFC3339), at.Sub(stamped).Round(time.Second), stamped.UTC().Format(time.RFC3339))
+}
+
+// manifestAfterStamp checks the capture m (its start and end, its events) against the
+// token's time stamped.
+func manifestAfterStamp(m *evidence.Manifest, stamped time.Time) []error {
+	var out []error
+	c := m.Facts.Collection
+	for _, t := range []struct {
+		what string
+		at   time.Time
+	}{{"started", c.StartedAt}, {"finished", c.FinishedAt}} {
+		if err := afterStamp(fmt.Sprintf("capture %s %s", m.CaptureID, t.what), t.at, stamped); err != nil {
+			out = append(out, err)
+		}
+	}
+	for _, e := range m.Facts.Method.Events {
+		if err := afterStamp(fmt.Sprintf("capture %s event %q", m.CaptureID, e.Kind), e.At, stamped); err != nil {
+			out = append(out, err)
+			break
+		}
+	}
+	return out
+}
+
+// reportStampTime is the time of the report's timestamp token: that of its first signature
+// carrying a token that stamps it; zero without one.
+func reportStampTime(rep *signature.Report) time.Time {
+	for _, s := range rep.Signatures {
+		if s.Timestamp != nil && s.Timestamp.ImprintOK && !s.Timestamp.Time.IsZero() {
+			return s.Timestamp.Time
+		}
+	}
+	return time.Time{}
+}
+
 // VerifyReport checks the PDF report at path: its signature (see signature.Verify, with roots
-// as trusted roots, nil for the system's) and, when st is not nil, that every embedded
-// manifest matches the capture the store has under the same ID.
+// as the only trusted roots, nil for none); that no capture embedded in it (start, end, events)
+// is dated after the signature's timestamp; and, when st is not nil, that every embedded
+// manifest matches the capture the store has under the same ID and that the custody events
+// the report covers (those logged before the store recorded this very report) precede the
+// timestamp too.
 func VerifyReport(ctx context.Context, st *store.Store, path string, roots *x509.CertPool) (*ReportCheck, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -446,6 +513,7 @@ func VerifyReport(ctx context.Context, st *store.Store, path string, roots *x509
 		return nil, err
 	}
 	out := &ReportCheck{Path: path, SHA256: evidence.SumBytes(doc), Signature: rep}
+	stamped := reportStampTime(rep)
 	seen := map[string]bool{}
 	for _, a := range rep.Attachments {
 		ac := AttachmentCheck{Name: a.Name, SHA256: a.SHA256}
@@ -456,6 +524,7 @@ func VerifyReport(ctx context.Context, st *store.Store, path string, roots *x509
 			continue
 		}
 		ac.CaptureID = m.CaptureID
+		out.Problems = append(out.Problems, manifestAfterStamp(&m, stamped)...)
 		if report.AttachmentName(m.CaptureID) != a.Name {
 			ac.State = AttachDiffers
 			ac.Err = fmt.Errorf("%w: %s holds the manifest of capture %s", ErrManifestDiffers, a.Name, m.CaptureID)
@@ -482,9 +551,23 @@ func VerifyReport(ctx context.Context, st *store.Store, path string, roots *x509
 				if err != nil {
 					return nil, err
 				}
+				var covered []store.Event // the events before this report was recorded
+				recorded := false
 				for _, e := range events {
 					if e.Action == store.ActionReported && e.Details["report_sha256"] == string(out.SHA256) {
 						out.Recorded = append(out.Recorded, e)
+						recorded = true
+					}
+					if !recorded {
+						covered = append(covered, e)
+					}
+				}
+				if recorded {
+					for _, e := range covered {
+						if err := afterStamp(fmt.Sprintf("capture %s custody event %d (%s)", rec.ID, e.Seq, e.Action), e.At, stamped); err != nil {
+							out.Problems = append(out.Problems, err)
+							break
+						}
 					}
 				}
 			}

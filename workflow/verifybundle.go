@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"path"
+	"sort"
 	"strings"
+	"time"
 
 	"evidentia/bundle"
 	"evidentia/evidence"
@@ -96,7 +98,8 @@ type bundleState struct {
 
 // VerifyBundle checks, offline, the bundle at path: the ZIP is safe to read; every file's
 // SHA-256 and size against manifest.json; the manifest's CMS signature and RFC 3161 timestamp
-// (trust judged against roots, nil = the system's); the report's PDF signature and that the
+// (trust judged against roots only, nil = none), and that every capture and custody event in
+// the bundle precedes that timestamp (ErrAfterTimestamp); the report's PDF signature and that the
 // manifests embedded in it are those of the bundle's captures; the WACZ (its datapackage, its
 // signature, every WARC record's digests) and that its WARC files are the sealed ones; each
 // capture folder against its sealed manifest; and the custody events' hashes. With st (may be
@@ -153,6 +156,9 @@ func VerifyBundle(ctx context.Context, st *store.Store, file string, roots *x509
 	chk.Problems = append(chk.Problems, rep.Problems...)
 	if rep.Manifest != nil {
 		chk.Problems = append(chk.Problems, crossCheck(rep.Manifest, state)...)
+	}
+	if rep.Timestamp != nil {
+		chk.Problems = append(chk.Problems, timesAfterStamp(rep.Timestamp.Time, state)...)
 	}
 	if chk.WACZ != nil && chk.WACZ.Signer == nil {
 		chk.Problems = append(chk.Problems, bundle.Problem{Path: BundleWACZPath,
@@ -381,6 +387,10 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 		if cm.CaptureID != ref.ID {
 			add(mpath, fmt.Errorf("%w: the folder of capture %s holds the manifest of %s", ErrBundleCapture, ref.ID, cm.CaptureID))
 		}
+		// What manifest.json lists of the capture is what its sealed manifest says.
+		if diff := refDiffers(ref, cm); len(diff) > 0 {
+			add(bundle.ManifestName, fmt.Errorf("%w: capture %s: the bundle's list says %s", ErrBundleCapture, ref.ID, strings.Join(diff, "; ")))
+		}
 		for _, a := range cm.Artifacts {
 			p := ref.Folder + "/" + a.Name
 			f, ok := files[p]
@@ -442,8 +452,9 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 		same := len(state.csvRows) == len(state.custodyEvents)
 		for i := 0; same && i < len(state.csvRows); i++ {
 			row, e := state.csvRows[i], state.custodyEvents[i]
-			same = len(row) == 10 && row[0] == fmt.Sprint(e.Seq) && row[3] == e.Actor && row[4] == e.Action &&
-				row[6] == e.CaptureID && row[9] == string(e.Hash)
+			// Text cells are written through CSVText (bundles made before it: as they are).
+			same = len(row) == 10 && row[0] == fmt.Sprint(e.Seq) && csvSame(row[3], e.Actor) && csvSame(row[4], e.Action) &&
+				csvSame(row[6], e.CaptureID) && row[9] == string(e.Hash)
 		}
 		if !same {
 			add(BundleCustodyCSV, fmt.Errorf("%w: the table does not list the same events as custody.json", ErrBundleCustody))
@@ -555,4 +566,28 @@ func checkAgainstStore(ctx context.Context, st *store.Store, chk *BundleCheck, m
 		}
 	}
 	return nil
+}
+
+// timesAfterStamp returns a problem (wrapping ErrAfterTimestamp) for every capture folder whose
+// manifest and for the first custody event that is dated after stamped, the time of the
+// bundle's timestamp (manifest.json.tsr): what the timestamp covers must precede it.
+func timesAfterStamp(stamped time.Time, state *bundleState) []bundle.Problem {
+	var out []bundle.Problem
+	folders := make([]string, 0, len(state.captureParsed))
+	for f := range state.captureParsed {
+		folders = append(folders, f)
+	}
+	sort.Strings(folders)
+	for _, f := range folders {
+		for _, err := range manifestAfterStamp(state.captureParsed[f], stamped) {
+			out = append(out, bundle.Problem{Path: path.Join(f, "manifest.json"), Err: err})
+		}
+	}
+	for _, e := range state.custodyEvents {
+		if err := afterStamp(fmt.Sprintf("custody event %d (%s) of capture %s", e.Seq, e.Action, e.CaptureID), e.At, stamped); err != nil {
+			out = append(out, bundle.Problem{Path: BundleCustodyJSON, Err: err})
+			break
+		}
+	}
+	return out
 }

@@ -187,6 +187,10 @@ func (c *Capturer) safeOne(ctx context.Context, i int, raw string, req CaptureRe
 
 func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureRequest, progress Progress) Outcome {
 	o := Outcome{Index: i, Input: raw}
+	if err := checkPeople(req.Operator, req.Unit); err != nil {
+		o.Err = err
+		return o
+	}
 	u, err := weburl.Normalize(raw)
 	if err != nil {
 		o.Err = err

@@ -42,7 +42,7 @@ func (c *cli) caseCommand(ctx context.Context, sub string, args []string) (int, 
 		if err != nil {
 			return 0, err
 		}
-		fmt.Fprintf(c.stdout, "created case %q\n", k.Name)
+		fmt.Fprintf(c.stdout, "created case \"%s\"\n", safe(k.Name))
 	case "edit":
 		old, err := st.Case(ctx, name)
 		if err != nil {
@@ -67,12 +67,12 @@ func (c *cli) caseCommand(ctx context.Context, sub string, args []string) (int, 
 		if err != nil {
 			return 0, err
 		}
-		fmt.Fprintf(c.stdout, "case %q updated\n", k.Name)
+		fmt.Fprintf(c.stdout, "case \"%s\" updated\n", safe(k.Name))
 	case "close", "reopen":
 		if err := st.SetCaseClosed(ctx, name, sub == "close", *operator); err != nil {
 			return 0, err
 		}
-		fmt.Fprintf(c.stdout, "case %q %sd\n", name, map[string]string{"close": "close", "reopen": "reopene"}[sub])
+		fmt.Fprintf(c.stdout, "case \"%s\" %sd\n", safe(name), map[string]string{"close": "close", "reopen": "reopene"}[sub])
 	}
 	return exitOK, nil
 }

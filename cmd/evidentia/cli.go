@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,11 +14,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"evidentia/capture"
 	"evidentia/evidence"
+	"evidentia/pagemeta"
 	"evidentia/settings"
 	"evidentia/store"
+	"evidentia/textsafe"
 	"evidentia/workflow"
 )
 
@@ -56,6 +61,8 @@ settings file, else (operator) the name of the user logged in.
 Settings file: EVIDENTIA_SETTINGS, else settings.json in the user's Evidentia configuration folder
 (shared with the desktop app; a damaged file is reported and the defaults are used).
 Signing identity passphrase: EVIDENTIA_PASSPHRASE, else asked on the terminal (EVIDENTIA_P12_PASSWORD for a .p12).
+Signer roots for verify: --ca, else signer_roots in the settings file, else none (only a self-made
+certificate is then recognised); the computer's web roots are never used.
 `
 
 // usageError marks an error in the command line itself (exit status 2).
@@ -63,9 +70,25 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// errorf writes one diagnostic on stderr, prefixed "evidentia: ". The message is escaped by
+// textsafe.Block (an error may quote a file name, a page's address or a certificate's subject):
+// line breaks stay, every other unsafe character is shown escaped.
 func (c *cli) errorf(format string, args ...any) {
-	fmt.Fprintf(c.stderr, "evidentia: "+format+"\n", args...)
+	fmt.Fprintf(c.stderr, "evidentia: %s\n", textsafe.Block(fmt.Sprintf(format, args...), textsafe.MaxBlock))
 }
+
+// maxShown caps, in characters, an untrusted value printed in text output (titles are capped
+// shorter by oneLine; problems take textsafe.MaxLine).
+const maxShown = 500
+
+// safe returns an untrusted value (from a page, a certificate, a PDF, a bundle, the store) for
+// one line of text output: every unsafe character escaped (textsafe.Line) and capped at
+// maxShown characters.
+func safe(s string) string { return textsafe.Line(s, maxShown) }
+
+// safeProblem returns the text of a problem for one line of output: escaped, capped at
+// textsafe.MaxLine characters.
+func safeProblem(s string) string { return textsafe.Line(s, textsafe.MaxLine) }
 
 func (c *cli) main(ctx context.Context, args []string) int {
 	global := flag.NewFlagSet("evidentia", flag.ContinueOnError)
@@ -164,8 +187,8 @@ func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, store.ResolveDir(c.dataDir))
 }
 
-// settings returns what the settings file sets of the operator, the unit and the timestamp
-// authority (the fields it leaves to their defaults are empty), loaded once. A file that
+// settings returns what the settings file sets of the operator, the unit, the timestamp
+// authority and the signer roots (the fields it leaves to their defaults are empty), loaded once. A file that
 // cannot be used (damaged, or holding values out of range) is reported on stderr as a note,
 // and the defaults are used instead of what is wrong: it never stops a command.
 func (c *cli) settings() settings.Settings {
@@ -187,6 +210,7 @@ func (c *cli) settings() settings.Settings {
 			c.prefs.Unit = s.Unit
 		}
 		c.prefs.TSA = s.TSA
+		c.prefs.SignerRoots = s.SignerRoots
 	})
 	return c.prefs
 }
@@ -281,10 +305,46 @@ func recordJSON(r *store.Record) captureJSON {
 	return out
 }
 
+// printJSON writes v as one line of JSON on stdout. Every character textsafe refuses to show
+// raw (which encoding/json writes as is when it is valid UTF-8: C1 controls, bidi controls,
+// zero-width characters) is written as a JSON \u escape instead (a surrogate pair above
+// U+FFFF), so that the line decodes to the very same value and no such character reaches the
+// terminal. encoding/json already escapes C0 controls and replaces invalid UTF-8 with U+FFFD.
 func (c *cli) printJSON(v any) {
-	enc := json.NewEncoder(c.stdout)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		c.errorf("encoding the JSON output: %v", err)
+		return
+	}
+	_, _ = c.stdout.Write(jsonSafe(buf.Bytes()))
+}
+
+// jsonSafe returns the encoded JSON b with every rune textsafe.Unsafe reports (but the final
+// line break) written as a \u escape. Such runes can only stand inside JSON strings (the
+// grammar's own characters are plain ASCII), where the escape decodes to the same rune.
+func jsonSafe(b []byte) []byte {
+	body := bytes.TrimSuffix(b, []byte("\n"))
+	if textsafe.Clean(string(body)) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+32)
+	for _, r := range string(body) {
+		if !textsafe.Unsafe(r) {
+			out = utf8.AppendRune(out, r)
+			continue
+		}
+		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+			out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+		} else {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+	}
+	if len(body) < len(b) {
+		out = append(out, '\n')
+	}
+	return out
 }
 
 func (c *cli) capture(ctx context.Context, args []string) (int, error) {
@@ -349,7 +409,7 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	progress := func(i int, u string, s capture.Stage) {
 		if !*asJSON && s == capture.StageOpening {
 			mu.Lock()
-			fmt.Fprintf(c.stderr, "evidentia: [%d/%d] capturing %s\n", i+1, total, u)
+			fmt.Fprintf(c.stderr, "evidentia: [%d/%d] capturing %s\n", i+1, total, safe(u))
 			mu.Unlock()
 		}
 	}
@@ -386,13 +446,13 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 		if o.Record == nil {
 			status = "refused"
 		}
-		fmt.Fprintf(c.stdout, "[%d/%d] %-8s %s\n", o.Index+1, total, status, shown)
+		fmt.Fprintf(c.stdout, "[%d/%d] %-8s %s\n", o.Index+1, total, status, safe(shown))
 		if line.ID != "" {
-			fmt.Fprintf(c.stdout, "        id %s  http %d  %s\n", line.ID, line.HTTPStatus, oneLine(line.Title))
-			fmt.Fprintf(c.stdout, "        manifest sha256 %s  (%d artifacts)\n", line.ManifestSHA256, len(line.Artifacts))
+			fmt.Fprintf(c.stdout, "        id %s  http %d  %s\n", safe(line.ID), line.HTTPStatus, oneLine(line.Title))
+			fmt.Fprintf(c.stdout, "        manifest sha256 %s  (%d artifacts)\n", safe(line.ManifestSHA256), len(line.Artifacts))
 		}
 		if line.Error != "" {
-			fmt.Fprintf(c.stdout, "        reason: %s\n", line.Error)
+			fmt.Fprintf(c.stdout, "        reason: %s\n", safeProblem(line.Error))
 		}
 	}
 	capturer := &workflow.Capturer{Store: st, Engine: eng, EngineErr: engErr}
@@ -401,8 +461,8 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	}, progress, done)
 
 	if !*asJSON {
-		fmt.Fprintf(c.stdout, "%d address(es): %d complete, %d partial, %d failed, %d not captured (case %q, data %s)\n",
-			total, counts["complete"], counts["partial"], counts["failed"], counts["refused"], *caseName, st.Dir())
+		fmt.Fprintf(c.stdout, "%d address(es): %d complete, %d partial, %d failed, %d not captured (case \"%s\", data %s)\n",
+			total, counts["complete"], counts["partial"], counts["failed"], counts["refused"], safe(*caseName), safe(st.Dir()))
 	}
 	if counts["complete"] == total {
 		return exitOK, nil
@@ -415,12 +475,14 @@ func localTime(t time.Time) string {
 	return t.Local().Format("2006-01-02 15:04:05 -07:00")
 }
 
+// oneLine returns an untrusted title for a short line: runs of white space made one space,
+// every unsafe character escaped (textsafe.Line), cut after 80 characters.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > 80 {
 		s = string(r[:79]) + "…"
 	}
-	return s
+	return textsafe.Line(s, 0)
 }
 
 func (c *cli) cases(ctx context.Context, args []string) (int, error) {
@@ -448,7 +510,7 @@ func (c *cli) cases(ctx context.Context, args []string) (int, error) {
 				"law_article": k.LawArticle, "created_at": k.CreatedAt.UTC(), "closed": k.Closed, "captures": k.Captures})
 			continue
 		}
-		fmt.Fprintf(c.stdout, "%s\t%d capture(s)\tcreated %s\n", k.Name, k.Captures, localTime(k.CreatedAt))
+		fmt.Fprintf(c.stdout, "%s\t%d capture(s)\tcreated %s\n", safe(k.Name), k.Captures, localTime(k.CreatedAt))
 	}
 	if len(cs) == 0 && !*asJSON {
 		fmt.Fprintln(c.stderr, "evidentia: no cases yet")
@@ -488,7 +550,7 @@ func (c *cli) list(ctx context.Context, args []string) (int, error) {
 			c.printJSON(recordJSON(r))
 			continue
 		}
-		fmt.Fprintf(c.stdout, "%s  %-11s %s  %s  %s  %s\n", r.ID, r.Status, localTime(r.StartedAt), r.Case, r.URL, oneLine(r.Title))
+		fmt.Fprintf(c.stdout, "%s  %-11s %s  %s  %s  %s\n", safe(r.ID), safe(string(r.Status)), localTime(r.StartedAt), safe(r.Case), safe(r.URL), oneLine(r.Title))
 	}
 	return exitOK, nil
 }
@@ -531,36 +593,55 @@ func (c *cli) show(ctx context.Context, args []string) (int, error) {
 		return exitOK, nil
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "Capture    %s\nCase       %s\nStatus     %s\n", r.ID, r.Case, r.Status)
+	// What Evidentia observed first; what the page says about itself apart, under
+	// pagemeta.ClaimsLabel. Every value that came from the page, its server or its certificate
+	// is escaped and capped (textsafe.Line).
+	one := func(s string) string { return textsafe.Line(s, pagemeta.MaxURL) }
+	fmt.Fprintf(w, "Capture    %s\nCase       %s\nStatus     %s\n", r.ID, one(r.Case), r.Status)
 	if r.Reason != "" {
-		fmt.Fprintf(w, "Reason     %s\n", r.Reason)
+		fmt.Fprintf(w, "Reason     %s\n", one(r.Reason))
 	}
-	fmt.Fprintf(w, "URL        %s\nFinal URL  %s\nHTTP       %d\nTitle      %s\n", r.URL, r.FinalURL, r.HTTPStatus, r.Title)
-	fmt.Fprintf(w, "Operator   %s\n", r.Operator)
+	fmt.Fprintf(w, "URL        %s\nFinal URL  %s\nHTTP       %d\n", one(r.URL), one(r.FinalURL), r.HTTPStatus)
+	fmt.Fprintf(w, "Operator   %s\n", one(r.Operator))
 	if r.Manifest != nil && r.Manifest.Facts.Collection.Unit != "" {
-		fmt.Fprintf(w, "Unit       %s\n", r.Manifest.Facts.Collection.Unit)
+		fmt.Fprintf(w, "Unit       %s\n", one(r.Manifest.Facts.Collection.Unit))
 	}
 	fmt.Fprintf(w, "Started    %s (%s)\nFinished   %s (%s)\nManifest   sha256 %s\n",
 		localTime(r.StartedAt), r.StartedAt.UTC().Format(time.RFC3339), localTime(r.FinishedAt), r.FinishedAt.UTC().Format(time.RFC3339), r.ManifestSHA256)
 	if m := r.Manifest; m != nil {
-		md := m.Facts.Metadata
-		for _, kv := range [][2]string{{"Author", md.Author}, {"Site", md.SiteName}, {"Published", md.PublishedTime}, {"Language", md.Lang}, {"Canonical", md.CanonicalURL}} {
-			if kv[1] != "" {
-				fmt.Fprintf(w, "%-10s %s\n", kv[0], kv[1])
-			}
-		}
 		n := m.Facts.Network
 		if n.RemoteIP != "" {
-			fmt.Fprintf(w, "Server     %s:%d %s\n", n.RemoteIP, n.RemotePort, n.Protocol)
+			fmt.Fprintf(w, "Server     %s:%d %s\n", one(n.RemoteIP), n.RemotePort, one(n.Protocol))
 		}
 		if n.TLS != nil {
-			fmt.Fprintf(w, "TLS        %s %s, %s (issuer %s)\n", n.TLS.Protocol, n.TLS.Cipher, n.TLS.Subject, n.TLS.Issuer)
+			fmt.Fprintf(w, "TLS        %s %s, %s (issuer %s)\n", one(n.TLS.Protocol), one(n.TLS.Cipher), one(n.TLS.Subject), one(n.TLS.Issuer))
 		}
 		for _, h := range m.Facts.Redirects {
-			fmt.Fprintf(w, "Redirect   %d %s -> %s\n", h.Status, h.URL, h.Location)
+			fmt.Fprintf(w, "Redirect   %d %s -> %s\n", h.Status, one(h.URL), one(h.Location))
 		}
 		for _, e := range m.Facts.Method.Events {
-			fmt.Fprintf(w, "Event      %s: %s\n", e.Kind, strings.TrimSpace(e.Detail+" "+e.URL))
+			fmt.Fprintf(w, "Event      %s: %s\n", one(e.Kind), one(strings.TrimSpace(e.Detail+" "+e.URL)))
+		}
+	}
+	var claims []pagemeta.Claim
+	if r.Manifest != nil {
+		claims = pagemeta.Claims(r.Manifest.Facts.Metadata, r.Manifest.Facts.Collection.StartedAt)
+	} else if r.Title != "" {
+		claims = pagemeta.Claims(evidence.Metadata{Title: r.Title}, r.StartedAt)
+	}
+	if len(claims) > 0 {
+		fmt.Fprintln(w, pagemeta.ClaimsLabel(pagemeta.English))
+		names := map[string]string{"title": "Title", "author": "Author", "site_name": "Site", "published_time": "Published",
+			"modified_time": "Modified", "lang": "Language", "description": "Descr.", "canonical_url": "Canonical", "post_ids": "Post IDs"}
+		for _, cl := range claims {
+			v := cl.Text
+			if !cl.Time.IsZero() && cl.Text != cl.Time.UTC().Format(time.RFC3339) {
+				v += " (" + cl.Time.UTC().Format(time.RFC3339) + ")"
+			}
+			if cl.AfterCapture {
+				v += "  [" + pagemeta.AfterCaptureFlag(pagemeta.English) + "]"
+			}
+			fmt.Fprintf(w, "  %-10s %s\n", names[cl.Field], v)
 		}
 	}
 	fmt.Fprintln(w, "Artifacts")
@@ -580,7 +661,7 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	caseName := fs.String("case", "", "only this case")
 	asJSON := fs.Bool("json", false, "JSON")
-	caFile := fs.String("ca", "", "PEM file of extra trusted root certificates (for a PDF or a bundle)")
+	caFile := fs.String("ca", "", "PEM file of the only root certificates signers are trusted through (for a PDF, a bundle or a web archive; default: signer_roots in the settings, else none)")
 	ids, err := parse(fs, args)
 	if err != nil {
 		return 0, err
@@ -616,7 +697,7 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 		return c.verifyPDF(ctx, ids[0], *caFile, *asJSON)
 	}
 	if *caFile != "" {
-		return 0, usageError{"verify: --ca applies to a PDF report or a bundle only"}
+		return 0, usageError{"verify: --ca applies to a PDF report, a bundle or a web archive only"}
 	}
 	if *caseName != "" && len(ids) > 0 {
 		return 0, usageError{"verify: give --case or IDs, not both"}
@@ -659,13 +740,18 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 			if p.Informational {
 				label = "NOTE   "
 			}
-			fmt.Fprintf(c.stdout, "%s  %s\n", label, p.Error)
+			fmt.Fprintf(c.stdout, "%s  %s\n", label, safeProblem(p.Error))
 		}
-		verdict := "intact"
+		// The verdict comes last, after every problem and note, and agrees with the exit code.
+		verdict := "VALID: checked %d capture(s) and %d artifact(s), and the whole custody log (%d events): intact\n"
 		if !ok {
-			verdict = fmt.Sprintf("%d problem(s) found", serious)
+			found := fmt.Sprintf("%d problem(s) found", serious)
+			if serious == 0 {
+				found = "the check could not be recorded in the custody log"
+			}
+			verdict = "INVALID: checked %d capture(s) and %d artifact(s), and the whole custody log (%d events): " + found + "\n"
 		}
-		fmt.Fprintf(c.stdout, "checked %d capture(s) and %d artifact(s), and the whole custody log (%d events): %s\n", rep.Captures, rep.Artifacts, rep.Events, verdict)
+		fmt.Fprintf(c.stdout, verdict, rep.Captures, rep.Artifacts, rep.Events)
 	}
 	if ok {
 		return exitOK, nil

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -70,7 +71,7 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 		c.errorf("%v", err)
 	}
 	for _, id := range res.Skipped {
-		c.errorf("note: capture %s is not sealed and was left out", id)
+		c.errorf("note: capture %s is not sealed and was left out", safe(id))
 	}
 	if *asJSON {
 		reports := []map[string]any{}
@@ -88,15 +89,15 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 		}
 		c.printJSON(v)
 	} else {
-		fmt.Fprintf(c.stdout, "bundle %s: %s (%d bytes, %d files, %d capture(s))\n", res.BundleID, res.Path, res.Size, res.Files, len(res.Captures))
-		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", res.SHA256)
+		fmt.Fprintf(c.stdout, "bundle %s: %s (%d bytes, %d files, %d capture(s))\n", safe(res.BundleID), safe(res.Path), res.Size, res.Files, len(res.Captures))
+		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", safe(string(res.SHA256)))
 		for _, r := range res.Reports {
-			fmt.Fprintf(c.stdout, "  report %s: %s (%d capture(s))\n", r.ID, r.Path, len(r.Captures))
+			fmt.Fprintf(c.stdout, "  report %s: %s (%d capture(s))\n", safe(r.ID), safe(r.Path), len(r.Captures))
 		}
-		fmt.Fprintf(c.stdout, "  signed by %s (certificate %s on this computer)\n", res.Signer, res.SignerTrust)
+		fmt.Fprintf(c.stdout, "  signed by %s (certificate %s on this computer)\n", safe(res.Signer), safe(string(res.SignerTrust)))
 		fmt.Fprintf(c.stdout, "  signer's certificate %s\n", bundle.Fingerprint(string(res.SignerCertSHA256)))
 		if ts := res.Timestamp; ts != nil {
-			fmt.Fprintf(c.stdout, "  manifest timestamped %s by %s\n", localTime(ts.Time), ts.Authority)
+			fmt.Fprintf(c.stdout, "  manifest timestamped %s by %s\n", localTime(ts.Time), safe(ts.Authority))
 		} else {
 			fmt.Fprintln(c.stdout, "  no timestamp: the signing time is this computer's own claim")
 		}
@@ -112,28 +113,78 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 // isZipArg tells whether a verify argument names a ZIP file (an evidence bundle).
 func isZipArg(s string) bool { return isFileOf(s, ".zip", "PK\x03\x04") }
 
-// loadRoots reads extra trusted roots (added to the system's) from a PEM file; "" = none.
-func loadRoots(caFile string) (*x509.CertPool, error) {
-	if caFile == "" {
-		return nil, nil
-	}
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		return nil, err
-	}
-	roots, err := x509.SystemCertPool()
-	if err != nil || roots == nil {
-		roots = x509.NewCertPool()
-	}
-	if !roots.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
-	}
-	return roots, nil
+// errNoRootCerts is the error of a roots file (--ca, or signer_roots in the settings) that holds
+// no PEM certificate.
+var errNoRootCerts = errors.New("holds no PEM certificate")
+
+// rootSet is what a verification trusts signers (and timestamp authorities) through, and where
+// that came from, to be said plainly in its output.
+type rootSet struct {
+	pool   *x509.CertPool // never nil: an empty pool trusts no authority
+	source string         // "--ca FILE" or "signer_roots FILE (settings)"; "" = none given
+	count  int            // certificates in pool
 }
+
+// describe says which roots a verification used, for its "roots:" line and its JSON "roots".
+func (r rootSet) describe() string {
+	if r.count == 0 {
+		return "none given — only a self-made certificate can be recognised; use --ca ROOTS.pem (or signer_roots in the settings) to recognise an authority's"
+	}
+	n := "certificates"
+	if r.count == 1 {
+		n = "certificate"
+	}
+	return fmt.Sprintf("%s (%d %s)", safe(r.source), r.count, n)
+}
+
+// loadRoots returns the roots signers are trusted through: the certificates of the PEM file
+// caFile (--ca) when given, else those of the settings' signer_roots file when set, else none
+// (an empty pool). The system's web (TLS) roots are never used: a web server's authority says
+// nothing about who signs evidence. A file that cannot be read or holds no certificate is an
+// error (wrapping errNoRootCerts for the latter): a verification never silently falls back to
+// fewer roots than were asked for.
+func (c *cli) loadRoots(caFile string) (rootSet, error) {
+	source := "--ca " + caFile
+	if caFile == "" {
+		caFile = c.settings().SignerRoots
+		source = "signer_roots " + caFile + " (settings)"
+	}
+	if caFile == "" {
+		return rootSet{pool: x509.NewCertPool()}, nil
+	}
+	data, err := readSmall(caFile, maxRootsFile)
+	if err != nil {
+		return rootSet{}, fmt.Errorf("trusted roots: %w", err)
+	}
+	rs := rootSet{pool: x509.NewCertPool(), source: source}
+	for rest := data; ; {
+		var blk *pem.Block
+		blk, rest = pem.Decode(rest)
+		if blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		cert, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return rootSet{}, fmt.Errorf("trusted roots: %s: %w", caFile, err)
+		}
+		rs.pool.AddCert(cert)
+		rs.count++
+	}
+	if rs.count == 0 {
+		return rootSet{}, fmt.Errorf("trusted roots: %s %w", caFile, errNoRootCerts)
+	}
+	return rs, nil
+}
+
+// maxRootsFile bounds a roots file (a bundle of a few hundred certificates is under 1 MiB).
+const maxRootsFile = 16 << 20
 
 // verifyBundle checks an evidence bundle offline.
 func (c *cli) verifyBundle(ctx context.Context, path, caFile string, asJSON bool) (int, error) {
-	roots, err := loadRoots(caFile)
+	roots, err := c.loadRoots(caFile)
 	if err != nil {
 		return 0, err
 	}
@@ -145,22 +196,24 @@ func (c *cli) verifyBundle(ctx context.Context, path, caFile string, asJSON bool
 		}
 		defer st.Close()
 	}
-	chk, err := workflow.VerifyBundle(ctx, st, path, roots)
+	chk, err := workflow.VerifyBundle(ctx, st, path, roots.pool)
 	if err != nil {
 		if errors.Is(err, safezip.ErrNotZip) || errors.Is(err, safezip.ErrUnsafe) || errors.Is(err, safezip.ErrTooLarge) {
 			if asJSON {
-				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}})
+				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}, "roots": roots.describe()})
 			} else {
-				c.errorf("%s: INVALID: %v", path, err)
+				fmt.Fprintf(c.stdout, "%s: INVALID: %s\n", safe(path), safeProblem(err.Error()))
 			}
 			return exitProblem, nil
 		}
 		return 0, err
 	}
 	if asJSON {
-		c.printJSON(bundleJSON(chk))
+		v := bundleJSON(chk)
+		v["roots"] = roots.describe()
+		c.printJSON(v)
 	} else {
-		c.printBundle(chk)
+		c.printBundle(chk, roots)
 	}
 	if !chk.OK() {
 		return exitProblem, nil
@@ -178,21 +231,24 @@ func bundleVerdict(chk *workflow.BundleCheck) string {
 	return "VALID"
 }
 
-func (c *cli) printBundle(chk *workflow.BundleCheck) {
+// printBundle prints what verifying a bundle found: the file, what it holds and who signed it,
+// the roots used, every problem, and last the verdict (the exit code agrees with it). Every
+// value from the bundle is escaped and capped (safe).
+func (c *cli) printBundle(chk *workflow.BundleCheck, roots rootSet) {
 	w := c.stdout
-	fmt.Fprintf(w, "%s: %s\n", chk.Path, bundleVerdict(chk))
+	fmt.Fprintf(w, "%s\n", safe(chk.Path))
 	fmt.Fprintf(w, "  file SHA-256 %s (%d bytes)\n", chk.SHA256, chk.Size)
 	if b := chk.Bundle; b != nil {
 		if m := b.Manifest; m != nil {
-			fmt.Fprintf(w, "  bundle %s, case %q, %d capture(s), %d files checked\n", m.BundleID, caseName(m), len(m.Captures), b.Files)
+			fmt.Fprintf(w, "  bundle %s, case \"%s\", %d capture(s), %d files checked\n", safe(m.BundleID), safe(caseName(m)), len(m.Captures), b.Files)
 		}
 		if b.Signer != nil {
-			fmt.Fprintf(w, "  manifest signed by %s (certificate %s: %s)\n", b.Signer.Subject, b.SignerTrust, b.TrustDetail)
+			fmt.Fprintf(w, "  manifest signed by %s (certificate %s: %s)\n", safe(b.Signer.Subject.String()), safe(string(b.SignerTrust)), safe(b.TrustDetail))
 			fmt.Fprintf(w, "  signer's certificate %s\n", bundle.Fingerprint(string(evidence.SumBytes(b.Signer.Raw))))
 			fmt.Fprintln(w, "    (compare it with the fingerprint the sender gave you by another channel)")
 		}
 		if ts := b.Timestamp; ts != nil {
-			fmt.Fprintf(w, "  manifest timestamped %s (UTC %s) by %s (authority %s)\n", localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), ts.Authority, ts.Trust)
+			fmt.Fprintf(w, "  manifest timestamped %s (UTC %s) by %s (authority %s)\n", localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), safe(ts.Authority), safe(string(ts.Trust)))
 		} else if b.Signed {
 			fmt.Fprintln(w, "  note: no timestamp: the signing time is the signer's own claim")
 		}
@@ -203,25 +259,57 @@ func (c *cli) printBundle(chk *workflow.BundleCheck) {
 			if s.Signer != nil {
 				who = s.Signer.Subject.String()
 			}
-			fmt.Fprintf(w, "  %s signed by %s (%s), valid: %s\n", r.Path, who, s.Trust, yesNo(s.Valid()))
+			fmt.Fprintf(w, "  %s signed by %s (%s), valid: %s\n", safe(r.Path), safe(who), safe(string(s.Trust)), yesNo(s.Valid()))
 		}
 	}
 	if z := chk.WACZ; z != nil {
-		fmt.Fprintf(w, "  web archive: %d files, %d WARC records, %d pages, signed: %s\n", z.Files, z.Records, z.Pages, yesNo(z.Signed))
+		fmt.Fprintf(w, "  web archive: %d files, %d WARC records, %d pages, signature: %s\n", z.Files, z.Records, z.Pages, waczSignatureState(z))
 	}
 	if chk.InStore > 0 {
 		fmt.Fprintf(w, "  %d capture(s) match this computer's store\n", chk.InStore)
 	}
 	for _, e := range chk.Recorded {
-		fmt.Fprintf(w, "  handover recorded in the custody log: #%d %s by %s (capture %s)\n", e.Seq, localTime(e.At), e.Actor, e.CaptureID)
+		fmt.Fprintf(w, "  handover recorded in the custody log: #%d %s by %s (capture %s)\n", e.Seq, localTime(e.At), safe(e.Actor), safe(e.CaptureID))
 	}
+	fmt.Fprintf(w, "  roots: %s\n", roots.describe())
 	for _, p := range chk.Problems {
 		if p.Path != "" {
-			fmt.Fprintf(w, "  PROBLEM %s: %v\n", p.Path, p.Err)
+			fmt.Fprintf(w, "  PROBLEM %s: %s\n", safe(p.Path), safeProblem(p.Err.Error()))
 		} else {
-			fmt.Fprintf(w, "  PROBLEM %v\n", p.Err)
+			fmt.Fprintf(w, "  PROBLEM %s\n", safeProblem(p.Err.Error()))
 		}
 	}
+	fmt.Fprintf(w, "%s: %s\n", safe(chk.Path), bundleVerdict(chk))
+}
+
+// waczSignatureFailed reports whether a web archive is signed but its signature does not hold
+// (wacz.Report.SignatureValid is false: it does not verify, its certificate is not trusted or
+// was not valid when it signed, or its timestamp is broken), or the signed digest file is
+// itself unusable.
+func waczSignatureFailed(z *wacz.Report) bool {
+	if z.Signed && !z.SignatureValid {
+		return true
+	}
+	for _, p := range z.Problems {
+		for _, e := range []error{wacz.ErrSignature, wacz.ErrUntrusted, wacz.ErrCertTime, wacz.ErrDigestFile} {
+			if errors.Is(p.Err, e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// waczSignatureState is what a web archive's signature came to, in words: "FAILED", "none"
+// or "valid".
+func waczSignatureState(z *wacz.Report) string {
+	switch {
+	case waczSignatureFailed(z):
+		return "FAILED"
+	case !z.Signed:
+		return "none"
+	}
+	return "valid"
 }
 
 func yesNo(b bool) string {
@@ -258,7 +346,8 @@ func bundleJSON(chk *workflow.BundleCheck) map[string]any {
 	}
 	v["reports"] = reports
 	if z := chk.WACZ; z != nil {
-		v["archive"] = map[string]any{"valid": z.OK(), "files": z.Files, "records": z.Records, "pages": z.Pages, "signed": z.Signed}
+		v["archive"] = map[string]any{"valid": z.OK(), "files": z.Files, "records": z.Records, "pages": z.Pages, "signed": z.Signed,
+			"signature": waczSignatureState(z)}
 	}
 	recorded := []map[string]any{}
 	for _, e := range chk.Recorded {
@@ -277,8 +366,10 @@ func caseName(m *bundle.Manifest) string {
 
 // verifyWACZ checks a WACZ web archive on its own (one taken out of a bundle, or from
 // elsewhere): its datapackage, its signature and timestamp, and every WARC record's digests.
+// The text output ends with the verdict, after every note and problem; a signature that fails
+// is said to ("signature: FAILED") and its signer is shown as a claim, never as trusted.
 func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) (int, error) {
-	roots, err := loadRoots(caFile)
+	roots, err := c.loadRoots(caFile)
 	if err != nil {
 		return 0, err
 	}
@@ -291,12 +382,12 @@ func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) 
 	if err != nil {
 		return 0, err
 	}
-	rep, err := wacz.Verify(ctx, f, fi.Size(), wacz.VerifyOptions{Roots: roots})
+	rep, err := wacz.Verify(ctx, f, fi.Size(), wacz.VerifyOptions{Roots: roots.pool, RootsSource: roots.source})
 	if err != nil {
 		if asJSON {
-			c.printJSON(map[string]any{"path": path, "valid": false, "error": err.Error(), "problems": []any{}})
+			c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}, "roots": roots.describe()})
 		} else {
-			c.errorf("%s: INVALID: %v", path, err)
+			fmt.Fprintf(c.stdout, "%s: INVALID: %s\n", safe(path), safeProblem(err.Error()))
 		}
 		return exitProblem, nil
 	}
@@ -304,32 +395,59 @@ func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) 
 	for _, p := range rep.Problems {
 		probs = append(probs, map[string]any{"path": p.Path, "error": p.Err.Error()})
 	}
+	failed := waczSignatureFailed(rep)
+	verdict := "VALID"
+	if !rep.OK() {
+		verdict = fmt.Sprintf("INVALID: %d problem(s)", len(rep.Problems))
+	} else if rep.Signed && rep.SignerTrust == signature.TrustSelfSigned {
+		verdict = "VALID (self-made certificate: nothing was changed since it was signed, but the signer's identity is not proven by an authority)"
+	}
 	if asJSON {
-		v := map[string]any{"path": path, "valid": rep.OK(), "files": rep.Files, "records": rep.Records, "pages": rep.Pages,
-			"signed": rep.Signed, "signer_trust": rep.SignerTrust, "notes": rep.Notes, "problems": probs, "signer": nil}
+		v := map[string]any{"path": path, "valid": rep.OK(), "verdict": verdict, "files": rep.Files, "records": rep.Records, "pages": rep.Pages,
+			"signed": rep.Signed, "signature": waczSignatureState(rep), "signer_trust": rep.SignerTrust, "notes": rep.Notes, "problems": probs,
+			"signer": nil, "roots": roots.describe()}
+		if failed {
+			v["signer_trust"] = nil
+		}
 		if rep.Signer != nil {
 			v["signer"] = rep.Signer.Subject.String()
 			v["signer_certificate_sha256"] = evidence.SumBytes(rep.Signer.Raw)
 		}
 		c.printJSON(v)
 	} else {
-		verdict := "VALID"
-		if !rep.OK() {
-			verdict = fmt.Sprintf("INVALID: %d problem(s)", len(rep.Problems))
+		w := c.stdout
+		fmt.Fprintf(w, "%s\n  web archive: %d files, %d WARC records, %d pages\n", safe(path), rep.Files, rep.Records, rep.Pages)
+		switch {
+		case failed:
+			fmt.Fprintln(w, "  signature: FAILED (nothing below about the signer is proven)")
+		case rep.Signed:
+			fmt.Fprintln(w, "  signature: valid")
+		default:
+			fmt.Fprintln(w, "  signature: none")
 		}
-		fmt.Fprintf(c.stdout, "%s: %s\n  web archive: %d files, %d WARC records, %d pages, signed: %s\n", path, verdict, rep.Files, rep.Records, rep.Pages, yesNo(rep.Signed))
 		if rep.Signer != nil {
-			fmt.Fprintf(c.stdout, "  signed by %s (certificate %s), certificate SHA-256 %s\n", rep.Signer.Subject, rep.SignerTrust, evidence.SumBytes(rep.Signer.Raw))
+			if failed {
+				fmt.Fprintf(w, "  claims to be signed by %s\n", safe(rep.Signer.Subject.String()))
+			} else {
+				fmt.Fprintf(w, "  signed by %s (certificate %s)\n", safe(rep.Signer.Subject.String()), safe(string(rep.SignerTrust)))
+			}
+			fmt.Fprintf(w, "  signer's certificate %s\n", bundle.Fingerprint(string(evidence.SumBytes(rep.Signer.Raw))))
 		}
 		if ts := rep.Timestamp; ts != nil {
-			fmt.Fprintf(c.stdout, "  timestamped %s by %s (authority %s)\n", localTime(ts.Time), ts.Authority, ts.Trust)
+			trust := "authority " + safe(string(ts.Trust))
+			if failed {
+				trust = "of a signature that failed"
+			}
+			fmt.Fprintf(w, "  timestamped %s by %s (%s)\n", localTime(ts.Time), safe(ts.Authority), trust)
 		}
 		for _, n := range rep.Notes {
-			fmt.Fprintf(c.stdout, "  note: %s\n", n)
+			fmt.Fprintf(w, "  note: %s\n", safeProblem(n))
 		}
-		for _, p := range probs {
-			fmt.Fprintf(c.stdout, "  PROBLEM %s: %s\n", p["path"], p["error"])
+		fmt.Fprintf(w, "  roots: %s\n", roots.describe())
+		for _, p := range rep.Problems {
+			fmt.Fprintf(w, "  PROBLEM %s: %s\n", safe(p.Path), safeProblem(p.Err.Error()))
 		}
+		fmt.Fprintf(w, "%s: %s\n", safe(path), verdict)
 	}
 	if !rep.OK() {
 		return exitProblem, nil

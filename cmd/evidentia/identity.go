@@ -158,10 +158,10 @@ func (c *cli) sealAndInstall(id *identity.Identity, path string, replace, asJSON
 		c.printJSON(out)
 		return exitOK, nil
 	}
-	fmt.Fprintf(c.stdout, "%s signing identity %s\n", verb, out.Subject)
+	fmt.Fprintf(c.stdout, "%s signing identity %s\n", verb, safe(out.Subject))
 	c.printIdentity(out)
 	if archived != "" {
-		fmt.Fprintf(c.stdout, "previous identity kept as %s (reports signed with it stay verifiable)\n", archived)
+		fmt.Fprintf(c.stdout, "previous identity kept as %s (reports signed with it stay verifiable)\n", safe(archived))
 	}
 	return exitOK, nil
 }
@@ -211,13 +211,16 @@ func describe(path string, f *identity.File) identityJSON {
 	return out
 }
 
+// printIdentity prints an identity for a person. Names from the certificates (which an
+// identity file written by an older version, or edited, may hold unchecked) are escaped and
+// capped (safe).
 func (c *cli) printIdentity(d identityJSON) {
 	w := c.stdout
-	fmt.Fprintf(w, "Subject      %s\n", d.Subject)
+	fmt.Fprintf(w, "Subject      %s\n", safe(d.Subject))
 	if len(d.Emails) > 0 {
-		fmt.Fprintf(w, "E-mail       %s\n", strings.Join(d.Emails, ", "))
+		fmt.Fprintf(w, "E-mail       %s\n", safe(strings.Join(d.Emails, ", ")))
 	}
-	issuer := d.Issuer
+	issuer := safe(d.Issuer)
 	if d.SelfSigned {
 		issuer += " (self-signed)"
 	}
@@ -228,7 +231,7 @@ func (c *cli) printIdentity(d identityJSON) {
 		validity += " (EXPIRED)"
 	}
 	fmt.Fprintf(w, "Valid        %s\n", validity)
-	fmt.Fprintf(w, "Key          %s\n", d.KeyType)
+	fmt.Fprintf(w, "Key          %s\n", safe(d.KeyType))
 	fmt.Fprintf(w, "SHA-256      %s\n", d.SHA256)
 	switch {
 	case len(d.Chain) == 0 && d.SelfSigned:
@@ -241,9 +244,9 @@ func (c *cli) printIdentity(d identityJSON) {
 		if i == 0 {
 			label = "Chain"
 		}
-		fmt.Fprintf(w, "%-12s %d. %s\n", label, i+1, ca.Subject)
+		fmt.Fprintf(w, "%-12s %d. %s\n", label, i+1, safe(ca.Subject))
 	}
-	fmt.Fprintf(w, "File         %s\n", d.Path)
+	fmt.Fprintf(w, "File         %s\n", safe(d.Path))
 }
 
 // readSmall reads the file at path, refusing one larger than limit bytes.
@@ -258,7 +261,7 @@ func readSmall(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a PKCS#12 file", path, limit)
+		return nil, fmt.Errorf("%s: larger than %d bytes: not a file of the expected kind", path, limit)
 	}
 	return data, nil
 }

@@ -19,6 +19,54 @@ const (
 	p12PasswordEnv = "EVIDENTIA_P12_PASSWORD"
 )
 
+// secrets holds the values of the secret variables, taken out of the environment at start-up.
+// A nil field means the variable was not set.
+type secrets struct {
+	passphrase, p12Password *string
+}
+
+// startupSecrets is what main took from the environment before anything else ran (see
+// takeSecrets); nil when evidentia runs other than through main (tests call run), and then
+// the variables are read from the environment as it is.
+var startupSecrets *secrets
+
+// takeSecrets reads EVIDENTIA_PASSPHRASE and EVIDENTIA_P12_PASSWORD and removes them from the
+// environment of this process (os.Unsetenv), so that no child process it starts (the browser
+// above all) inherits them. Call it once, first thing in main: the values stay in memory for
+// passphrase and p12Password, which behave as if the variables were still set. (Linux keeps the
+// environment a process started with in /proc/PID/environ, readable by its owner and root;
+// what the children get is what counts, and the capture engine gives the browser an environment
+// without any EVIDENTIA_ variable besides.)
+func takeSecrets() *secrets {
+	var s secrets
+	for _, v := range []struct {
+		name string
+		dst  **string
+	}{{passphraseEnv, &s.passphrase}, {p12PasswordEnv, &s.p12Password}} {
+		if val, ok := os.LookupEnv(v.name); ok {
+			*v.dst = &val
+			os.Unsetenv(v.name)
+		}
+	}
+	return &s
+}
+
+// secretVar returns the value of the secret variable name (passphraseEnv or p12PasswordEnv)
+// and whether it was set: from startupSecrets when main took them, else from the environment.
+func secretVar(name string) (string, bool) {
+	if s := startupSecrets; s != nil {
+		p := s.passphrase
+		if name == p12PasswordEnv {
+			p = s.p12Password
+		}
+		if p == nil {
+			return "", false
+		}
+		return *p, true
+	}
+	return os.LookupEnv(name)
+}
+
 // hintError is an error shown as msg that still matches err with errors.Is.
 type hintError struct {
 	msg string
@@ -34,13 +82,13 @@ var errNoIdentityHint = hintError{
 	err: identity.ErrNoIdentity,
 }
 
-// passphrase returns the identity passphrase: EVIDENTIA_PASSPHRASE if set (os.LookupEnv), else
+// passphrase returns the identity passphrase: EVIDENTIA_PASSPHRASE if set (secretVar), else
 // asked on the terminal (golang.org/x/term ReadPassword on c.stdin when it is an *os.File
 // terminal; prompt on c.stderr); confirm asks twice and compares. Neither → a clear error
 // naming EVIDENTIA_PASSPHRASE. The passphrase never goes to a log or file. The caller owns
 // the returned slice and should clear it after use.
 func (c *cli) passphrase(prompt string, confirm bool) ([]byte, error) {
-	if v, ok := os.LookupEnv(passphraseEnv); ok {
+	if v, ok := secretVar(passphraseEnv); ok {
 		if v == "" {
 			return nil, fmt.Errorf("%s is set but empty", passphraseEnv)
 		}
@@ -62,7 +110,7 @@ func (c *cli) passphrase(prompt string, confirm bool) ([]byte, error) {
 // p12Password returns the password of the PKCS#12 file at path: EVIDENTIA_P12_PASSWORD if set
 // (it may be empty), else asked on the terminal.
 func (c *cli) p12Password(path string) (string, error) {
-	if v, ok := os.LookupEnv(p12PasswordEnv); ok {
+	if v, ok := secretVar(p12PasswordEnv); ok {
 		return v, nil
 	}
 	p, err := c.askSecret(fmt.Sprintf("Password of %s: ", path), false)

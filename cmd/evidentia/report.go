@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"evidentia/bundle"
+	"evidentia/evidence"
 	"evidentia/report"
 	"evidentia/signature"
 	"evidentia/store"
@@ -151,7 +152,7 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 		c.errorf("%v", err)
 	}
 	for _, id := range res.Skipped {
-		c.errorf("note: capture %s is not sealed and was left out", id)
+		c.errorf("note: capture %s is not sealed and was left out", safe(id))
 	}
 	if *asJSON {
 		v := map[string]any{
@@ -164,15 +165,15 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 		}
 		c.printJSON(v)
 	} else {
-		fmt.Fprintf(c.stdout, "report %s: %s (%d bytes, %d capture(s))\n", res.ReportID, res.Path, res.Size, len(res.Captures))
-		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", res.SHA256)
+		fmt.Fprintf(c.stdout, "report %s: %s (%d bytes, %d capture(s))\n", safe(res.ReportID), safe(res.Path), res.Size, len(res.Captures))
+		fmt.Fprintf(c.stdout, "  SHA-256 %s\n", safe(string(res.SHA256)))
 		if res.Signed {
-			fmt.Fprintf(c.stdout, "  signed by %s (certificate %s on this computer)\n", res.Signer, res.SignerTrust)
+			fmt.Fprintf(c.stdout, "  signed by %s (certificate %s on this computer)\n", safe(res.Signer), safe(string(res.SignerTrust)))
 		} else {
 			fmt.Fprintln(c.stdout, "  not signed (add --sign)")
 		}
 		if ts := res.Timestamp; ts != nil {
-			fmt.Fprintf(c.stdout, "  timestamped %s by %s (authority %s on this computer)\n", localTime(ts.Time), ts.Authority, ts.Trust)
+			fmt.Fprintf(c.stdout, "  timestamped %s by %s (authority %s on this computer)\n", localTime(ts.Time), safe(ts.Authority), safe(string(ts.Trust)))
 		} else if res.Signed {
 			fmt.Fprintln(c.stdout, "  no timestamp")
 		}
@@ -204,18 +205,9 @@ func isFileOf(path, ext, magic string) bool {
 
 // verifyPDF checks a PDF report: signature, timestamp, certificate and embedded manifests.
 func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON bool) (int, error) {
-	var roots *x509.CertPool
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return 0, err
-		}
-		if roots, err = x509.SystemCertPool(); err != nil || roots == nil {
-			roots = x509.NewCertPool()
-		}
-		if !roots.AppendCertsFromPEM(pem) {
-			return 0, fmt.Errorf("%s holds no PEM certificate", caFile)
-		}
+	roots, err := c.loadRoots(caFile)
+	if err != nil {
+		return 0, err
 	}
 	// The store is consulted when it exists; a report received from elsewhere verifies without.
 	var st *store.Store
@@ -226,19 +218,25 @@ func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON 
 		}
 		defer st.Close()
 	}
-	chk, err := workflow.VerifyReport(ctx, st, path, roots)
+	chk, err := workflow.VerifyReport(ctx, st, path, roots.pool)
 	if err != nil {
 		if errors.Is(err, signature.ErrNotPDF) {
-			c.errorf("%s: INVALID: %v", path, err)
+			if asJSON {
+				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "roots": roots.describe()})
+			} else {
+				fmt.Fprintf(c.stdout, "%s: INVALID: %s\n", safe(path), safeProblem(err.Error()))
+			}
 			return exitProblem, nil
 		}
 		return 0, err
 	}
 	verr := chk.Err()
 	if asJSON {
-		c.printJSON(checkJSON(chk, verr))
+		v := checkJSON(chk, verr)
+		v["roots"] = roots.describe()
+		c.printJSON(v)
 	} else {
-		c.printCheck(chk, verr)
+		c.printCheck(chk, verr, roots)
 	}
 	if verr != nil {
 		return exitProblem, nil
@@ -246,15 +244,25 @@ func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON 
 	return exitOK, nil
 }
 
-func (c *cli) printCheck(chk *workflow.ReportCheck, verr error) {
+// printCheck prints what verifying a PDF report found: each signature (signer, the SHA-256
+// fingerprint of the signer's certificate, trust, timestamp, problems, notes), the attachments,
+// the custody events naming the file, the roots used, and last the verdict, which the exit code
+// agrees with. Every value from the PDF is escaped and capped (safe).
+func (c *cli) printCheck(chk *workflow.ReportCheck, verr error, roots rootSet) {
 	w := c.stdout
-	fmt.Fprintf(w, "%s: %s\n", chk.Path, verdict(chk, verr))
+	fmt.Fprintf(w, "%s\n", safe(chk.Path))
 	fmt.Fprintf(w, "  file SHA-256 %s (%d bytes)\n", chk.SHA256, chk.Signature.Size)
 	for i, s := range chk.Signature.Signatures {
-		fmt.Fprintf(w, "  signature %d (%s)\n", i+1, s.SubFilter)
+		fmt.Fprintf(w, "  signature %d (%s)\n", i+1, safe(s.SubFilter))
 		if s.Signer != nil {
-			fmt.Fprintf(w, "    signed by   %s\n", s.Signer.Subject)
-			fmt.Fprintf(w, "    certificate %s (%s)\n", s.Trust, s.TrustDetail)
+			fmt.Fprintf(w, "    signed by   %s\n", safe(s.Signer.Subject.String()))
+			fp := s.Fingerprint
+			if fp == "" {
+				fp = string(evidence.SumBytes(s.Signer.Raw))
+			}
+			fmt.Fprintf(w, "    certificate %s\n", bundle.Fingerprint(fp))
+			fmt.Fprintln(w, "                (compare it with the fingerprint the sender gave you by another channel)")
+			fmt.Fprintf(w, "    trust       %s (%s)\n", safe(string(s.Trust)), safe(s.TrustDetail))
 		}
 		if s.WholeFile {
 			fmt.Fprintf(w, "    covers      the whole file\n")
@@ -264,28 +272,33 @@ func (c *cli) printCheck(chk *workflow.ReportCheck, verr error) {
 		}
 		if ts := s.Timestamp; ts != nil {
 			fmt.Fprintf(w, "    timestamp   %s (UTC %s) by %s, serial %s, imprint %s, authority %s\n",
-				localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), ts.Authority, ts.Serial, okText(ts.ImprintOK), ts.Trust)
-		}
-		for _, p := range s.Problems {
-			fmt.Fprintf(w, "    PROBLEM     %v\n", p)
+				localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), safe(ts.Authority), safe(ts.Serial), okText(ts.ImprintOK), safe(string(ts.Trust)))
 		}
 		for _, n := range s.Notes {
-			fmt.Fprintf(w, "    note        %s\n", n)
+			fmt.Fprintf(w, "    note        %s\n", safeProblem(n))
+		}
+		for _, p := range s.Problems {
+			fmt.Fprintf(w, "    PROBLEM     %s\n", safeProblem(p.Error()))
 		}
 	}
 	for _, a := range chk.Attachments {
-		fmt.Fprintf(w, "  attachment %s: %s (SHA-256 %s)\n", a.Name, a.State, a.SHA256)
+		fmt.Fprintf(w, "  attachment %s: %s (SHA-256 %s)\n", safe(a.Name), safe(string(a.State)), safe(string(a.SHA256)))
+		if a.Err != nil {
+			fmt.Fprintf(w, "    PROBLEM     %s\n", safeProblem(a.Err.Error()))
+		}
 	}
 	for _, e := range chk.Recorded {
-		fmt.Fprintf(w, "  recorded in the custody log: #%d %s %s by %s\n", e.Seq, localTime(e.At), e.Action, e.Actor)
+		fmt.Fprintf(w, "  recorded in the custody log: #%d %s %s by %s\n", e.Seq, localTime(e.At), safe(e.Action), safe(e.Actor))
 	}
+	fmt.Fprintf(w, "  roots: %s\n", roots.describe())
+	fmt.Fprintf(w, "%s: %s\n", safe(chk.Path), verdict(chk, verr))
 }
 
 // verdict is the one-line answer: VALID, with what a reader must weigh when the signer's
 // certificate is self-made, or INVALID and why.
 func verdict(chk *workflow.ReportCheck, verr error) string {
 	if verr != nil {
-		return "INVALID: " + verr.Error()
+		return "INVALID: " + safeProblem(verr.Error())
 	}
 	for _, s := range chk.Signature.Signatures {
 		if s.Trust == signature.TrustSelfSigned {
