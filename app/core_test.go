@@ -768,6 +768,9 @@ func TestFriendlyErrors(t *testing.T) {
 			"The address could not be found. Check its spelling, or whether the site still exists."},
 		{errors.New("net::ERR_CONNECTION_REFUSED"), T("friendly.netRefused")},
 		{store.ErrCaseClosed, T("friendly.caseClosed")},
+		{store.CheckName("case name", "evil\x1b[2J"), "A name may not contain control, bidirectional or invisible characters (for example pasted formatting marks). Type the name again."},
+		{fmt.Errorf("%w: %w", identity.ErrInvalid, identity.ErrUnsafeName), T("friendly.unsafeName")},
+		{fmt.Errorf("%w: empty", store.ErrInvalid), T("friendly.storeInvalid")},
 	} {
 		if got := friendly(tc.err); got != tc.want {
 			t.Errorf("friendly(%v) = %q, want %q", tc.err, got, tc.want)

@@ -547,7 +547,7 @@ func (d *detailView) fillCustody() {
 	objs = append(objs, help)
 	for _, e := range d.events {
 		head := widget.NewLabelWithStyle(
-			"#"+strconv.FormatInt(e.Seq, 10)+" · "+formTime(e.At)+" · "+e.Actor+" · "+actionText(e.Action),
+			"#"+strconv.FormatInt(e.Seq, 10)+" · "+formTime(e.At)+" · "+textsafe.Bracket(e.Actor, 200)+" · "+actionText(e.Action),
 			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		head.Wrapping = fyne.TextWrapWord
 		objs = append(objs, head)
@@ -559,7 +559,7 @@ func (d *detailView) fillCustody() {
 			sort.Strings(keys)
 			lines := make([]string, len(keys))
 			for i, k := range keys {
-				lines[i] = k + ": " + e.Details[k]
+				lines[i] = textsafe.Bracket(k, 100) + ": " + textsafe.Bracket(e.Details[k], 1000)
 			}
 			det := note(strings.Join(lines, "\n"), fyne.TextWrapBreak)
 			det.Selectable = true
@@ -585,10 +585,10 @@ func (d *detailView) fillNotes() {
 	}
 	for i := len(notes) - 1; i >= 0; i-- {
 		n := notes[i]
-		head := widget.NewLabelWithStyle(formTime(n.At)+" · "+n.Actor, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head := widget.NewLabelWithStyle(formTime(n.At)+" · "+textsafe.Bracket(n.Actor, 200), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		objs = append(objs, head)
 		if n.Note != "" {
-			body := widget.NewLabel(n.Note)
+			body := widget.NewLabel(bracketLines(n.Note))
 			body.Wrapping = fyne.TextWrapWord
 			body.Selectable = true
 			objs = append(objs, body)
@@ -608,9 +608,19 @@ func (d *detailView) fillNotes() {
 func hashTags(tags []string) string {
 	out := make([]string, len(tags))
 	for i, t := range tags {
-		out[i] = "#" + t
+		out[i] = "#" + textsafe.Bracket(t, 100)
 	}
 	return strings.Join(out, " ")
+}
+
+// bracketLines is a multi-line text from a person or a file made safe for a label: each line
+// as textsafe.Bracket shows it (the line breaks kept), the whole capped at textsafe.MaxBlock.
+func bracketLines(s string) string {
+	lines := strings.Split(textsafe.Cap(strings.ReplaceAll(s, "\r\n", "\n"), textsafe.MaxBlock), "\n")
+	for i, l := range lines {
+		lines[i] = textsafe.Bracket(l, textsafe.MaxBlock)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // parseTags splits what was typed in the tags box: tags are separated by commas (or "#"),

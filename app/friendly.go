@@ -80,6 +80,8 @@ func friendlyKnown(err error) string {
 	case errors.Is(err, store.ErrDigestMismatch), errors.Is(err, store.ErrMissingObject),
 		errors.Is(err, store.ErrManifestMismatch), errors.Is(err, store.ErrCustodyBroken):
 		return T("friendly.storeDamage")
+	case errors.Is(err, store.ErrUnsafeName), errors.Is(err, identity.ErrUnsafeName):
+		return T("friendly.unsafeName")
 	case errors.Is(err, store.ErrInvalid):
 		return T("friendly.storeInvalid")
 

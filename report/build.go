@@ -414,7 +414,7 @@ func sortedPairs(m map[string]string, sep string) string {
 	slices.Sort(keys)
 	lines := make([]string, len(keys))
 	for i, k := range keys {
-		lines[i] = k + sep + m[k]
+		lines[i] = line(k, 100) + sep + line(m[k], 1000)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -933,7 +933,7 @@ func (d *doc) custody(evs []CustodyEvent) {
 	}
 	rows := make([][]cell, len(evs))
 	for i, e := range evs {
-		rows[i] = []cell{txt(strconv.FormatInt(e.Seq, 10)), txt(d.kst2(e.At)), txt(e.Actor), txt(d.actionText(e.Action)), txt(sortedPairs(e.Details, ": "))}
+		rows[i] = []cell{txt(strconv.FormatInt(e.Seq, 10)), txt(d.kst2(e.At)), txt(line(e.Actor, 200)), txt(d.actionText(e.Action)), txt(sortedPairs(e.Details, ": "))}
 	}
 	d.table(table{title: t.Custody, cols: cols, header: true}, rows, nil)
 }

@@ -354,6 +354,7 @@ func TestSignRefusesWhatItCannotWrite(t *testing.T) {
 	hybrid := bytes.Replace(plain, []byte("/Size 6"), []byte("/Size 6 /XRefStm 9"), 1)
 	noPages := bytes.Replace(plain, []byte("/Kids [5 0 R] /Count 1"), []byte("/Kids [] /Count 0"), 1)
 	noPages = fixXref(t, noPages)
+	loop := fixXref(t, bytes.Replace(plain, []byte("/Kids [5 0 R] /Count 1"), []byte("/Kids [2 0 R] /Count 1"), 1))
 	tests := []struct {
 		name string
 		doc  []byte
@@ -365,6 +366,7 @@ func TestSignRefusesWhatItCannotWrite(t *testing.T) {
 		{"encrypted", encryptedPDF(t), ErrUnsupportedPDF, "encrypted"},
 		{"already signed", signedOnce, ErrUnsupportedPDF, "certification"},
 		{"no page", noPages, ErrUnsupportedPDF, "no first page"},
+		{"a page tree that loops", loop, ErrUnsupportedPDF, "no first page"},
 		{"not a PDF", []byte("%PDF-1.7\nhello\n%%EOF\n"), ErrNotPDF, ""},
 	}
 	for _, tc := range tests {

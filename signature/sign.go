@@ -180,7 +180,8 @@ func Sign(ctx context.Context, doc []byte, s Signer, opt Options) ([]byte, *Sign
 		switch {
 		case errors.Is(p, ErrUntrusted) && (sig.Trust == TrustUntrusted || sig.Trust == TrustSelfSigned):
 			// Whether the signer is trusted is the reader's judgement, not the signer's.
-		case errors.Is(p, ErrTimestamp):
+		case errors.Is(p, ErrTimestamp), errors.Is(p, ErrTimestampTime), errors.Is(p, ErrTimestampMissing):
+			// The authority's token is unusable, or its clock is far from ours (opt.Time).
 			return nil, nil, fmt.Errorf("%w: %s: %v", ErrTSA, opt.TSA, p)
 		default:
 			return nil, nil, fmt.Errorf("signature: the signed file does not verify: %w", p)

@@ -70,6 +70,7 @@ func TestOnlyDocumentSignersAreTrusted(t *testing.T) {
 			}
 			if dir := os.Getenv("EVIDENTIA_HOSTILE_DIR"); dir != "" && tc.name == "TLS server certificate" {
 				os.WriteFile(filepath.Join(dir, "signed-by-tls-certificate.pdf"), signed, 0o600)
+				os.WriteFile(filepath.Join(dir, "tls-ca.crt"), pemCert(pki.CA.Raw), 0o600)
 			}
 			rep, err := Verify(t.Context(), signed, VerifyOptions{Roots: pki.Pool()})
 			if err != nil {

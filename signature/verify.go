@@ -151,9 +151,10 @@ var (
 	// ErrTimestampMissing is a signature whose dictionary names a timestamp authority but
 	// that carries no token: it was removed (it sits in the unsigned part of the CMS).
 	ErrTimestampMissing = errors.New("signature: the timestamp token was removed")
-	// ErrStructure is a PDF whose object graph is too large to walk or is hostile (an object
-	// tree beyond the node budget); it comes wrapped with ErrNotPDF.
-	ErrStructure = errors.New("signature: the PDF's form or name tree is too large or malformed")
+	// ErrStructure is a PDF built to exhaust the reader: a field or name tree beyond the walk's
+	// budget, or cross-reference numbers that would allocate without bound (see
+	// checkAllocations); it comes wrapped with ErrNotPDF.
+	ErrStructure = errors.New("signature: the PDF is built to exhaust its reader (a loop, or a tree or table too large)")
 )
 
 // Timestamp is the RFC 3161 signature timestamp embedded in a signature.

@@ -93,8 +93,10 @@ const (
 // that every resource of datapackage.json is present with its exact hash and size, and no file
 // is unlisted; that datapackage-digest.json hashes datapackage.json, and, when signed, that the
 // signature verifies with the signer's certificate (or bare public key), how far that
-// certificate is trusted (self-signed is a note, untrusted a problem), that the RFC 3161
-// timeSignature stamps the signature bytes and that created is within 10 minutes of it; that
+// certificate is trusted (against opt.Roots only, see signature.JudgeSigner: self-signed is a
+// note, untrusted a problem), that the RFC 3161 timeSignature stamps the signature bytes, that
+// created is within 10 minutes of it and, when roots are given, that its authority is trusted
+// (Report.SignatureValid says whether all of that held); that
 // every WARC record's block and payload digests match; that every index line points at a
 // record with its URL, digest, date, offset and length; and that every page is an indexed
 // URL. It returns an error only when the input is not a readable, safe ZIP (ErrNotWACZ) or ctx

@@ -113,13 +113,16 @@ func decodeLines(t *testing.T, out string) []lineJSON {
 	t.Helper()
 	var lines []lineJSON
 	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(nil, 1<<20)
+	sc.Buffer(nil, 64<<20)
 	for sc.Scan() {
 		var l lineJSON
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			t.Fatalf("not JSON: %q: %v", sc.Text(), err)
 		}
 		lines = append(lines, l)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("reading the JSON lines: %v", err)
 	}
 	return lines
 }

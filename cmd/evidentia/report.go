@@ -273,6 +273,9 @@ func (c *cli) printCheck(chk *workflow.ReportCheck, verr error, roots rootSet) {
 		if ts := s.Timestamp; ts != nil {
 			fmt.Fprintf(w, "    timestamp   %s (UTC %s) by %s, serial %s, imprint %s, authority %s\n",
 				localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), safe(ts.Authority), safe(ts.Serial), okText(ts.ImprintOK), safe(string(ts.Trust)))
+			if !s.SigningTime.IsZero() {
+				fmt.Fprintf(w, "                (the token's time is %s the claimed signing time)\n", skewText(s.TimestampSkew))
+			}
 		}
 		for _, n := range s.Notes {
 			fmt.Fprintf(w, "    note        %s\n", safeProblem(n))
@@ -286,6 +289,9 @@ func (c *cli) printCheck(chk *workflow.ReportCheck, verr error, roots rootSet) {
 		if a.Err != nil {
 			fmt.Fprintf(w, "    PROBLEM     %s\n", safeProblem(a.Err.Error()))
 		}
+	}
+	for _, p := range chk.Problems {
+		fmt.Fprintf(w, "  PROBLEM %s\n", safeProblem(p.Error()))
 	}
 	for _, e := range chk.Recorded {
 		fmt.Fprintf(w, "  recorded in the custody log: #%d %s %s by %s\n", e.Seq, localTime(e.At), safe(e.Action), safe(e.Actor))
@@ -306,6 +312,19 @@ func verdict(chk *workflow.ReportCheck, verr error) string {
 		}
 	}
 	return "VALID"
+}
+
+// skewText says how far a timestamp's time is from the signing time the signer claims
+// (Signature.TimestampSkew: token time less claimed time).
+func skewText(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "the same second as"
+	case d > 0:
+		return d.Round(time.Second).String() + " later than"
+	default:
+		return (-d).Round(time.Second).String() + " earlier than"
+	}
 }
 
 func okText(ok bool) string {
@@ -345,7 +364,8 @@ func checkJSON(chk *workflow.ReportCheck, verr error) map[string]any {
 		recorded = append(recorded, map[string]any{"seq": e.Seq, "at": e.At.UTC(), "actor": e.Actor, "capture_id": e.CaptureID})
 	}
 	v := map[string]any{"path": chk.Path, "sha256": chk.SHA256, "size": chk.Signature.Size, "valid": verr == nil,
-		"verdict": verdict(chk, verr), "error": nil, "signatures": sigs, "attachments": atts, "recorded": recorded}
+		"verdict": verdict(chk, verr), "error": nil, "signatures": sigs, "attachments": atts, "recorded": recorded,
+		"problems": errorTexts(chk.Problems)}
 	if verr != nil {
 		v["error"] = verr.Error()
 	}

@@ -2,34 +2,43 @@ package main
 
 import (
 	"bytes"
-	"compress/zlib"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"evidentia/internal/testpki"
+	"evidentia/signature"
 )
 
-// slowPDF is a PDF that keeps verify busy for seconds: an embedded file of 300 MiB of zeros,
-// deflated to a few hundred KiB (verify reads it up to its 256 MiB bound, then refuses it).
+// slowPDF is a PDF that keeps verify busy for seconds with little memory: 64 signature fields
+// sharing one signature dictionary whose byte range covers the whole file, which is padded to
+// 48 MiB, so that verify copies and hashes 48 MiB 64 times (each then fails: the CMS, a real
+// one over other data, does not match).
 func slowPDF(t *testing.T) []byte {
 	t.Helper()
-	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	chunk := make([]byte, 1<<20)
-	for range 300 {
-		zw.Write(chunk)
+	pki := testpki.New(t)
+	cms, err := signature.SignDetached([]byte("other data"), signature.Signer{Certificate: pki.Signer, Key: pki.SignerKey})
+	if err != nil {
+		t.Fatal(err)
 	}
-	zw.Close()
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(bomb) 4 0 R] >> >> >>",
-		"<< /Type /Pages /Kids [] /Count 0 >>",
-		fmt.Sprintf("<< /Type /EmbeddedFile /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.Bytes()),
-		"<< /Type /Filespec /F (bomb) /EF << /F 3 0 R >> >>",
+	const fields = 64
+	var kids []string
+	objs := []string{"", "<< /Type /Pages /Kids [] /Count 0 >>"}
+	for i := range fields {
+		objs = append(objs, fmt.Sprintf("<< /FT /Sig /T (s%d) /V %d 0 R >>", i, 3+fields))
+		kids = append(kids, fmt.Sprintf("%d 0 R", 3+i))
 	}
+	objs[0] = "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [" + strings.Join(kids, " ") + "] /SigFlags 3 >> >>"
+	const placeholder = "/ByteRange [0 0000000000 0000000000 0000000000]"
+	objs = append(objs, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "+placeholder+
+		" /Contents <"+hex.EncodeToString(cms)+"> >>")
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n")
 	offsets := make([]int, len(objs))
@@ -37,13 +46,21 @@ func slowPDF(t *testing.T) []byte {
 		offsets[i] = b.Len()
 		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
 	}
+	b.WriteString("%")
+	b.Write(bytes.Repeat([]byte("x"), 48<<20))
+	b.WriteString("\n")
 	xref := b.Len()
 	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
+	doc := b.Bytes()
+	lt := bytes.Index(doc, []byte("/Contents <")) + len("/Contents ")
+	gt := bytes.IndexByte(doc[lt:], '>') + lt + 1
+	br := fmt.Sprintf("/ByteRange [0 %010d %010d %010d]", lt, gt, len(doc)-gt)
+	copy(doc[bytes.Index(doc, []byte(placeholder)):], br)
+	return doc
 }
 
 // TestVerifyStopsOnSignals builds the command and runs `evidentia verify` on a file that keeps
