@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"evidentia/evidence"
+	"evidentia/internal/ctxio"
 	"evidentia/safezip"
 	"evidentia/signature"
 )
@@ -244,7 +245,7 @@ func (bw *Writer) Add(ctx context.Context, p string, r io.Reader, store bool) (F
 		return File{}, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(w, h), ctxReader{ctx, r})
+	n, err := io.Copy(io.MultiWriter(w, h), ctxio.Reader(ctx, r))
 	if err != nil {
 		bw.failed = err
 		return File{}, fmt.Errorf("bundle: %q: %w", p, err)
@@ -392,17 +393,4 @@ func CertsPEM(certs ...*x509.Certificate) []byte {
 
 func digest(h hash.Hash) evidence.Digest {
 	return evidence.Digest(hex.EncodeToString(h.Sum(nil)))
-}
-
-// ctxReader stops a copy when its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

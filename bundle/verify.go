@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"evidentia/evidence"
+	"evidentia/internal/ctxio"
 	"evidentia/safezip"
 	"evidentia/signature"
 )
@@ -333,7 +334,7 @@ func hashEntry(ctx context.Context, zr *safezip.Reader, name string) (evidence.D
 	}
 	defer rc.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, ctxReader{ctx, rc})
+	n, err := io.Copy(h, ctxio.Reader(ctx, rc))
 	if err != nil {
 		return "", n, err
 	}

@@ -25,6 +25,8 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"evidentia/internal/ctxio"
 )
 
 // Errors of safezip. Refusals are wrapped with the entry's name and the reason; limit refusals
@@ -427,25 +429,12 @@ func (r *Reader) ReaderAt(ctx context.Context, name, tmpDir string) (ra io.Reade
 		tmp.Close()
 		os.Remove(tmp.Name())
 	}
-	n, err := io.Copy(tmp, ctxReader{ctx, rc})
+	n, err := io.Copy(tmp, ctxio.Reader(ctx, rc))
 	if err != nil {
 		cleanup()
 		return nil, 0, nil, err
 	}
 	return tmp, n, cleanup, nil
-}
-
-// ctxReader stops a copy when its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // byteReader reads an entry's compressed data for flate through a small buffer, counting

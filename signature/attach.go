@@ -8,6 +8,7 @@ import (
 	"github.com/digitorus/pdf"
 
 	"evidentia/evidence"
+	"evidentia/internal/ctxio"
 )
 
 // Attachment is a file embedded in a PDF (an entry of its EmbeddedFiles name tree).
@@ -57,7 +58,7 @@ func attachments(ctx context.Context, r *pdf.Reader) ([]Attachment, error) {
 				return fmt.Errorf("embedded file %q has no stream", name)
 			}
 			rc := stream.Reader()
-			data, err := io.ReadAll(io.LimitReader(ctxReader{ctx, rc}, maxAttachment+1))
+			data, err := io.ReadAll(io.LimitReader(ctxio.Reader(ctx, rc), maxAttachment+1))
 			rc.Close()
 			if err != nil {
 				if ctx.Err() != nil {
@@ -92,17 +93,4 @@ func attachments(ctx context.Context, r *pdf.Reader) ([]Attachment, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// ctxReader reads from r until ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -15,6 +15,7 @@ import (
 	"runtime"
 
 	"evidentia/evidence"
+	"evidentia/internal/ctxio"
 )
 
 // tmpObjectPrefix names the temp files objects are written to before they take their place.
@@ -28,19 +29,6 @@ func (s *Store) ObjectPath(d evidence.Digest) string {
 		return ""
 	}
 	return filepath.Join(s.dir, objectsDir, string(d[:2]), string(d))
-}
-
-// ctxReader makes a long copy stop when its context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // ingestFile copies the file at path into the object store and returns its digest and size.
@@ -73,7 +61,7 @@ func (s *Store) ingest(ctx context.Context, r io.Reader) (d evidence.Digest, n i
 		}
 	}()
 	h := sha256.New()
-	n, err = io.Copy(io.MultiWriter(tmp, h), ctxReader{ctx, r})
+	n, err = io.Copy(io.MultiWriter(tmp, h), ctxio.Reader(ctx, r))
 	if err != nil {
 		return "", 0, fmt.Errorf("store: write object: %w", err)
 	}
@@ -158,7 +146,7 @@ func checkObject(ctx context.Context, path string, d evidence.Digest, size int64
 		return fmt.Errorf("store: read object %s: %w", d, err)
 	}
 	defer f.Close()
-	got, n, err := evidence.SumReader(ctxReader{ctx, f})
+	got, n, err := evidence.SumReader(ctxio.Reader(ctx, f))
 	if err != nil {
 		return fmt.Errorf("store: read object %s: %w", d, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"evidentia/evidence"
+	"evidentia/internal/ctxio"
 )
 
 // Scope selects the captures Verify checks: those of the case named Case, or those whose IDs
@@ -372,7 +373,7 @@ func hashObject(ctx context.Context, path string, d evidence.Digest) (objectStat
 		return objectState{err: fmt.Errorf("%w: object %s cannot be read: %v", ErrMissingObject, d, err)}, nil
 	}
 	defer f.Close()
-	sum, n, err := evidence.SumReader(ctxReader{ctx, f})
+	sum, n, err := evidence.SumReader(ctxio.Reader(ctx, f))
 	if ctx.Err() != nil {
 		return objectState{}, fmt.Errorf("store: verify: %w", ctx.Err())
 	}
