@@ -20,7 +20,10 @@ GUI_LDFLAGS := $(if $(filter windows,$(GOOS)),-H=windowsgui)
 # Deferred (=) so that it sees an xvfb-run that deps-test has just installed.
 XVFB = $(if $(DISPLAY),,$(if $(shell command -v xvfb-run),xvfb-run -a -s "-screen 0 1280x1024x24"))
 
-.PHONY: all deps deps-run deps-test build run test vet fmt-check bench clean
+.PHONY: all deps deps-run deps-test build run test check vet fmt-check staticcheck bench clean
+
+# staticcheck, run from the Go module proxy at this version (cached after the first run).
+STATICCHECK_VERSION := v0.8.2
 
 all: build
 
@@ -44,13 +47,19 @@ build:
 run: deps-run
 	CGO_ENABLED=1 $(GO) run .
 
-## test: vet, formatting, then every test with the race detector
+## test: the checks (vet, formatting, staticcheck), then every test with the race detector
 test: deps-test
-	@$(MAKE) --no-print-directory vet fmt-check
+	@$(MAKE) --no-print-directory check
 	CGO_ENABLED=1 $(XVFB) $(GO) test -race -count=1 -timeout 40m ./...
+
+## check: go vet, gofmt and staticcheck, all clean
+check: vet fmt-check staticcheck
 
 vet:
 	CGO_ENABLED=1 $(GO) vet ./...
+
+staticcheck:
+	CGO_ENABLED=1 $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 fmt-check:
 	@unformatted=$$(gofmt -l .); \

@@ -57,25 +57,24 @@ func onMain(fn func()) {
 type capturesPanel struct {
 	content fyne.CanvasObject
 
-	u         *ui
-	search    *widget.Entry
-	list      *widget.List
-	allCheck  *widget.Check
-	count     *widget.Label
-	empty     *widget.Label
-	top       *fyne.Container
-	rows      map[fyne.CanvasObject]*captureRow // every row the list made, by its object
-	thumbs    *thumbLoader
-	caseName  string
-	query     string
-	recs      []store.Record // what the list shows, newest first
-	selected  map[string]bool
-	gen       int // bumped by every load; older results are dropped
-	loading   bool
-	loadErr   error
-	debounce  *time.Timer
-	timerMu   sync.Mutex // orders a debounced search after the typing that set it off
-	cancelRun context.CancelFunc
+	u        *ui
+	search   *widget.Entry
+	list     *widget.List
+	allCheck *widget.Check
+	count    *widget.Label
+	empty    *widget.Label
+	top      *fyne.Container
+	rows     map[fyne.CanvasObject]*captureRow // every row the list made, by its object
+	thumbs   *thumbLoader
+	caseName string
+	query    string
+	recs     []store.Record // what the list shows, newest first
+	selected map[string]bool
+	gen      int // bumped by every load; older results are dropped
+	loading  bool
+	loadErr  error
+	debounce *time.Timer
+	timerMu  sync.Mutex // orders a debounced search after the typing that set it off
 
 	// pending counts the panel's background work (loads, searches, thumbnails); tests wait
 	// on it before looking at the widgets.
@@ -177,7 +176,8 @@ func (p *capturesPanel) searchChanged(q string) {
 		// A timer's goroutine is not ordered after the code that set the timer (for the race
 		// detector, and so for the test driver, which runs fyne.Do right here): the lock is.
 		p.timerMu.Lock()
-		p.timerMu.Unlock() //nolint:staticcheck // an empty critical section, on purpose
+		//lint:ignore SA2001 an empty critical section, on purpose: it orders this after the setter
+		p.timerMu.Unlock()
 		p.fetch(gen, caseName, query)
 	})
 }

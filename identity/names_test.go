@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -79,7 +80,7 @@ func certWith(t *testing.T, subject pkix.Name, emails ...string) (*x509.Certific
 func TestImportRefusesUnsafeNames(t *testing.T) {
 	oidTitle := asn1.ObjectIdentifier{2, 5, 4, 12}
 	for label, v := range unsafeNames {
-		if strings.ContainsAny(v, "\xff") {
+		if !utf8.ValidString(v) {
 			// crypto/x509 refuses to write invalid UTF-8 in a UTF8String: it cannot come
 			// through a parsed certificate either.
 			continue

@@ -50,7 +50,7 @@ func forgeToken(t *testing.T, value []byte, at time.Time, signerCert *x509.Certi
 		HashAlgorithm: crypto.SHA256, HashedMessage: h[:], Time: at, SerialNumber: big.NewInt(1),
 		Policy: asn1.ObjectIdentifier{1, 2, 3}, AddTSACertificate: true,
 	}
-	resp, err := ts.CreateResponse(signerCert, key)
+	resp, err := ts.CreateResponseWithOpts(signerCert, key, crypto.SHA256)
 	if err != nil {
 		t.Fatal(err)
 	}

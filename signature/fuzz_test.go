@@ -36,7 +36,7 @@ func FuzzVerifyPDF(f *testing.F) {
 	s := rep.Signatures[0]
 	sum := sha256.Sum256(sigValue(f, s.CMS))
 	resp, err := (&timestamp.Timestamp{HashAlgorithm: crypto.SHA256, HashedMessage: sum[:], Time: time.Now(), SerialNumber: big.NewInt(1),
-		Policy: asn1.ObjectIdentifier{1, 2, 3}, AddTSACertificate: true}).CreateResponse(pki.TSA, pki.TSAKey)
+		Policy: asn1.ObjectIdentifier{1, 2, 3}, AddTSACertificate: true}).CreateResponseWithOpts(pki.TSA, pki.TSAKey, crypto.SHA256)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package signature
 import (
 	"bytes"
 	"context"
-	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -192,15 +191,7 @@ func (r *Report) Err() error {
 	return nil
 }
 
-var (
-	oidTimestampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
-	hashByOID         = map[string]crypto.Hash{
-		"1.3.14.3.2.26":          crypto.SHA1,
-		"2.16.840.1.101.3.4.2.1": crypto.SHA256,
-		"2.16.840.1.101.3.4.2.2": crypto.SHA384,
-		"2.16.840.1.101.3.4.2.3": crypto.SHA512,
-	}
-)
+var oidTimestampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
 
 // Verify checks every signature of doc and lists its embedded files. It returns an error only
 // when doc cannot be read as a PDF (ErrNotPDF; with ErrStructure too for a form or name tree

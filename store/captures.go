@@ -389,7 +389,7 @@ func resolveID(ctx context.Context, q queryer, idOrPrefix string) (string, error
 	case ids[0] == p:
 		return p, nil
 	case len(ids) > 1:
-		return "", fmt.Errorf("%w: %q matches %s, %s, ...", ErrAmbiguousID, idOrPrefix, ids[0], ids[1])
+		return "", fmt.Errorf("%w: %q matches %s, %s and more", ErrAmbiguousID, idOrPrefix, ids[0], ids[1])
 	}
 	return ids[0], nil
 }
