@@ -20,7 +20,7 @@ GUI_LDFLAGS := $(if $(filter windows,$(GOOS)),-H=windowsgui)
 # Deferred (=) so that it sees an xvfb-run that deps-test has just installed.
 XVFB = $(if $(DISPLAY),,$(if $(shell command -v xvfb-run),xvfb-run -a -s "-screen 0 1280x1024x24"))
 
-.PHONY: all deps deps-run deps-test build run test check vet fmt-check staticcheck bench clean
+.PHONY: all deps deps-run deps-test build cross-windows run test check vet fmt-check staticcheck bench clean
 
 # staticcheck, run from the Go module proxy at this version (cached after the first run).
 STATICCHECK_VERSION := v0.8.2
@@ -42,6 +42,14 @@ deps-test:
 build:
 	CGO_ENABLED=1 $(GO) build -o bin/evidentia$(GOEXE) ./cmd/evidentia
 	CGO_ENABLED=1 $(GO) build -tags $(GUI_TAGS) -ldflags '$(GUI_LDFLAGS)' -o bin/evidentia-gui$(GOEXE) .
+
+## cross-windows: the command line and the desktop app for windows/amd64 (bin/windows-amd64/),
+## cross-compiled with MinGW-w64 (Debian: apt-get install gcc-mingw-w64-x86-64)
+MINGW_CC ?= x86_64-w64-mingw32-gcc
+cross-windows:
+	@command -v $(MINGW_CC) >/dev/null || { echo "cross-windows: $(MINGW_CC) is missing (Debian/Ubuntu: apt-get install gcc-mingw-w64-x86-64)" >&2; exit 1; }
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(MINGW_CC) $(GO) build -o bin/windows-amd64/evidentia.exe ./cmd/evidentia
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(MINGW_CC) $(GO) build -tags $(GUI_TAGS) -ldflags -H=windowsgui -o bin/windows-amd64/evidentia-gui.exe .
 
 ## run: start the desktop app
 run: deps-run
