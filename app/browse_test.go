@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"evidentia/bundle"
 	"evidentia/evidence"
 	"evidentia/identity"
 	"evidentia/settings"
@@ -915,7 +916,7 @@ func TestExportDialogMakesBundle(t *testing.T) {
 	if !found {
 		t.Errorf("no handover event with the recipient: %+v", events)
 	}
-	wantShown(t, topOverlay(t, u.w), res.BundleID, string(res.SHA256), string(res.SignerCertSHA256), "홍길동")
+	wantShown(t, topOverlay(t, u.w), res.BundleID, string(res.SHA256), bundle.Fingerprint(string(res.SignerCertSHA256)), "홍길동")
 }
 
 func TestExportDialogNeedsIdentity(t *testing.T) {

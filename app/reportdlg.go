@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"evidentia/bundle"
 	"evidentia/identity"
 	"evidentia/report"
 	"evidentia/signature"
@@ -645,7 +646,7 @@ func (r *reportDialog) showExportResult(res *workflow.ExportResult, custodyErr e
 		widget.NewLabel(T("reportdlg.file")), value(res.Path),
 		widget.NewLabel("SHA-256"), container.NewBorder(nil, nil, nil, copyBtn, value(sum)),
 		widget.NewLabel(T("reportdlg.signature")), value(res.Signer+" — "+trustText(res.SignerTrust)),
-		widget.NewLabel(T("exportdlg.fingerprint")), value(string(res.SignerCertSHA256)),
+		widget.NewLabel(T("exportdlg.fingerprint")), value(bundle.Fingerprint(string(res.SignerCertSHA256))),
 		widget.NewLabel(T("reportdlg.timestamp")), value(stamped),
 		widget.NewLabel(T("reportdlg.included")), value(captures),
 		widget.NewLabel(T("exportdlg.reports")), value(reportsText(res.Reports)),

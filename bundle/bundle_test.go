@@ -248,25 +248,57 @@ func TestWriteVerify(t *testing.T) {
 		t.Fatalf("manifest = %+v", rep.Manifest)
 	}
 
-	// Against the system's roots, the test CA is unknown: signer and authority untrusted.
+	// Without roots the test CA is unknown: the signer is untrusted (a problem); the
+	// authority's intact token is not relied on (not trusted, no problem of its own).
 	rep, err = verify(t, fx.zip, VerifyOptions{Roots: x509.NewCertPool()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.OK() || !rep.Signed || rep.SignerTrust != signature.TrustUntrusted || !hasProblem(rep, SignatureName, ErrUntrusted) || !hasProblem(rep, TimestampName, ErrTimestamp) {
-		t.Fatalf("untrusted: %+v", rep)
+	if rep.OK() || !rep.Signed || rep.SignerTrust != signature.TrustUntrusted || !hasProblem(rep, SignatureName, ErrUntrusted) ||
+		hasProblem(rep, TimestampName, ErrTimestamp) || rep.Timestamp == nil || rep.Timestamp.Trust == signature.TrustTrusted {
+		t.Fatalf("no roots: %+v", rep)
 	}
-}
-
-func TestSelfSigned(t *testing.T) {
-	needTool(t, "openssl")
-	fx := newFixture(t, true)
-	rep, err := verify(t, fx.zip, VerifyOptions{Roots: fx.pki.Pool()})
+	// With roots that vouch for neither: both are problems.
+	other := x509.NewCertPool()
+	other.AddCert(selfSignedSigner(t).Certificate)
+	rep, err = verify(t, fx.zip, VerifyOptions{Roots: other})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK() || rep.SignerTrust != signature.TrustSelfSigned {
-		t.Fatalf("self-signed: OK=%v trust=%s problems=%v", rep.OK(), rep.SignerTrust, rep.Problems)
+	if rep.OK() || rep.SignerTrust != signature.TrustUntrusted || !hasProblem(rep, SignatureName, ErrUntrusted) || !hasProblem(rep, TimestampName, ErrTimestamp) {
+		t.Fatalf("other roots: %+v", rep)
+	}
+}
+
+// TestSelfSigned: a self-made signer is said to be self-made when the reader gave no roots; a
+// reader who names roots that do not hold it is told it is not trusted (anyone can make such a
+// certificate under any name); one who gives that very certificate as a root trusts it.
+func TestSelfSigned(t *testing.T) {
+	needTool(t, "openssl")
+	fx := newFixture(t, true)
+	rep, err := verify(t, fx.zip, VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.SignerTrust != signature.TrustSelfSigned || hasProblem(rep, SignatureName, ErrUntrusted) {
+		t.Fatalf("no roots: trust=%s problems=%v", rep.SignerTrust, rep.Problems)
+	}
+	t.Logf("no roots: OK=%v problems=%v", rep.OK(), rep.Problems)
+	rep, err = verify(t, fx.zip, VerifyOptions{Roots: fx.pki.Pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK() || rep.SignerTrust != signature.TrustUntrusted || !hasProblem(rep, SignatureName, ErrUntrusted) {
+		t.Fatalf("other roots: OK=%v trust=%s problems=%v", rep.OK(), rep.SignerTrust, rep.Problems)
+	}
+	pinned := fx.pki.Pool()
+	pinned.AddCert(fx.signer.Certificate)
+	rep, err = verify(t, fx.zip, VerifyOptions{Roots: pinned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.SignerTrust != signature.TrustTrusted {
+		t.Fatalf("pinned: OK=%v trust=%s problems=%v", rep.OK(), rep.SignerTrust, rep.Problems)
 	}
 }
 

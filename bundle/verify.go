@@ -129,7 +129,9 @@ func (r *Report) problem(p string, sentinel error, format string, args ...any) {
 // was issued for signing documents and chains to opt.Roots (only those: nil means none) or is
 // self-signed, its certificate valid at the trusted timestamp's time (else at its claimed
 // signing time); manifest.json.tsr, when present or when the manifest names an authority, a
-// valid timestamp of manifest.json by an authority trusted through opt.Roots; then
+// valid timestamp of manifest.json, by an authority trusted through opt.Roots when roots are
+// given (without roots an intact token by an authority nobody vouched for is not a problem,
+// but its time is not relied on: Timestamp.Trust says so); then
 // opt.Checkers. It returns an error only when it cannot start: an unsafe or unreadable ZIP
 // (wrapping the safezip errors), an invalid checker pattern, or ctx done. Everything else is a
 // Problem in the Report.
@@ -212,10 +214,15 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 			ts, err = signature.VerifyTimestamp(token, mb, roots)
 			if err == nil {
 				rep.Timestamp = ts
-				if ts.Trust != signature.TrustTrusted {
-					rep.problem(TimestampName, ErrTimestamp, "the authority %q is %s here (%s)", ts.Authority, ts.Trust, ts.TrustDetail)
-				} else {
+				switch {
+				case ts.Trust == signature.TrustTrusted:
 					trustedAt = ts.Time
+				case signature.HasRoots(roots):
+					// The reader named whom they trust, and this authority is not among them.
+					rep.problem(TimestampName, ErrTimestamp, "the authority %q is %s here (%s)", ts.Authority, ts.Trust, ts.TrustDetail)
+				default:
+					// No roots given: the token is intact, but its time is not relied on (the
+					// printer says so), as for a PDF's timestamp.
 				}
 			}
 		}

@@ -122,7 +122,11 @@ func VerifyDetached(sig, data []byte, opt VerifyOptions) (*Detached, error) {
 	return out, nil
 }
 
-// checkDERNesting refuses DER nested deeper than the parsers can take (see the PDF pre-check).
+// checkDERNesting refuses what is not DER, and DER nested deeper than the parsers can take (see
+// the PDF pre-check). Signatures, timestamp tokens and responses are DER (RFC 5652 signed
+// attributes, RFC 3161 2.4.2); BER's indefinite lengths are refused outright: the CMS parser
+// converts BER to DER recursively, in time quadratic in its depth, which a small file can make
+// last for hours.
 func checkDERNesting(der []byte) error {
 	// A cheap walk of definite-length DER headers, constructed ones only, bounded in depth.
 	var walk func(b []byte, d int) error
@@ -134,7 +138,7 @@ func checkDERNesting(der []byte) error {
 			var raw asn1.RawValue
 			rest, err := asn1.Unmarshal(b, &raw)
 			if err != nil {
-				return nil // not DER all the way down (BER or OCTET STRING payload): the parser decides
+				return fmt.Errorf("not DER (an indefinite or malformed length at depth %d): %v", d, err)
 			}
 			if raw.IsCompound {
 				if err := walk(raw.Bytes, d+1); err != nil {

@@ -82,6 +82,79 @@ func hostilePDFs() map[string][]byte {
 		// Found by FuzzVerifyPDF: the table sits where a comment seems to run on (\x1a is no
 		// line end), but the reader goes to startxref's offset and reads it.
 		"xref table of 3e9 objects inside a comment": []byte("%PDF-1.7\n%" + strings.Repeat("x", 300) + "\x1axref\n3000000000 1\n0000000009 00000 n \ntrailer\n<< /Size\xbe\xd27\xed 2 /Root 1 0 R >>\nstartxref\n311\n%%EOF\n"),
+		// Found by the red-team review: the reader recurses once a level and a stack overflow
+		// ends the program; these used to print "fatal error: stack overflow" and a trace.
+		"arrays nested 2,000,000 deep, hidden in a string": hiddenDeepPDF(2_000_000),
+		"arrays nested 3,000,000 deep in an object stream": objectStreamPDF("2 0 " + strings.Repeat("[", 3_000_000) + strings.Repeat("]", 3_000_000)),
+		"an array never closed in an object stream":        objectStreamPDF("2 0 [ 1 2 "),
+	}
+}
+
+// hiddenDeepPDF is a PDF whose Pages object, n arrays deep, sits inside a literal string of
+// the catalog, where a scan that skips strings does not look, and the cross-reference table
+// points at it.
+func hiddenDeepPDF(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n")
+	off1 := b.Len()
+	b.WriteString("1 0 obj\n<< /Type /Catalog /Pages 2 0 R /X (")
+	off2 := b.Len()
+	b.WriteString("2 0 obj " + strings.Repeat("[", n) + strings.Repeat("]", n) + " endobj")
+	b.WriteString(") >>\nendobj\n")
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 3\n0000000000 65535 f \n%010d 00000 n \n%010d 00000 n \n", off1, off2)
+	fmt.Fprintf(&b, "trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", xref)
+	return b.Bytes()
+}
+
+// objectStreamPDF is a PDF whose catalog, object 2, is the first object of a compressed object
+// stream holding objStm (its header "2 0 " and the object), found through a cross-reference
+// stream: where no scan of the file's bytes can see it.
+func objectStreamPDF(objStm string) []byte {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte(objStm))
+	zw.Close()
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	o4 := b.Len()
+	fmt.Fprintf(&b, "4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n", z.Len())
+	b.Write(z.Bytes())
+	b.WriteString("\nendstream\nendobj\n")
+	o5 := b.Len()
+	row := func(t byte, a uint32, g uint16) []byte {
+		return []byte{t, byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a), byte(g >> 8), byte(g)}
+	}
+	var rows []byte
+	for _, r := range [][]byte{row(0, 0, 65535), row(0, 0, 0), row(2, 4, 0), row(0, 0, 0), row(1, uint32(o4), 0), row(1, uint32(o5), 0)} {
+		rows = append(rows, r...)
+	}
+	fmt.Fprintf(&b, "5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 2 0 R /Length %d >>\nstream\n", len(rows))
+	b.Write(rows)
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", o5)
+	return b.Bytes()
+}
+
+// TestBERRefused: a CMS signature or timestamp in BER, nested 262,000 indefinite lengths
+// deep, took the CMS parser minutes (its BER-to-DER conversion is quadratic in the depth) and
+// the first Ctrl+C did not stop it; signatures and tokens are DER, and anything else is
+// refused at once.
+func TestBERRefused(t *testing.T) {
+	const n = 262_000
+	ber := append(bytes.Repeat([]byte{0x30, 0x80}, n), 0x02, 0x01, 0x00)
+	ber = append(ber, bytes.Repeat([]byte{0, 0}, n)...)
+	if _, err := VerifyDetached(ber, []byte("manifest"), VerifyOptions{}); !errors.Is(err, ErrNotCMS) {
+		t.Errorf("VerifyDetached(BER) = %v, want ErrNotCMS", err)
+	}
+	if _, err := VerifyTimestamp(ber, []byte("manifest"), nil); !errors.Is(err, ErrTimestamp) {
+		t.Errorf("VerifyTimestamp(BER) = %v, want ErrTimestamp", err)
+	}
+	if _, err := TokenFromResponse(ber); !errors.Is(err, ErrTimestamp) {
+		t.Errorf("TokenFromResponse(BER) = %v, want ErrTimestamp", err)
+	}
+	// One indefinite length, shallow, is refused too: DER has none.
+	if err := checkDERNesting([]byte{0x30, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00}); err == nil {
+		t.Error("an indefinite length passed as DER")
 	}
 }
 
@@ -189,4 +262,14 @@ func deflateZeros(t testing.TB, size int) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestNotAPDFIsSaidPlainly: a file that is no PDF at all (an image renamed .pdf) is "not a
+// PDF", not a file built to exhaust the reader.
+func TestNotAPDFIsSaidPlainly(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + strings.Repeat("\x00", 64))
+	_, err := Verify(t.Context(), png, VerifyOptions{})
+	if !errors.Is(err, ErrNotPDF) || errors.Is(err, ErrStructure) || !strings.Contains(err.Error(), "%PDF-") {
+		t.Fatalf("Verify(PNG) = %v, want ErrNotPDF naming the missing header, not ErrStructure", err)
+	}
 }

@@ -111,8 +111,9 @@ func objHeader(doc []byte, p int) (int, bool) {
 
 // scanBody tokenizes doc from p as the reader would read one value (see checkObjects): it
 // ends when the value is complete (the reader then wants endobj or stream, or fails), and
-// fails when an array or dictionary is still open at endobj or at the end of the file, or a
-// string runs to the end of the file. It charges every byte it reads to budget.
+// fails when an array or dictionary is still open at endobj or at the end of the file, when
+// they nest deeper than maxNesting (the reader recurses once a level, and a stack overflow
+// cannot be recovered), or a string runs to the end of the file. It charges every byte it reads to budget.
 func scanBody(doc []byte, p int, budget *int) error {
 	depth := 0
 	start := p
@@ -148,7 +149,9 @@ func scanBody(doc []byte, p int, budget *int) error {
 			p++
 		case '<':
 			if p+1 < len(doc) && doc[p+1] == '<' {
-				depth++
+				if depth++; depth > maxNesting {
+					return fmt.Errorf("arrays or dictionaries nested more than %d deep", maxNesting)
+				}
 				p += 2
 				continue
 			}
@@ -166,7 +169,10 @@ func scanBody(doc []byte, p int, budget *int) error {
 			p += 2
 			depth--
 		case '[':
-			depth++
+			if depth++; depth > maxNesting {
+				// The reader recurses once a level, and a stack overflow ends the program.
+				return fmt.Errorf("arrays or dictionaries nested more than %d deep", maxNesting)
+			}
 			p++
 			continue
 		case ']':

@@ -361,7 +361,7 @@ func TestSignRefusesWhatItCannotWrite(t *testing.T) {
 		want error
 		text string
 	}{
-		{"a cross-reference stream", xrefStreamPDF(), ErrUnsupportedPDF, "not a table"},
+		{"a cross-reference stream", xrefStreamPDF(), ErrNotPDF, "cross-reference stream"},
 		{"a hybrid /XRefStm", hybrid, ErrUnsupportedPDF, "XRefStm"},
 		{"encrypted", encryptedPDF(t), ErrUnsupportedPDF, "encrypted"},
 		{"already signed", signedOnce, ErrUnsupportedPDF, "certification"},

@@ -288,6 +288,12 @@ func openPDF(doc []byte) (r *pdf.Reader, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
 	}
+	if t := r.XrefInformation.Type; t != "table" {
+		// A cross-reference stream lets objects live inside compressed object streams, where
+		// the checks above cannot see them (and the reader recurses and loops there as
+		// anywhere). Evidentia's reports (fpdf, and the signature's own update) never use one.
+		return nil, fmt.Errorf("%w: it uses a cross-reference stream (objects in compressed object streams), which Evidentia's reports never do; check such a file with pdfsig", ErrNotPDF)
+	}
 	return r, nil
 }
 

@@ -177,9 +177,9 @@ func TestTimestampTampering(t *testing.T) {
 		{"token removed", putCMS(t, signed, orig, withToken(t, orig.CMS, nil)), ErrTimestampMissing, "carries no timestamp token"},
 		{"token of another signature", putCMS(t, signed, orig, withToken(t, orig.CMS, orep.Signatures[0].Timestamp.Token)), ErrTimestamp, "stamps another value"},
 		{"real authority's token over another value", putCMS(t, signed, orig, withToken(t, orig.CMS, tokenOver(t, tsa.URL, []byte("another value")))), ErrTimestamp, "stamps another value"},
-		{"backdated token from an authority of the attacker's", putCMS(t, signed, orig, withToken(t, orig.CMS, forgeToken(t, value, time.Now().AddDate(-1, 0, 0), fakeTSA, attacker))), ErrTimestamp, "is self-signed here"},
+		{"backdated token from an authority of the attacker's", putCMS(t, signed, orig, withToken(t, orig.CMS, forgeToken(t, value, time.Now().AddDate(-1, 0, 0), fakeTSA, attacker))), ErrTimestamp, "is untrusted here"},
 		{"backdated token, authority untrusted, no skew", putCMS(t, signed, orig, withToken(t, orig.CMS, forgeToken(t, value, orig.SigningTime, fakeTSA, attacker))), ErrTimestamp, "its time cannot be relied on"},
-		{"token made 50 minutes after the claimed signing time", putCMS(t, old, oldSig, withToken(t, oldSig.CMS, tokenOver(t, tsa.URL, sigValue(t, oldSig.CMS)))), ErrTimestampTime, "50m0s after the signing time"},
+		{"token made 50 minutes after the claimed signing time", putCMS(t, old, oldSig, withToken(t, oldSig.CMS, tokenOver(t, tsa.URL, sigValue(t, oldSig.CMS)))), ErrTimestampTime, "is 50m"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

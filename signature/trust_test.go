@@ -91,20 +91,30 @@ func TestOnlyDocumentSignersAreTrusted(t *testing.T) {
 		})
 	}
 
-	// A self-made certificate is still recognised, with or without roots, when it was made
-	// for signing; one made for a web server is not.
+	// A self-made certificate is recognised, and said to be self-made, only when no roots
+	// were given and it was made for signing; with roots it is trusted only when it is one of
+	// them (a reader pinning the sender's certificate); one made for a web server never is.
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	for _, tc := range []struct {
-		eku  []x509.ExtKeyUsage
-		want Trust
-	}{{[]x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}, TrustSelfSigned}, {[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, TrustUntrusted}} {
+		eku                  []x509.ExtKeyUsage
+		none, others, pinned Trust // without roots; with roots not holding it; with it as a root
+	}{
+		{[]x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}, TrustSelfSigned, TrustUntrusted, TrustTrusted},
+		{[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, TrustUntrusted, TrustUntrusted, TrustUntrusted},
+	} {
 		tmpl := &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "self"}, NotBefore: time.Now().Add(-time.Hour),
 			NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: tc.eku}
 		der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 		c, _ := x509.ParseCertificate(der)
-		for _, roots := range []*x509.CertPool{nil, pki.Pool()} {
-			if got, detail := JudgeSigner(c, nil, roots, time.Now()); got != tc.want {
-				t.Errorf("self-made %v, roots %v: %s (%s), want %s", tc.eku, roots != nil, got, detail, tc.want)
+		pinned := pki.Pool()
+		pinned.AddCert(c)
+		for _, r := range []struct {
+			name  string
+			roots *x509.CertPool
+			want  Trust
+		}{{"no roots", nil, tc.none}, {"other roots", pki.Pool(), tc.others}, {"pinned", pinned, tc.pinned}} {
+			if got, detail := JudgeSigner(c, nil, r.roots, time.Now()); got != r.want {
+				t.Errorf("self-made %v, %s: %s (%s), want %s", tc.eku, r.name, got, detail, r.want)
 			}
 		}
 	}

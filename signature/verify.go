@@ -241,6 +241,10 @@ const (
 )
 
 func verify(ctx context.Context, doc []byte, opt VerifyOptions) (*Report, error) {
+	if !bytes.Contains(doc[:min(len(doc), 1024)], []byte("%PDF-")) {
+		// Not a PDF at all (an image or a page renamed .pdf): say that, not that it is hostile.
+		return nil, fmt.Errorf("%w: no %%PDF- header in its first 1024 bytes", ErrNotPDF)
+	}
 	if err := checkAllocations(doc); err != nil {
 		return nil, fmt.Errorf("%w: %w: %v", ErrNotPDF, ErrStructure, err)
 	}
@@ -584,7 +588,9 @@ func JudgeSigner(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.
 }
 
 // judge says whether cert chains to roots (using certs as intermediates) at time at with the
-// extended key usage usage, or is self-made. roots nil means none.
+// extended key usage usage, or is self-made. roots nil means none. A self-made certificate is
+// TrustSelfSigned only when no roots were given: with roots it is trusted when it is one of
+// them (a reader can pin a sender's self-made certificate with --ca) and untrusted otherwise.
 func judge(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPool, at time.Time, usage x509.ExtKeyUsage) (Trust, string) {
 	if roots == nil {
 		roots = x509.NewCertPool()
@@ -600,6 +606,11 @@ func judge(cert *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPo
 		return TrustTrusted, "chains to a trusted root"
 	}
 	if bytes.Equal(cert.RawIssuer, cert.RawSubject) && cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature) == nil {
+		if HasRoots(roots) {
+			// The reader named whom they trust: a certificate anyone could have made under
+			// any name is not one of them (unless the reader gave that very certificate).
+			return TrustUntrusted, "the certificate is self-made (issued by its own holder) and is not one of the given roots"
+		}
 		return TrustSelfSigned, "issued by its own holder"
 	}
 	if !HasRoots(roots) {

@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -200,4 +202,46 @@ func TestReadHeadersLimits(t *testing.T) {
 	if n := r.name(); len(n) > 300 || !strings.HasPrefix(n, "record 3 at offset 99 (response vvv") {
 		t.Errorf("name() = %.100q… (%d bytes)", n, len(n))
 	}
+}
+
+// TestScanStopsInsideARecord: a record whose block inflates to a great size (a gzip bomb, or
+// just a large video) is not read to its end once ctx is cancelled: the scan stops within a
+// buffer or two of input, not at the record's end.
+func TestScanStopsInsideARecord(t *testing.T) {
+	block := make([]byte, 16<<20)
+	rand.Read(block) // incompressible: the input is as long as the block
+	var warc bytes.Buffer
+	zw := gzip.NewWriter(&warc)
+	fmt.Fprintf(zw, "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: https://example.com/v\r\nWARC-Date: 2026-11-27T10:00:00Z\r\n"+
+		"Content-Type: video/mp4\r\nContent-Length: %d\r\n\r\n", len(block))
+	zw.Write(block)
+	zw.Write([]byte("\r\n\r\n"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	r := &cancelAfter{r: bytes.NewReader(warc.Bytes()), after: 1 << 20, cancel: cancel}
+	_, err := scanWARC(ctx, r, func(*record) error { return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("scanWARC = %v, want context.Canceled", err)
+	}
+	if r.n > 4<<20 {
+		t.Fatalf("read %d bytes of a %d-byte WARC after cancelling at 1 MiB: the record was read to its end", r.n, warc.Len())
+	}
+}
+
+// cancelAfter reads r and calls cancel once more than after bytes were read.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	after  int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.n += n; c.n > c.after {
+		c.cancel()
+	}
+	return n, err
 }

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"evidentia/internal/ctxio"
 )
 
 // Limits of the record scanner: a WARC or HTTP head longer than maxHead, a header line longer
@@ -118,8 +120,12 @@ func scanWARC(ctx context.Context, r io.Reader, fn func(*record) error) (int, er
 		zr.Multistream(false)
 		n++
 		rec := &record{Offset: start, Index: n}
-		body.Reset(zr)
+		// ctx is checked inside the record too: one record's block can inflate to gigabytes.
+		body.Reset(ctxio.Reader(ctx, zr))
 		if err := readRecord(body, head, rec); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return n, cerr
+			}
 			return n, fmt.Errorf("%w: %s: %v", ErrBadWARC, rec.name(), err)
 		}
 		rec.Length = mr.n - start

@@ -249,6 +249,9 @@ func (c *cli) printBundle(chk *workflow.BundleCheck, roots rootSet) {
 		}
 		if ts := b.Timestamp; ts != nil {
 			fmt.Fprintf(w, "  manifest timestamped %s (UTC %s) by %s (authority %s)\n", localTime(ts.Time), ts.Time.UTC().Format(time.RFC3339), safe(ts.Authority), safe(string(ts.Trust)))
+			if ts.Trust != signature.TrustTrusted {
+				fmt.Fprintln(w, "  note: the timestamp authority is not trusted here: its time is not relied on (give its root with --ca)")
+			}
 		} else if b.Signed {
 			fmt.Fprintln(w, "  note: no timestamp: the signing time is the signer's own claim")
 		}
@@ -396,14 +399,22 @@ func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) 
 		probs = append(probs, map[string]any{"path": p.Path, "error": p.Err.Error()})
 	}
 	failed := waczSignatureFailed(rep)
+	valid := rep.OK()
 	verdict := "VALID"
-	if !rep.OK() {
+	switch {
+	case !rep.OK():
 		verdict = fmt.Sprintf("INVALID: %d problem(s)", len(rep.Problems))
-	} else if rep.Signed && rep.SignerTrust == signature.TrustSelfSigned {
+	case !rep.Signed || rep.Signer == nil:
+		// Hashes anyone can recompute, or a signature by a bare key the file itself supplies,
+		// prove nothing about the archive: whoever changed it could have made them.
+		valid, verdict = false, "INVALID: not signed with a certificate (its hashes, and a signature by a bare key the file supplies, prove nothing: whoever changed the archive could have made them)"
+	case rep.SignerTrust != signature.TrustTrusted && rep.SignerTrust != signature.TrustSelfSigned:
+		valid, verdict = false, "INVALID: the signer is not trusted ("+safeProblem(rep.SignerTrustDetail)+")"
+	case rep.SignerTrust == signature.TrustSelfSigned:
 		verdict = "VALID (self-made certificate: nothing was changed since it was signed, but the signer's identity is not proven by an authority)"
 	}
 	if asJSON {
-		v := map[string]any{"path": path, "valid": rep.OK(), "verdict": verdict, "files": rep.Files, "records": rep.Records, "pages": rep.Pages,
+		v := map[string]any{"path": path, "valid": valid, "verdict": verdict, "files": rep.Files, "records": rep.Records, "pages": rep.Pages,
 			"signed": rep.Signed, "signature": waczSignatureState(rep), "signer_trust": rep.SignerTrust, "notes": rep.Notes, "problems": probs,
 			"signer": nil, "roots": roots.describe()}
 		if failed {
@@ -449,7 +460,7 @@ func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) 
 		}
 		fmt.Fprintf(w, "%s: %s\n", safe(path), verdict)
 	}
-	if !rep.OK() {
+	if !valid {
 		return exitProblem, nil
 	}
 	return exitOK, nil

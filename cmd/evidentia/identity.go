@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"evidentia/bundle"
 	"evidentia/identity"
 )
 
@@ -233,6 +234,8 @@ func (c *cli) printIdentity(d identityJSON) {
 	fmt.Fprintf(w, "Valid        %s\n", validity)
 	fmt.Fprintf(w, "Key          %s\n", safe(d.KeyType))
 	fmt.Fprintf(w, "SHA-256      %s\n", d.SHA256)
+	// The form verify and VERIFY.txt print, to read out to a recipient by another channel.
+	fmt.Fprintf(w, "Fingerprint  %s\n", bundle.Fingerprint(string(d.SHA256)))
 	switch {
 	case len(d.Chain) == 0 && d.SelfSigned:
 		fmt.Fprintf(w, "Chain        none (self-signed: PDF readers trust it only once told to)\n")

@@ -463,6 +463,32 @@ func TestCLINoControlCharacterReachesTheTerminal(t *testing.T) {
 		t.Errorf("verify wacz with a failed signature --json: %v", objs[0])
 	}
 
+	// A web archive changed and stripped of its signature (datapackage and digest recomputed,
+	// as anyone can) is not VALID: its hashes prove nothing. (Found by the red-team review: it
+	// said VALID, better than the genuine archive verified without --ca.)
+	unsigned := filepath.Join(dir, "unsigned.wacz")
+	rewriteZip(t, waczPath, unsigned, func(name string, data []byte) ([]byte, bool) {
+		if name != "datapackage-digest.json" {
+			return data, true
+		}
+		var df map[string]any
+		if err := json.Unmarshal(data, &df); err != nil {
+			t.Fatal(err)
+		}
+		delete(df, "signedData")
+		b, _ := json.Marshal(df)
+		return b, true
+	}, nil)
+	code, out, _ = step("verify unsigned wacz", "verify", unsigned)
+	assertVerdictLast(t, "verify unsigned wacz", code, out)
+	if code != exitProblem || !strings.Contains(out, "INVALID: not signed with a certificate") {
+		t.Errorf("verify unsigned wacz: exit %d:\n%s", code, out)
+	}
+	_, out, _ = step("verify unsigned wacz --json", "verify", "--json", unsigned)
+	if objs := assertJSONLines(t, "verify unsigned wacz --json", out); len(objs) == 1 && objs[0]["valid"] != false {
+		t.Errorf("verify unsigned wacz --json: %v", objs[0])
+	}
+
 	if injected < 10 {
 		t.Errorf("the payload was seen (escaped) in only %d outputs: the test does not reach the printing paths", injected)
 	}
