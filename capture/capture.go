@@ -113,6 +113,7 @@ type run struct {
 	timeout  time.Duration
 
 	tab      context.Context
+	parent   context.Context // the caller's: when it ends, the capture was cancelled, not timed out
 	start    time.Time
 	deadline time.Time
 	waitEnd  time.Time
@@ -138,6 +139,7 @@ type run struct {
 
 func (c *run) do(parent context.Context) (*Result, error) {
 	e := c.e
+	c.parent = parent
 	c.start = time.Now()
 	c.deadline = c.start.Add(c.timeout)
 	reserve := min(max(c.timeout/4, 2*time.Second), 15*time.Second, c.timeout/2)
@@ -222,6 +224,12 @@ func (c *run) problem(format string, args ...any) {
 
 // timedOut records a time limit that makes the capture partial.
 func (c *run) timedOut(format string, args ...any) {
+	if c.parent != nil && c.parent.Err() != nil {
+		// The wait ended because the capture was cancelled (Ctrl+C, Cancel), not because the
+		// time limit was reached: the result says "cancelled", and no timeout is recorded
+		// that did not happen.
+		return
+	}
 	msg := fmt.Sprintf(format, args...)
 	c.problems = append(c.problems, msg)
 	c.rec.event(evidence.EventTimeout, msg, "")

@@ -588,6 +588,12 @@ func TestCaptureCancelStopsPromptly(t *testing.T) {
 	if res.Status != evidence.StatusFailed || !strings.Contains(res.Reason, "cancelled") {
 		t.Errorf("status %s reason %q", res.Status, res.Reason)
 	}
+	// The sealed record does not contradict itself: a cancelled capture did not time out.
+	for _, e := range res.Facts.Method.Events {
+		if e.Kind == evidence.EventTimeout {
+			t.Errorf("a cancelled capture records a timeout: %+v", e)
+		}
+	}
 }
 
 func TestCaptureRefusesBadURL(t *testing.T) {
