@@ -234,6 +234,9 @@ func newCaseForm(u *ui, title, confirm string, c store.Case, taken func(string) 
 			return errText(T("cases.nameRequired"))
 		case taken(s):
 			return errText(T("cases.nameTaken"))
+		case store.CheckName("case name", s) != nil:
+			// Refused by the store anyway: said here, before the form closes.
+			return errText(T("friendly.unsafeName"))
 		}
 		return nil
 	}

@@ -157,6 +157,11 @@ func TestCaseCreateFromDialog(t *testing.T) {
 		if err := u.cases.form.name.Validate(); err == nil || err.Error() != T("cases.nameTaken") {
 			t.Errorf("a taken name gives %v", err)
 		}
+		// A name with a bidirectional control is refused by the form, before it closes.
+		u.cases.form.name.SetText("사건\u202e역순")
+		if err := u.cases.form.name.Validate(); err == nil || err.Error() != T("friendly.unsafeName") {
+			t.Errorf("a name with U+202E gives %v", err)
+		}
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"evidentia/workflow"
 	"io"
 	"strconv"
 	"strings"
@@ -21,6 +20,8 @@ import (
 	"evidentia/identity"
 	"evidentia/settings"
 	"evidentia/store"
+	"evidentia/textsafe"
+	"evidentia/workflow"
 )
 
 // maxP12 bounds the PKCS#12 file read for an import: such files are a few kilobytes.
@@ -410,7 +411,17 @@ func (f *settingsForm) newIdentityForm(title string, p12 bool, submit func(*iden
 		}
 		return nil
 	}
-	g.name.Validator, g.org.Validator = required, required
+	// A name the certificate would carry must be plain text (identity refuses it otherwise).
+	plainName := func(s string) error {
+		if err := required(s); err != nil {
+			return err
+		}
+		if !textsafe.Clean(s) {
+			return errText(T("friendly.unsafeName"))
+		}
+		return nil
+	}
+	g.name.Validator, g.org.Validator = plainName, plainName
 	g.email.SetPlaceHolder(T("set.idEmailPlaceholder"))
 	g.passphrase.Validator = func(s string) error {
 		if len([]rune(s)) < identity.MinPassphrase {
