@@ -8,8 +8,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -95,10 +93,6 @@ func TestBundleSignerJudgedRightly(t *testing.T) {
 				}
 				return data
 			}, nil)
-			if dir := os.Getenv("EVIDENTIA_HOSTILE_DIR"); dir != "" {
-				os.WriteFile(filepath.Join(dir, "bundle-"+strings.ReplaceAll(tc.name, " ", "-")+".zip"), b, 0o600)
-				os.WriteFile(filepath.Join(dir, "bundle-ca.crt"), CertsPEM(fx.pki.CA), 0o600)
-			}
 			rep, err := verify(t, b, VerifyOptions{Roots: fx.pki.Pool(), RootsSource: "--ca ca.pem"})
 			if err != nil {
 				t.Fatal(err)

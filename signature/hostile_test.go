@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -230,20 +228,6 @@ func bombPDF(t testing.TB, names []string, size int) []byte {
 	}
 	objs[0] = "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [" + strings.Join(entries, " ") + "] >> >> >>"
 	return rawPDF(objs, "")
-}
-
-// TestHostileFilesForTheCLI writes the hostile files to $EVIDENTIA_HOSTILE_DIR when it is set,
-// for trying them on a built evidentia (before and after a change).
-func TestHostileFilesForTheCLI(t *testing.T) {
-	dir := os.Getenv("EVIDENTIA_HOSTILE_DIR")
-	if dir == "" {
-		t.Skip("EVIDENTIA_HOSTILE_DIR is not set")
-	}
-	for name, doc := range hostilePDFs() {
-		if err := os.WriteFile(filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".pdf"), doc, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // deflateZeros returns size zero bytes, zlib-compressed (as /FlateDecode reads them).

@@ -9,10 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -183,10 +180,6 @@ func TestTimestampTampering(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if dir := os.Getenv("EVIDENTIA_HOSTILE_DIR"); dir != "" {
-				os.WriteFile(filepath.Join(dir, "ts-"+strings.ReplaceAll(tc.name, " ", "-")+".pdf"), tc.doc, 0o600)
-				os.WriteFile(filepath.Join(dir, "ca.crt"), pemCert(pki.CA.Raw), 0o600)
-			}
 			rep, err := Verify(t.Context(), tc.doc, opt)
 			if err != nil {
 				t.Fatal(err)
@@ -215,8 +208,4 @@ func TestTimestampTampering(t *testing.T) {
 	if !strings.Contains(rep.Roots, "no signer roots given") || !errors.Is(rep.Err(), ErrUntrusted) {
 		t.Errorf("no roots: %q, %v", rep.Roots, rep.Err())
 	}
-}
-
-func pemCert(der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }

@@ -9,8 +9,6 @@ import (
 	"encoding/asn1"
 	"errors"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -67,10 +65,6 @@ func TestOnlyDocumentSignersAreTrusted(t *testing.T) {
 			signed, _, err := Sign(t.Context(), minimalPDF(nil), s, Options{})
 			if err != nil {
 				t.Fatal(err)
-			}
-			if dir := os.Getenv("EVIDENTIA_HOSTILE_DIR"); dir != "" && tc.name == "TLS server certificate" {
-				os.WriteFile(filepath.Join(dir, "signed-by-tls-certificate.pdf"), signed, 0o600)
-				os.WriteFile(filepath.Join(dir, "tls-ca.crt"), pemCert(pki.CA.Raw), 0o600)
 			}
 			rep, err := Verify(t.Context(), signed, VerifyOptions{Roots: pki.Pool()})
 			if err != nil {

@@ -8,11 +8,9 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"math/big"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,10 +49,6 @@ func TestSignedButFailed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if dir := os.Getenv("EVIDENTIA_HOSTILE_DIR"); dir != "" && tc.want != ErrUntrusted {
-				os.WriteFile(filepath.Join(dir, "wacz-"+strings.ReplaceAll(tc.name, " ", "-")+".wacz"), tc.b, 0o600)
-				os.WriteFile(filepath.Join(dir, "wacz-ca.crt"), pemOf(p.CA), 0o600)
-			}
 			rep := verifyBytes(t, tc.b, tc.roots)
 			if rep.OK() || !rep.Signed || rep.SignatureValid || !hasProblem(rep, digestPath, tc.want) {
 				t.Fatalf("ok %v signed %v valid %v, want a %v problem: %v", rep.OK(), rep.Signed, rep.SignatureValid, tc.want, rep.Err())
@@ -150,8 +144,4 @@ func needOpenSSL(t *testing.T) {
 		}
 		t.Skip("openssl not installed (CI is not set)")
 	}
-}
-
-func pemOf(c *x509.Certificate) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }

@@ -75,11 +75,6 @@ func TestReportCaptureAfterTimestamp(t *testing.T) {
 				Signer: testSigner(pki), TSA: tsa.URL}); err != nil {
 				t.Fatal(err)
 			}
-			if dir := os.Getenv("EVIDENTIA_HOSTILE_DIR"); dir != "" && tc.want {
-				b, _ := os.ReadFile(out)
-				os.WriteFile(filepath.Join(dir, "report-capture-after-timestamp.pdf"), b, 0o600)
-				os.WriteFile(filepath.Join(dir, "report-ca.crt"), []byte(pemCA(pki)), 0o600)
-			}
 			for _, s := range []*store.Store{st, nil} { // with the store, and received from elsewhere
 				chk, err := VerifyReport(t.Context(), s, out, pki.Pool())
 				if err != nil {
@@ -123,9 +118,4 @@ func TestBundleCaptureAfterTimestamp(t *testing.T) {
 	if !found {
 		t.Errorf("problems %v, want the late capture named", chk.Problems)
 	}
-}
-
-func pemCA(pki *testpki.PKI) string {
-	b, _ := os.ReadFile(pki.CAFile)
-	return string(b)
 }
