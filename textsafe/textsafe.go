@@ -34,13 +34,18 @@ const (
 
 // Unsafe reports whether r must not be written raw: C0 controls, DEL, C1 controls, the
 // bidirectional controls, zero-width and other invisible format characters (Unicode category
-// Cf), the line and paragraph separators, the replacement for invalid UTF-8, and private use and
+// Cf), the line and paragraph separators, the Hangul fillers and the blank braille pattern
+// (letters that draw nothing), the replacement for invalid UTF-8, and private use and
 // unassigned noncharacters are not; everything else, Hangul and emoji included, is printable.
 func Unsafe(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
 		return true
 	case r == '\u2028', r == '\u2029':
+		return true
+	case r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0', r == '\u2800':
+		// Hangul fillers and the blank braille pattern: letters that draw nothing, so that
+		// "홍길동\u3164" reads as "홍길동".
 		return true
 	case r == utf8.RuneError:
 		return true

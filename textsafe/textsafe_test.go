@@ -22,6 +22,9 @@ func TestLine(t *testing.T) {
 		{"tag\U000E0041", `tag\U000e0041`},
 		{`back\slash \x1b`, `back\slash \x1b`},
 		{"emoji 👍 😀", "emoji 👍 😀"},
+		{"홍길동\u3164", `홍길동\u3164`},
+		{"\u115f\u1160\uffa0\u2800", `\u115f\u1160\uffa0\u2800`},
+		{"ㄱㅎ 한글 자모", "ㄱㅎ 한글 자모"},
 	} {
 		if got := Line(tc.in, 0); got != tc.want {
 			t.Errorf("Line(%q) = %q, want %q", tc.in, got, tc.want)
