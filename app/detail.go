@@ -488,7 +488,7 @@ func (d *detailView) fillInfo() {
 		var lines []field
 		for _, e := range ev {
 			// A dialog's message and an address come from the page.
-			lines = append(lines, field{e.Kind, strings.TrimSpace(formTime(e.At) + " " + textsafe.Bracket(e.Detail, 1000) + " " + textsafe.Bracket(e.URL, pagemeta.MaxURL))})
+			lines = append(lines, field{eventKindText(e.Kind), strings.TrimSpace(formTime(e.At) + " " + textsafe.Bracket(e.Detail, 1000) + " " + textsafe.Bracket(e.URL, pagemeta.MaxURL))})
 		}
 		objs = append(objs, section(T("detail.secEvents"), lines...)...)
 	}
@@ -611,6 +611,16 @@ func hashTags(tags []string) string {
 		out[i] = "#" + textsafe.Bracket(t, 100)
 	}
 	return strings.Join(out, " ")
+}
+
+// eventKindText names an event kind of a capture's method (evidence.EventNote, …) in the
+// current language; a kind it does not know is shown as it is, made safe.
+func eventKindText(kind string) string {
+	key := "event." + kind // every kind of evidence's Event* has one (TestEventKindsTranslated)
+	if s := T(key); s != key {
+		return s
+	}
+	return textsafe.Bracket(kind, 50)
 }
 
 // bracketLines is a multi-line text from a person or a file made safe for a label: each line
