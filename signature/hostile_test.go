@@ -13,9 +13,13 @@ import (
 
 // rawPDF writes objs (object i+1 is objs[i]) with a classic cross-reference table and the
 // trailer dictionary's extra entries trailer; /Root is object 1.
-func rawPDF(objs []string, trailer string) []byte {
+func rawPDF(objs []string, trailer string) []byte { return pdfOf("%PDF-1.7\n", objs, 1, trailer) }
+
+// pdfOf writes header, then objs (object i+1 is objs[i]), a classic cross-reference table and
+// a trailer naming object root as /Root, with the extra entries trailer.
+func pdfOf(header string, objs []string, root int, trailer string) []byte {
 	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
+	b.WriteString(header)
 	offsets := make([]int, len(objs))
 	for i, o := range objs {
 		offsets[i] = b.Len()
@@ -26,7 +30,7 @@ func rawPDF(objs []string, trailer string) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, trailer, xref)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, root, trailer, xref)
 	return b.Bytes()
 }
 

@@ -57,20 +57,7 @@ func minimalPDF(files map[string][]byte) []byte {
 	} else {
 		objs[cat-1] = fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pages)
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, cat, xref)
-	return b.Bytes()
+	return pdfOf("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", objs, cat, "")
 }
 
 func sortedKeys(m map[string][]byte) []string {

@@ -263,6 +263,13 @@ func FuzzVerifyBundle(f *testing.F) {
 // signing key can do. VerifyBundle must still refuse what Export never writes.
 func resign(t *testing.T, src string, s *signature.Signer, edit func(name string, data []byte) ([]byte, bool), extra map[string][]byte) string {
 	t.Helper()
+	return rebuildBundle(t, src, s, edit, extra, nil)
+}
+
+// rebuildBundle is resign, with editMeta (when not nil) applied to the manifest before it is
+// signed.
+func rebuildBundle(t *testing.T, src string, s *signature.Signer, edit func(name string, data []byte) ([]byte, bool), extra map[string][]byte, editMeta func(*bundle.Manifest)) string {
+	t.Helper()
 	zr, err := zip.OpenReader(src)
 	if err != nil {
 		t.Fatal(err)
@@ -303,6 +310,9 @@ func resign(t *testing.T, src string, s *signature.Signer, edit func(name string
 		}
 	}
 	meta.Files = nil
+	if editMeta != nil {
+		editMeta(&meta)
+	}
 	if _, _, err := bw.Finish(t.Context(), meta, s, "", 0); err != nil {
 		t.Fatal(err)
 	}

@@ -175,46 +175,8 @@ func TestUnsafeNamesRefused(t *testing.T) {
 // again by s (the genuine key in the tests): every other file is kept as it is.
 func resignManifest(t *testing.T, src string, s *signature.Signer, edit func(m *bundle.Manifest)) string {
 	t.Helper()
-	var meta bundle.Manifest
-	if err := json.Unmarshal(bundleFile(t, src, bundle.ManifestName), &meta); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.OpenReader(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	dst := filepath.Join(t.TempDir(), "resigned.zip")
-	f, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	bw := bundle.NewWriter(f)
-	for _, e := range zr.File {
-		switch e.Name {
-		case bundle.ManifestName, bundle.SignatureName, bundle.TimestampName:
-			continue
-		}
-		rc, err := e.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := bw.Add(t.Context(), e.Name, bytes.NewReader(data), e.Method == zip.Store); err != nil {
-			t.Fatal(err)
-		}
-	}
-	meta.Files = nil
-	edit(&meta)
-	if _, _, err := bw.Finish(t.Context(), meta, s, "", 0); err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	keep := func(_ string, data []byte) ([]byte, bool) { return data, true }
+	return rebuildBundle(t, src, s, keep, nil, edit)
 }
 
 // TestBundleCaptureListEdited is finding 10's "manifest.json's capture list cross-checked": a
