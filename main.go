@@ -16,8 +16,9 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"evidentia/app"
+	"evidentia/internal/crashlog"
 	"evidentia/settings"
-	"evidentia/store"
+	"evidentia/workflow"
 )
 
 func main() {
@@ -31,12 +32,30 @@ func main() {
 	a.SetIcon(app.Icon)
 	opt := app.Options{SettingsPath: settings.DefaultPath()}
 	opt.Settings, opt.SettingsErr = settings.Load(opt.SettingsPath)
-	opt.Store, opt.StoreErr = store.Open(context.Background(), store.ResolveDir(opt.Settings.DataDir))
+	// The same session the command line builds: the same data folder, operator and rules.
+	opt.Session = workflow.NewSession(workflow.SessionConfig{Settings: opt.Settings})
+	keepCrashes(opt.Session.Dir())
+	opt.Store, opt.StoreErr = opt.Session.Store(context.Background())
 	w := app.New(a, opt)
 	if f := os.Getenv("EVIDENTIA_READY_FILE"); f != "" {
 		a.Lifecycle().SetOnStarted(func() { go signalReady(f) })
 	}
 	w.ShowAndRun()
+}
+
+// keepCrashes makes the Go runtime write the report of a panic nobody recovered (its stack
+// above all) to the data folder's crash log too: a desktop application has no standard error on
+// Windows, and the report is never shown to the investigator.
+func keepCrashes(dataDir string) {
+	f, err := crashlog.CrashOutput(dataDir)
+	if err != nil {
+		return
+	}
+	if err := debug.SetCrashOutput(f, debug.CrashOptions{}); err != nil {
+		f.Close()
+		return
+	}
+	f.Close() // SetCrashOutput keeps its own duplicate
 }
 
 // desktopGCPercent is the garbage collector's target for the desktop app: the heap may grow

@@ -20,6 +20,7 @@ import (
 
 	"evidentia/evidence"
 	"evidentia/store"
+	"evidentia/workflow"
 )
 
 // The test binary doubles as the desktop app: with EVIDENTIA_TEST_AS_APP=1 it runs main.
@@ -272,4 +273,22 @@ func BenchmarkLaunchToWindow(b *testing.B) {
 	b.ReportMetric(bare.rssMB(b), "MB-bare-fyne-RSS")
 	b.ReportMetric(bare.privateMB(b), "MB-bare-fyne-private")
 	b.ReportMetric(float64(bareTook.Milliseconds()), "ms-bare-fyne-window")
+}
+
+// TestOneVersion: the version has one source, workflow.Version (the command line prints it, every
+// capture records it); FyneApp.toml carries none, so that the packager is given that one
+// (fyne package --app-version) and no second copy can drift.
+func TestOneVersion(t *testing.T) {
+	b, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "Version") {
+			t.Errorf("FyneApp.toml holds a version of its own: %q (the version is workflow.Version)", line)
+		}
+	}
+	if workflow.Version == "" {
+		t.Error("workflow.Version is empty")
+	}
 }

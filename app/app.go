@@ -19,9 +19,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"evidentia/assets"
-	"evidentia/capture"
 	"evidentia/settings"
 	"evidentia/store"
+	"evidentia/workflow"
 )
 
 // Icon is the application icon as a Fyne resource.
@@ -29,6 +29,10 @@ var Icon fyne.Resource = fyne.NewStaticResource("icon.png", assets.Icon())
 
 // Options are what the window starts with; main.go fills them.
 type Options struct {
+	// Session is the application service every action runs through (workflow.NewSession,
+	// built as the command line builds its own). When nil, New builds it from Settings and
+	// Store.
+	Session      *workflow.Session
 	Settings     settings.Settings
 	SettingsPath string // where Settings are saved
 	SettingsErr  error  // a problem loading them (the defaults are used), shown once
@@ -48,18 +52,11 @@ type ui struct {
 	work     sync.WaitGroup // background work that must finish (seal) before the store closes
 	shutOnce sync.Once
 
-	// set is written on the main goroutine only, under setMu; goroutines read it through
-	// settingsNow.
-	set     settings.Settings
-	setMu   sync.RWMutex
+	// sess runs every use case and holds the settings (read them with settingsNow); it
+	// starts the browser with the first capture and stops it on shutdown.
+	sess    *workflow.Session
 	setPath string
-	st      *store.Store
-
-	// The capture engine (one browser) starts with the first capture; guarded by engMu.
-	engMu  sync.Mutex
-	eng    *capture.Engine
-	engErr error
-	engFor engineKey // the settings the engine was started with
+	st      *store.Store // the session's store; nil when it could not be opened
 
 	caseName    string // the open case, "" for none
 	caseTitle   *widget.Label
@@ -84,7 +81,10 @@ func New(a fyne.App, opt Options) fyne.Window {
 	if err := setLanguage(opt.Settings.Lang); err != nil {
 		fyne.LogError("language", err)
 	}
-	u := &ui{a: a, set: opt.Settings, setPath: opt.SettingsPath, st: opt.Store}
+	if opt.Session == nil {
+		opt.Session = workflow.NewSession(workflow.SessionConfig{Settings: opt.Settings, Store: opt.Store})
+	}
+	u := &ui{a: a, sess: opt.Session, setPath: opt.SettingsPath, st: opt.Store}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.w = a.NewWindow(T("app.title"))
 	u.w.SetIcon(Icon)

@@ -869,7 +869,7 @@ func TestExportDialogMakesBundle(t *testing.T) {
 	sealSynth(t, u.st, "내보내기", synth{url: "https://news.example.org/e2", title: "다른 글", text: "t"})
 	openCaseAndWait(u, "내보내기")
 
-	r := newDialog(u, nil, true)
+	r := newExportDialog(u, nil)
 	r.show()
 	idle(&r.pending)
 	if len(r.chosenIDs()) != 2 {
@@ -923,7 +923,7 @@ func TestExportDialogNeedsIdentity(t *testing.T) {
 	u, _ := lockedUI(t, settings.Settings{Lang: LangKorean})
 	sealSynth(t, u.st, "내보내기", synth{url: "https://news.example.org/e1", title: "넘길 글", text: "t"})
 	openCaseAndWait(u, "내보내기")
-	r := newDialog(u, nil, true)
+	r := newExportDialog(u, nil)
 	r.show()
 	idle(&r.pending)
 	if !r.create.Disabled() || r.message.Text != T("exportdlg.needIdentity") {

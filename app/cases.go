@@ -275,10 +275,9 @@ func (p *casesPanel) showNew() {
 	p.form = newCaseForm(u, T("cases.newTitle"), T("cases.create"), store.Case{}, taken, func(c store.Case) {
 		p.newBtn.Disable()
 		u.work.Add(1)
-		actor := u.set.Operator
 		go func() {
 			defer u.work.Done()
-			created, err := u.st.CreateCase(u.ctx, c, actor)
+			created, err := u.sess.CreateCase(u.ctx, c, "")
 			onMain(func() {
 				p.newBtn.Enable()
 				if err != nil {
@@ -308,10 +307,9 @@ func (p *casesPanel) showEdit() {
 	p.form = newCaseForm(u, T("cases.editTitle"), T("Save"), old, taken, func(c store.Case) {
 		p.editBtn.Disable()
 		u.work.Add(1)
-		actor := u.set.Operator
 		go func() {
 			defer u.work.Done()
-			updated, err := u.st.UpdateCase(u.ctx, old.Name, c, actor)
+			updated, err := u.sess.UpdateCase(u.ctx, old.Name, c, "")
 			onMain(func() {
 				p.editBtn.Enable()
 				if err != nil {
@@ -347,10 +345,9 @@ func (p *casesPanel) askCloseOrReopen() {
 		}
 		p.closeBtn.Disable()
 		u.work.Add(1)
-		actor := u.set.Operator
 		go func() {
 			defer u.work.Done()
-			err := u.st.SetCaseClosed(u.ctx, c.Name, closing, actor)
+			err := u.sess.SetCaseClosed(u.ctx, c.Name, closing, "")
 			onMain(func() {
 				if err != nil {
 					p.updateButtons()

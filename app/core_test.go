@@ -577,7 +577,7 @@ func TestSettingsSaveWritesFile(t *testing.T) {
 		f.tsa.SetText("http://127.0.0.1:9/tsa")
 		test.Tap(f.saveBtn)
 	})
-	waitUI(t, 10*time.Second, "the settings to apply", func() bool { return u.set.Operator == "김수사" })
+	waitUI(t, 10*time.Second, "the settings to apply", func() bool { return u.settingsNow().Operator == "김수사" && !f.saveBtn.Disabled() })
 	got, err := settings.Load(u.setPath)
 	if err != nil {
 		t.Fatal(err)
@@ -586,8 +586,8 @@ func TestSettingsSaveWritesFile(t *testing.T) {
 		got.TSA != "http://127.0.0.1:9/tsa" || got.Chrome != noBrowser || got.Lang != LangKorean {
 		t.Errorf("file holds %+v", got)
 	}
-	if u.set != got {
-		t.Errorf("u.set = %+v, file %+v", u.set, got)
+	if now := u.settingsNow(); now != got {
+		t.Errorf("the session's settings %+v, file %+v", now, got)
 	}
 	onUI(func() {
 		if !f.problem.Hidden {
@@ -916,10 +916,9 @@ func TestCaptureStartsANewBrowserWhenItsBrowserDied(t *testing.T) {
 	openNewCase(t, u, store.Case{Name: "브라우저 재시작"})
 	onUI(func() { u.queue.start("브라우저 재시작", []string{srv.URL + "/a"}) })
 	rowsDone(t, u, 1, time.Minute)
-	u.engMu.Lock()
-	first := u.eng
-	u.engMu.Unlock()
-	if first == nil || !first.Alive() {
+	// The session's running browser (StartBrowser returns it while it lives).
+	first, err := u.sess.StartBrowser(time.Minute)
+	if err != nil || first == nil || !first.Alive() {
 		t.Fatal("no live browser after the first capture")
 	}
 	first.Close() // as if the browser had died: the engine is no longer alive
@@ -930,10 +929,8 @@ func TestCaptureStartsANewBrowserWhenItsBrowserDied(t *testing.T) {
 			t.Errorf("%s: outcome %+v", r.url, r.outcome)
 		}
 	}
-	u.engMu.Lock()
-	second := u.eng
-	u.engMu.Unlock()
-	if second == nil || second == first || !second.Alive() {
+	second, err := u.sess.StartBrowser(time.Minute)
+	if err != nil || second == nil || second == first || !second.Alive() {
 		t.Error("no new browser was started")
 	}
 }

@@ -1,15 +1,9 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // screenshots may be JPEG
-	_ "image/png"  // screenshots are PNG
-	"io"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -20,7 +14,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -385,13 +378,33 @@ func (d *detailView) fillInfo() {
 	if rec.Manifest != nil {
 		f = rec.Manifest.Facts
 	}
+	// What Evidentia observed first; what the page says about itself apart (claimsSection).
+	started := f.Collection.StartedAt
+	if started.IsZero() {
+		started = rec.StartedAt
+	}
+	var objs []fyne.CanvasObject
+	objs = append(objs, captureSection(rec)...)
+	objs = append(objs, claimsSection(f.Metadata, started)...)
+	facts := evidence.NetworkRows(&f.Network)
+	objs = append(objs, networkSection(&f.Network, facts)...)
+	if f.Network.TLS != nil {
+		objs = append(objs, tlsSection(facts)...)
+	}
+	objs = append(objs, redirectsSection(f.Redirects)...)
+	objs = append(objs, collectionSection(&f.Collection, &f.Browser)...)
+	objs = append(objs, eventsSection(f.Method.Events)...)
+	d.info.Objects = []fyne.CanvasObject{container.New(layout.NewFormLayout(), objs...)}
+	d.info.Refresh()
+}
+
+// captureSection is the group of what the catalogue records of the capture rec.
+func captureSection(rec *store.Record) []fyne.CanvasObject {
 	status, _ := statusText(rec.Status)
 	if rec.Reason != "" {
 		status += " — " + friendlyReason(rec.Reason)
 	}
-	// What Evidentia observed first; what the page says about itself apart (claimsSection).
-	var objs []fyne.CanvasObject
-	objs = append(objs, section(T("detail.secCapture"),
+	return section(T("detail.secCapture"),
 		field{T("detail.status"), status},
 		field{T("detail.requested"), textsafe.Bracket(rec.URL, pagemeta.MaxURL)},
 		field{T("detail.final"), textsafe.Bracket(rec.FinalURL, pagemeta.MaxURL)},
@@ -402,25 +415,30 @@ func (d *detailView) fillInfo() {
 		field{T("detail.started"), formTime(rec.StartedAt)},
 		field{T("detail.finished"), formTime(rec.FinishedAt)},
 		field{T("detail.manifest"), string(rec.ManifestSHA256)},
-	)...)
-	started := f.Collection.StartedAt
-	if started.IsZero() {
-		started = rec.StartedAt
-	}
-	objs = append(objs, claimsSection(f.Metadata, started)...)
-	n := f.Network
-	httpStatus := ""
-	if n.HTTPStatus != 0 {
-		httpStatus = strings.TrimSpace(strconv.Itoa(n.HTTPStatus) + " " + textsafe.Bracket(n.StatusText, 100))
-	}
-	mime := n.MIMEType
-	if n.Charset != "" {
-		mime += "; charset=" + n.Charset
-	}
-	server := n.RemoteIP
-	if server != "" && n.RemotePort != 0 {
-		server = joinHostPort(n.RemoteIP, n.RemotePort)
-	}
+	)
+}
+
+// factKeys are the translation keys of the facts of evidence.NetworkRows.
+var factKeys = map[string]string{
+	evidence.FactHTTPStatus:   "detail.httpStatus",
+	evidence.FactServer:       "detail.server",
+	evidence.FactProtocol:     "detail.protocol",
+	evidence.FactContentType:  "detail.mime",
+	evidence.FactTLSProtocol:  "detail.tlsProtocol",
+	evidence.FactCipher:       "detail.cipher",
+	evidence.FactCertSubject:  "detail.subject",
+	evidence.FactCertIssuer:   "detail.issuer",
+	evidence.FactCertValidity: "detail.validity",
+	evidence.FactCertSANs:     "detail.sans",
+}
+
+// factField is the line of the fact key of facts, named in the current language.
+func factField(facts evidence.FactRows, key string) field {
+	return field{T(factKeys[key]), facts.Value(key)}
+}
+
+// networkSection is the group of what the main document's response said and how it travelled.
+func networkSection(n *evidence.Network, facts evidence.FactRows) []fyne.CanvasObject {
 	resources := ""
 	if n.Resources > 0 || n.FailedResources > 0 {
 		resources = T("detail.resourcesValue", map[string]any{"Count": groupDigits(n.Resources), "Failed": groupDigits(n.FailedResources)})
@@ -432,49 +450,60 @@ func (d *detailView) fillInfo() {
 			headers = T("detail.headersRaw")
 		}
 	}
-	objs = append(objs, section(T("detail.secNetwork"),
-		field{T("detail.httpStatus"), httpStatus},
-		field{T("detail.mime"), textsafe.Bracket(mime, 300)},
-		field{T("detail.server"), server},
-		field{T("detail.protocol"), textsafe.Bracket(n.Protocol, 100)},
+	return section(T("detail.secNetwork"),
+		factField(facts, evidence.FactHTTPStatus),
+		factField(facts, evidence.FactContentType),
+		factField(facts, evidence.FactServer),
+		factField(facts, evidence.FactProtocol),
 		field{T("detail.resources"), resources},
 		field{T("detail.headers"), headers},
-	)...)
-	if t := n.TLS; t != nil {
-		validity := ""
-		if !t.ValidFrom.IsZero() || !t.ValidTo.IsZero() {
-			validity = formTime(t.ValidFrom) + " ~ " + formTime(t.ValidTo)
-		}
-		// The certificate's names come from the server.
-		objs = append(objs, section(T("detail.secTLS"),
-			field{T("detail.tlsProtocol"), textsafe.Bracket(t.Protocol, 100)},
-			field{T("detail.cipher"), textsafe.Bracket(strings.TrimSpace(t.Cipher+" "+t.KeyExchange), 200)},
-			field{T("detail.subject"), textsafe.Bracket(t.Subject, 1000)},
-			field{T("detail.issuer"), textsafe.Bracket(t.Issuer, 1000)},
-			field{T("detail.validity"), validity},
-			field{T("detail.sans"), textsafe.Bracket(strings.Join(t.SANs, ", "), 4000)},
-		)...)
+	)
+}
+
+// tlsSection is the group of the connection that served the main document, from the TLS rows
+// of facts (evidence.NetworkRows).
+func tlsSection(facts evidence.FactRows) []fyne.CanvasObject {
+	v := facts.Row(evidence.FactCertValidity)
+	validity := ""
+	if !v.From.IsZero() || !v.To.IsZero() {
+		validity = formTime(v.From) + " ~ " + formTime(v.To)
 	}
-	if len(f.Redirects) > 0 {
-		var hops []field
-		for i, h := range f.Redirects {
-			// A Location is what the server said, raw.
-			v := strconv.Itoa(h.Status) + " " + textsafe.Bracket(h.URL, pagemeta.MaxURL)
-			if h.Location != "" {
-				v += " → " + textsafe.Bracket(h.Location, pagemeta.MaxURL)
-			}
-			hops = append(hops, field{strconv.Itoa(i + 1), v})
+	cipher := strings.TrimSpace(facts.Value(evidence.FactCipher) + " " + facts.Value(evidence.FactKeyExchange))
+	return section(T("detail.secTLS"),
+		factField(facts, evidence.FactTLSProtocol),
+		field{T(factKeys[evidence.FactCipher]), cipher},
+		factField(facts, evidence.FactCertSubject),
+		factField(facts, evidence.FactCertIssuer),
+		field{T(factKeys[evidence.FactCertValidity]), validity},
+		factField(facts, evidence.FactCertSANs),
+	)
+}
+
+// redirectsSection is the group of the redirect chain that led to the final URL; nothing
+// without redirects.
+func redirectsSection(redirects []evidence.RedirectHop) []fyne.CanvasObject {
+	var hops []field
+	for i, h := range redirects {
+		// A Location is what the server said, raw.
+		v := strconv.Itoa(h.Status) + " " + textsafe.Bracket(h.URL, pagemeta.MaxURL)
+		if h.Location != "" {
+			v += " → " + textsafe.Bracket(h.Location, pagemeta.MaxURL)
 		}
-		objs = append(objs, section(T("detail.secRedirects"), hops...)...)
+		hops = append(hops, field{strconv.Itoa(i + 1), v})
 	}
-	c, b := f.Collection, f.Browser
+	return section(T("detail.secRedirects"), hops...)
+}
+
+// collectionSection is the group of the collection environment: where, on what, with which
+// browser.
+func collectionSection(c *evidence.Collection, b *evidence.Browser) []fyne.CanvasObject {
 	system := strings.TrimSpace(c.OS + " " + c.Arch)
 	browser := strings.TrimSpace(b.Product + " " + b.Revision)
 	viewport := ""
 	if b.ViewportWidth > 0 {
 		viewport = fmt.Sprintf("%d×%d", b.ViewportWidth, b.ViewportHeight)
 	}
-	objs = append(objs, section(T("detail.secCollection"),
+	return section(T("detail.secCollection"),
 		field{T("detail.unit"), c.Unit},
 		field{T("detail.computer"), c.Hostname},
 		field{T("detail.system"), system},
@@ -483,17 +512,17 @@ func (d *detailView) fillInfo() {
 		field{T("detail.appVersion"), c.AppVersion},
 		field{T("detail.browser"), browser},
 		field{T("detail.viewport"), viewport},
-	)...)
-	if ev := f.Method.Events; len(ev) > 0 {
-		var lines []field
-		for _, e := range ev {
-			// A dialog's message and an address come from the page.
-			lines = append(lines, field{eventKindText(e.Kind), strings.TrimSpace(formTime(e.At) + " " + textsafe.Bracket(e.Detail, 1000) + " " + textsafe.Bracket(e.URL, pagemeta.MaxURL))})
-		}
-		objs = append(objs, section(T("detail.secEvents"), lines...)...)
+	)
+}
+
+// eventsSection is the group of the events during the capture; nothing without events.
+func eventsSection(events []evidence.Event) []fyne.CanvasObject {
+	var lines []field
+	for _, e := range events {
+		// A dialog's message and an address come from the page.
+		lines = append(lines, field{eventKindText(e.Kind), strings.TrimSpace(formTime(e.At) + " " + textsafe.Bracket(e.Detail, 1000) + " " + textsafe.Bracket(e.URL, pagemeta.MaxURL))})
 	}
-	d.info.Objects = []fyne.CanvasObject{container.New(layout.NewFormLayout(), objs...)}
-	d.info.Refresh()
+	return section(T("detail.secEvents"), lines...)
 }
 
 // fillFiles lists the manifest and every artifact with its SHA-256 and a Copy button, and the
@@ -659,13 +688,13 @@ func (d *detailView) annotate() {
 	}
 	d.noteMsg.Hide()
 	d.addNote.Disable()
-	id, actor := d.rec.ID, d.u.set.Operator
+	id := d.rec.ID
 	d.pending.Add(1)
 	d.u.work.Add(1)
 	go func() {
 		defer d.u.work.Done()
 		defer d.pending.Done()
-		_, err := workflow.Annotate(d.ctx, d.u.st, id, note, tags, actor)
+		_, err := d.u.sess.Annotate(d.ctx, id, note, tags, "")
 		var events []store.Event
 		if err == nil {
 			events, _ = d.u.st.Custody(d.ctx, id)
@@ -737,7 +766,7 @@ func (d *detailView) exportTo(parent string) {
 	if d.rec == nil {
 		return
 	}
-	rec, actor := d.rec, d.u.set.Operator
+	rec := d.rec
 	d.export.Disable()
 	d.pending.Add(1)
 	d.u.work.Add(1)
@@ -745,7 +774,7 @@ func (d *detailView) exportTo(parent string) {
 		defer d.u.work.Done()
 		defer d.pending.Done()
 		dir := filepath.Join(parent, safeFileName(rec.Case)+"-"+rec.ID)
-		n, err := workflow.CopyArtifacts(d.ctx, d.u.st, rec, dir, actor)
+		n, err := d.u.sess.CopyArtifacts(d.ctx, rec, dir, "")
 		onMain(func() {
 			d.export.Enable()
 			if err != nil {
@@ -804,13 +833,6 @@ func defaultFolder() string {
 	return home
 }
 
-func joinHostPort(host string, port int) string {
-	if strings.Contains(host, ":") {
-		return "[" + host + "]:" + strconv.Itoa(port)
-	}
-	return host + ":" + strconv.Itoa(port)
-}
-
 // roleText names an artifact role in words.
 func roleText(role string) string {
 	switch role {
@@ -839,33 +861,13 @@ func roleText(role string) string {
 	return role
 }
 
-// actionText names a custody action in words.
+// actionText names a custody action in words (by its translation key, evidence.Action.Key);
+// an action without a translation is shown as it is.
 func actionText(action string) string {
-	switch action {
-	case store.ActionCaseCreated:
-		return T("action.caseCreated")
-	case store.ActionCaseClosed:
-		return T("action.caseClosed")
-	case store.ActionCaseReopened:
-		return T("action.caseReopened")
-	case store.ActionCaptureStarted:
-		return T("action.captureStarted")
-	case store.ActionCaptureSealed:
-		return T("action.captureSealed")
-	case store.ActionCaptureFailed:
-		return T("action.captureFailed")
-	case store.ActionCaptureInterrupted:
-		return T("action.captureInterrupted")
-	case store.ActionVerified:
-		return T("action.verified")
-	case store.ActionViewed:
-		return T("action.viewed")
-	case store.ActionReported:
-		return T("action.reported")
-	case store.ActionExported:
-		return T("action.exported")
-	case store.ActionAnnotated:
-		return T("action.annotated")
+	if key := evidence.Action(action).Key(); key != "" {
+		if s := T(key); s != key {
+			return s
+		}
 	}
 	return action
 }
@@ -882,272 +884,4 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%.1f MB (%s)", float64(n)/(1024*1024), exact)
 	}
 	return fmt.Sprintf("%.2f GB (%s)", float64(n)/(1024*1024*1024), exact)
-}
-
-// The zoom steps of the screenshot viewer.
-var zoomSteps = []float32{0.1, 0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1, 1.25, 1.5, 2, 3, 4}
-
-// maxPart is the tallest piece an image is shown in (pixels): graphics cards refuse textures
-// much taller than this, and full-page screenshots are far taller.
-const maxPart = 4096
-
-// imageViewer shows a capture's screenshot (or its tiles, in page order) in a scrollable,
-// zoomable column: tall pages are scrolled, never squeezed. Decoding runs in the background.
-// Its fields are touched on the main goroutine only.
-type imageViewer struct {
-	content fyne.CanvasObject
-	w       fyne.Window
-	scroll  *container.Scroll
-	column  *fyne.Container
-	message *widget.Label
-	label   *widget.Label // zoom and size
-	about   string        // how many images, how big
-	buttons []*widget.Button
-	parts   []*canvas.Image
-	sizes   []image.Point // pixel size of each part
-	width   int           // pixel width of the widest image
-	zoom    float32
-	fit     bool
-}
-
-func newImageViewer(w fyne.Window) *imageViewer {
-	v := &imageViewer{w: w, zoom: 1, fit: true}
-	v.column = container.New(layout.NewCustomPaddedVBoxLayout(0))
-	v.scroll = container.NewScroll(v.column)
-	v.message = widget.NewLabel(T("detail.loadingImage"))
-	v.message.Alignment = fyne.TextAlignCenter
-	v.message.Wrapping = fyne.TextWrapWord
-	v.label = widget.NewLabel("")
-	fitBtn := widget.NewButtonWithIcon(T("detail.fitWidth"), theme.ViewFullScreenIcon(), v.fitWidth)
-	actual := widget.NewButton("100%", func() { v.setZoom(1) })
-	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), v.zoomOut)
-	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), v.zoomIn)
-	v.buttons = []*widget.Button{fitBtn, actual, out, in}
-	for _, b := range v.buttons {
-		b.Disable()
-	}
-	bar := container.NewBorder(nil, nil, container.NewHBox(fitBtn, actual, out, in), nil, v.label)
-	area := container.New(&viewerLayout{v: v}, v.scroll)
-	v.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(area, container.NewCenter(v.message)))
-	return v
-}
-
-// setMessage shows msg in place of the image.
-func (v *imageViewer) setMessage(msg string) {
-	v.message.SetText(msg)
-	v.message.Show()
-}
-
-// screenshotParts returns the artifacts that make up rec's page image, top to bottom: its
-// tiles in page order, else its full screenshot, else its viewport.
-func screenshotParts(rec *store.Record) []store.StoredArtifact {
-	byName := map[string]store.StoredArtifact{}
-	for _, a := range rec.Artifacts {
-		byName[a.Name] = a
-	}
-	if rec.Manifest != nil && len(rec.Manifest.Facts.Method.Tiles) > 0 {
-		tiles := append([]evidence.Tile(nil), rec.Manifest.Facts.Method.Tiles...)
-		sort.SliceStable(tiles, func(i, j int) bool { return tiles[i].Y < tiles[j].Y })
-		var out []store.StoredArtifact
-		for _, t := range tiles {
-			if a, ok := byName[t.Name]; ok {
-				out = append(out, a)
-			}
-		}
-		if len(out) > 0 {
-			return out
-		}
-	}
-	for _, role := range []string{evidence.RoleTile, evidence.RoleScreenshot, evidence.RoleViewport} {
-		var out []store.StoredArtifact
-		for _, a := range rec.Artifacts {
-			if a.Role == role {
-				out = append(out, a)
-			}
-		}
-		if len(out) > 0 {
-			return out // artifacts are sorted by name: tile-000, tile-001, ...
-		}
-	}
-	return nil
-}
-
-// load decodes rec's page image in the background (each object checked against its SHA-256)
-// and shows it fitted to the width.
-func (v *imageViewer) load(ctx context.Context, u *ui, rec *store.Record, pending *sync.WaitGroup) {
-	arts := screenshotParts(rec)
-	if len(arts) == 0 {
-		v.setMessage(T("detail.noImage"))
-		return
-	}
-	v.setMessage(T("detail.loadingImage"))
-	pending.Add(1)
-	go func() {
-		defer pending.Done()
-		var imgs []image.Image
-		var err error
-		for _, a := range arts {
-			var img image.Image
-			if img, err = decodeArtifact(ctx, u.st, a.SHA256); err != nil {
-				err = fmt.Errorf("app: screenshot %s: %w", a.Name, err)
-				break
-			}
-			imgs = append(imgs, img)
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		onMain(func() {
-			if err != nil {
-				v.setMessage(T("detail.imageError") + "\n" + friendly(err))
-				return
-			}
-			v.setImages(imgs)
-		})
-	}()
-}
-
-// decodeArtifact reads the object d whole, checked against d, and decodes it.
-func decodeArtifact(ctx context.Context, st *store.Store, d evidence.Digest) (image.Image, error) {
-	r, err := st.OpenArtifact(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(r)
-	if cerr := r.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	return img, err
-}
-
-// setImages shows imgs one under the other, cut into parts of at most maxPart pixels.
-func (v *imageViewer) setImages(imgs []image.Image) {
-	v.parts, v.sizes, v.width = nil, nil, 0
-	total := 0
-	var objs []fyne.CanvasObject
-	for _, img := range imgs {
-		b := img.Bounds()
-		v.width = max(v.width, b.Dx())
-		total += b.Dy()
-		for y := b.Min.Y; y < b.Max.Y; y += maxPart {
-			r := image.Rect(b.Min.X, y, b.Max.X, min(y+maxPart, b.Max.Y))
-			part := img
-			if r != b {
-				if s, ok := img.(interface {
-					SubImage(image.Rectangle) image.Image
-				}); ok {
-					part = s.SubImage(r)
-				} else {
-					r = b
-				}
-			}
-			ci := canvas.NewImageFromImage(part)
-			ci.FillMode = canvas.ImageFillContain
-			ci.ScaleMode = canvas.ImageScaleSmooth
-			v.parts = append(v.parts, ci)
-			v.sizes = append(v.sizes, r.Size())
-			objs = append(objs, ci)
-			if r == b {
-				break
-			}
-		}
-	}
-	v.column.Objects = objs
-	v.message.Hide()
-	for _, b := range v.buttons {
-		b.Enable()
-	}
-	v.about = T("detail.imageSize", map[string]any{"Count": len(imgs), "Width": v.width, "Height": groupDigits(total)})
-	if v.fit {
-		v.fitTo(v.scroll.Size().Width)
-	}
-	v.apply()
-}
-
-// scale is how many pixels the window shows per Fyne unit.
-func (v *imageViewer) scale() float32 {
-	if s := v.w.Canvas().Scale(); s > 0 {
-		return s
-	}
-	return 1
-}
-
-// fitTo sets the zoom that makes the widest image width units wide.
-func (v *imageViewer) fitTo(width float32) bool {
-	if v.width == 0 || width <= 0 {
-		return false
-	}
-	z := width * v.scale() / float32(v.width)
-	if float32(math.Abs(float64(z-v.zoom))) < 0.001 {
-		return false
-	}
-	v.zoom = z
-	return true
-}
-
-// apply sizes every part for the zoom.
-func (v *imageViewer) apply() {
-	s := v.scale()
-	for i, p := range v.parts {
-		p.SetMinSize(fyne.NewSize(float32(v.sizes[i].X)*v.zoom/s, float32(v.sizes[i].Y)*v.zoom/s))
-	}
-	v.column.Refresh()
-	v.scroll.Refresh()
-	if v.width > 0 {
-		v.label.SetText(strconv.Itoa(int(math.Round(float64(v.zoom*100)))) + "% · " + v.about)
-	}
-}
-
-func (v *imageViewer) fitWidth() {
-	v.fit = true
-	v.fitTo(v.scroll.Size().Width)
-	v.apply()
-}
-
-func (v *imageViewer) setZoom(z float32) {
-	v.fit = false
-	v.zoom = min(max(z, zoomSteps[0]), zoomSteps[len(zoomSteps)-1])
-	v.apply()
-}
-
-func (v *imageViewer) zoomIn() {
-	for _, s := range zoomSteps {
-		if s > v.zoom+0.005 {
-			v.setZoom(s)
-			return
-		}
-	}
-	v.setZoom(zoomSteps[len(zoomSteps)-1])
-}
-
-func (v *imageViewer) zoomOut() {
-	for i := len(zoomSteps) - 1; i >= 0; i-- {
-		if zoomSteps[i] < v.zoom-0.005 {
-			v.setZoom(zoomSteps[i])
-			return
-		}
-	}
-	v.setZoom(zoomSteps[0])
-}
-
-// viewerLayout gives the scroll all the room, and keeps the image fitted to the width while
-// the viewer is in fit mode.
-type viewerLayout struct{ v *imageViewer }
-
-func (l *viewerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-	if l.v.fit && l.v.fitTo(size.Width) {
-		l.v.apply()
-	}
-}
-
-func (l *viewerLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(160, 160)
 }

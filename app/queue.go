@@ -146,7 +146,10 @@ func (q *queuePanel) start(caseName string, urls []string) {
 
 // schedule starts waiting captures while fewer than Settings.Parallel run.
 func (q *queuePanel) schedule() {
-	limit := max(q.u.set.Parallel, 1)
+	limit := 1
+	if l, err := q.u.sess.Limits(nil, nil); err == nil {
+		limit = l.Parallel
+	}
 	for _, r := range q.st.rows {
 		if q.st.running >= limit {
 			break
@@ -166,7 +169,7 @@ func (q *queuePanel) launch(r *queueRow) {
 	q.st.running++
 	q.renderRow(r)
 	req := workflow.CaptureRequest{
-		URLs: []string{r.url}, Case: r.caseName, Operator: u.set.Operator, Unit: u.set.Unit, Parallel: 1,
+		URLs: []string{r.url}, Case: r.caseName, Parallel: 1,
 		CaseMustExist: true,
 	}
 	u.work.Add(1)
@@ -177,7 +180,7 @@ func (q *queuePanel) launch(r *queueRow) {
 		if ctx.Err() != nil {
 			o = workflow.Outcome{Input: r.url, Err: workflow.ErrNotStarted}
 		} else {
-			outs := u.capturer().Capture(ctx, req, func(_ int, _ string, s capture.Stage) {
+			outs := u.sess.Capture(ctx, req, func(_ int, _ string, s capture.Stage) {
 				onMain(func() { u.queue.stageReached(r, s) })
 			}, nil)
 			o = outs[0]

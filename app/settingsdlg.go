@@ -19,13 +19,9 @@ import (
 	"evidentia/capture"
 	"evidentia/identity"
 	"evidentia/settings"
-	"evidentia/store"
 	"evidentia/textsafe"
 	"evidentia/workflow"
 )
-
-// maxP12 bounds the PKCS#12 file read for an import: such files are a few kilobytes.
-const maxP12 = 1 << 20
 
 // The language choices of the settings, in the order shown. Language names are written in
 // their own language, as is the custom.
@@ -64,7 +60,7 @@ type settingsForm struct {
 // looking for the browser and reading the signing identity.
 func (u *ui) newSettingsForm() *settingsForm {
 	f := &settingsForm{u: u, fieldErr: map[string]*widget.Label{}}
-	s := u.set
+	s := u.settingsNow()
 	entry := func(text, placeholder string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetText(text)
@@ -113,15 +109,15 @@ func (u *ui) newSettingsForm() *settingsForm {
 		return container.NewVBox(append(append([]fyne.CanvasObject{w}, extra...), l)...)
 	}
 	general := widget.NewForm(
-		widget.NewFormItem(T("set.operator"), field("operator", f.operator)),
-		widget.NewFormItem(T("set.unit"), field("unit", f.unit)),
+		widget.NewFormItem(T("set.operator"), field("operator", f.operator, u.overriddenNote(workflow.EnvOperator)...)),
+		widget.NewFormItem(T("set.unit"), field("unit", f.unit, u.overriddenNote(workflow.EnvUnit)...)),
 		widget.NewFormItem(T("set.dataDir"), field("data_dir",
-			container.NewBorder(nil, nil, nil, browseData, f.dataDir), dataNote)),
+			container.NewBorder(nil, nil, nil, browseData, f.dataDir), append([]fyne.CanvasObject{dataNote}, u.overriddenNote(workflow.EnvData)...)...)),
 		widget.NewFormItem(T("set.chrome"), field("chrome",
-			container.NewBorder(nil, nil, nil, browseChrome, f.chrome), f.detected)),
+			container.NewBorder(nil, nil, nil, browseChrome, f.chrome), append([]fyne.CanvasObject{f.detected}, u.overriddenNote(capture.BrowserEnv)...)...)),
 		widget.NewFormItem(T("set.timeout"), field("timeout", f.timeout)),
 		widget.NewFormItem(T("set.parallel"), field("parallel", f.parallel)),
-		widget.NewFormItem(T("set.tsa"), field("tsa", f.tsa)),
+		widget.NewFormItem(T("set.tsa"), field("tsa", f.tsa, u.overriddenNote(workflow.EnvTSA)...)),
 		widget.NewFormItem(T("set.lang"), field("lang", f.lang)),
 	)
 
@@ -155,13 +151,22 @@ func (u *ui) newSettingsForm() *settingsForm {
 	return f
 }
 
-// dataDir is the data folder in use: the open store's, else the one the settings name.
-func (u *ui) dataDir() string {
-	if u.st != nil {
-		return u.st.Dir()
+// overriddenNote is a line under a field that says the environment variable env takes the
+// place of the field's value (by the session's rule: the environment comes before the settings
+// file), or nothing when it is not set.
+func (u *ui) overriddenNote(env string) []fyne.CanvasObject {
+	v, ok := u.sess.Overridden(env)
+	if !ok {
+		return nil
 	}
-	return store.ResolveDir(u.set.DataDir)
+	l := widget.NewLabel(T("set.overridden", map[string]any{"Var": env, "Value": textsafe.Bracket(v, 200)}))
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	return []fyne.CanvasObject{l}
 }
+
+// dataDir is the data folder in use: the session's.
+func (u *ui) dataDir() string { return u.sess.Dir() }
 
 func (f *settingsForm) show() { f.dialog.Show() }
 
@@ -206,7 +211,7 @@ func (f *settingsForm) browseDataDir() {
 // collect returns the settings the form holds, with a message for each field that could not
 // be read (keyed by the field's name in the settings file).
 func (f *settingsForm) collect() (settings.Settings, map[string]string) {
-	s := f.u.set
+	s := f.u.settingsNow()
 	bad := map[string]string{}
 	s.Operator = strings.TrimSpace(f.operator.Text)
 	s.Unit = strings.TrimSpace(f.unit.Text)
@@ -305,17 +310,17 @@ func (f *settingsForm) save() {
 	}
 	f.problem.Hide()
 	f.saveBtn.Disable()
-	old := u.set
+	old := u.settingsNow()
 	path := u.setPath
 	u.work.Add(1)
 	go func() {
 		defer u.work.Done()
-		err := settings.Save(path, s)
-		if err == nil && u.st != nil {
-			// The custody log says with which settings later captures were made.
-			if lerr := workflow.RecordSettings(context.WithoutCancel(u.ctx), u.st, old, s, s.Operator); lerr != nil {
-				onMain(func() { u.showError(lerr) })
-			}
+		// Saved, in use, and recorded in the custody log (which says with which settings later
+		// captures were made); a failed record alone is shown once the dialog is closed.
+		err := u.sess.SaveSettings(context.WithoutCancel(u.ctx), path, s)
+		var recordErr error
+		if errors.Is(err, workflow.ErrNotRecorded) {
+			recordErr, err = err, nil
 		}
 		onMain(func() {
 			f.saveBtn.Enable()
@@ -325,10 +330,9 @@ func (f *settingsForm) save() {
 				return
 			}
 			f.dialog.Hide()
-			// capturer reads the settings under setMu from the capturing goroutines.
-			u.setMu.Lock()
-			u.set = s
-			u.setMu.Unlock()
+			if recordErr != nil {
+				u.showError(recordErr)
+			}
 			if s.Lang != old.Lang {
 				if err := setLanguage(s.Lang); err != nil {
 					u.showError(err)
@@ -346,9 +350,7 @@ func (f *settingsForm) save() {
 }
 
 // identityPath is the signing identity file of the data folder in use.
-func (f *settingsForm) identityPath() string {
-	return identity.DefaultPath(f.u.dataDir())
-}
+func (f *settingsForm) identityPath() string { return f.u.sess.IdentityPath() }
 
 // loadIdentity shows, in the background, the signing identity of the data folder.
 func (f *settingsForm) loadIdentity() {
@@ -507,8 +509,8 @@ func (f *settingsForm) chooseP12() {
 		go func() {
 			defer u.work.Done()
 			defer r.Close()
-			data, err := io.ReadAll(io.LimitReader(r, maxP12+1))
-			if err == nil && len(data) > maxP12 {
+			data, err := io.ReadAll(io.LimitReader(r, identity.MaxP12Size+1))
+			if err == nil && len(data) > identity.MaxP12Size {
 				err = identity.ErrBadP12
 			}
 			onMain(func() {
@@ -540,7 +542,6 @@ func (f *settingsForm) showImportIdentity(data []byte) {
 // (which it then wipes) and installs it as the data folder's signing identity.
 func (f *settingsForm) installIdentity(build func() (*identity.Identity, error), pass []byte) {
 	u := f.u
-	path := f.identityPath()
 	f.idCreateBtn.Disable()
 	f.idImportBtn.Disable()
 	f.idInfo.SetText(T("set.idWorking"))
@@ -549,12 +550,9 @@ func (f *settingsForm) installIdentity(build func() (*identity.Identity, error),
 		defer u.work.Done()
 		defer clear(pass)
 		id, err := build()
-		var file *identity.File
 		if err == nil {
-			file, err = identity.Seal(id, pass)
-		}
-		if err == nil {
-			_, err = identity.Install(path, file, true, time.Now())
+			// The form asked before replacing an identity: the old one is kept beside it.
+			_, _, err = u.sess.InstallIdentity(id, pass, true)
 		}
 		onMain(func() {
 			f.idCreateBtn.Enable()

@@ -1,9 +1,7 @@
 package app
 
 import (
-	"context"
 	"errors"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,9 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"evidentia/capture"
 	"evidentia/settings"
-	"evidentia/workflow"
 )
 
 // rebuild lays the main window out again (after a language change, for example), keeping the
@@ -68,55 +64,8 @@ func (u *ui) openCase(name string) {
 	u.list.setCase(name)
 }
 
-// capturer returns the capture use case, starting the browser on first use. It blocks while the
-// browser starts: call it from a background goroutine. When no browser can be started, the
-// Capturer carries the error and every capture ends with it.
-func (u *ui) capturer() *workflow.Capturer {
-	set := u.settingsNow()
-	key := engineKey{chrome: set.Chrome, timeout: set.Timeout}
-	u.engMu.Lock()
-	defer u.engMu.Unlock()
-	if u.eng != nil && u.engFor == key && u.eng.Alive() {
-		return &workflow.Capturer{Store: u.st, Engine: u.eng}
-	}
-	if old := u.eng; old != nil {
-		// The browser or the time limit changed, or the browser died (crashed, killed): the
-		// old engine finishes its captures and stops in the background (Close waits for
-		// them), never under the lock, and a new browser starts.
-		u.eng = nil
-		u.work.Add(1)
-		go func() { defer u.work.Done(); old.Close() }()
-	}
-	opts := []capture.Option{}
-	if set.Timeout > 0 {
-		opts = append(opts, capture.WithTimeout(set.Timeout))
-	}
-	path, err := capture.FindBrowser(set.Chrome)
-	if err == nil {
-		opts = append(opts, capture.WithExecPath(path))
-		// The browser outlives the window's context: shutdown closes it once the captures
-		// cancelled by that context are sealed.
-		u.eng, err = capture.New(context.WithoutCancel(u.ctx), opts...)
-	}
-	u.engErr, u.engFor = err, key
-	if err != nil {
-		return &workflow.Capturer{Store: u.st, EngineErr: err}
-	}
-	return &workflow.Capturer{Store: u.st, Engine: u.eng}
-}
-
-// engineKey is what a running engine depends on: a change starts a new one.
-type engineKey struct {
-	chrome  string
-	timeout time.Duration
-}
-
 // settingsNow returns a copy of the settings; safe from any goroutine.
-func (u *ui) settingsNow() settings.Settings {
-	u.setMu.RLock()
-	defer u.setMu.RUnlock()
-	return u.set
-}
+func (u *ui) settingsNow() settings.Settings { return u.sess.Settings() }
 
 // shutdown cancels the work under way, waits for what was collected to be sealed (however long
 // sealing takes: closing the store earlier would lose it), then stops the browser and closes
@@ -129,12 +78,9 @@ func (u *ui) shutdown() {
 func (u *ui) doShutdown() {
 	u.cancel()
 	u.work.Wait()
-	u.engMu.Lock()
-	if u.eng != nil {
-		u.eng.Close()
-		u.eng = nil
+	if err := u.sess.Close(); err != nil {
+		fyne.LogError("closing the session", err)
 	}
-	u.engMu.Unlock()
 	if u.st != nil {
 		u.st.Close()
 	}

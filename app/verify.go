@@ -37,14 +37,13 @@ func (u *ui) runVerify(parent fyne.Window, scope store.Scope, pending *sync.Wait
 	wait := dialog.NewCustom(T("verify.title"), T("Cancel"), container.NewVBox(widget.NewLabel(T("verify.running")), bar), parent)
 	wait.SetOnClosed(cancel)
 	wait.Show()
-	actor := u.set.Operator
 	pending.Add(1)
 	u.work.Add(1)
 	go func() {
 		defer u.work.Done()
 		defer pending.Done()
 		defer cancel()
-		rep, err := u.st.Verify(ctx, scope, actor)
+		rep, err := u.sess.VerifyStore(ctx, scope, "")
 		cancelled := ctx.Err() != nil
 		onMain(func() {
 			bar.Stop()

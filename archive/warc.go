@@ -1,5 +1,5 @@
-// Package archive writes and reads the web-archive files of a capture: WARC 1.1 files of every
-// HTTP exchange a page made (and, in later work, WACZ packages).
+// Package archive writes and reads the WARC 1.1 files of a capture: every HTTP exchange a page
+// made. The WACZ packages that wrap them for replay are package wacz's.
 package archive
 
 import (

@@ -135,16 +135,56 @@ func (r *Report) problem(p string, sentinel error, format string, args ...any) {
 // opt.Checkers. It returns an error only when it cannot start: an unsafe or unreadable ZIP
 // (wrapping the safezip errors), an invalid checker pattern, or ctx done. Everything else is a
 // Problem in the Report.
+//
+// The steps, in this order: checkerPatterns and openBundleZip (the errors above), then a
+// verifier's readManifest (nothing else is checked without a valid manifest), checkFiles,
+// checkUnlisted, checkTimestamp (whose trusted time the signer is judged at), checkSignature,
+// and runCheckers; the verdict is Report.OK.
 func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) (*Report, error) {
-	patterns := make([]string, 0, len(opt.Checkers))
-	for p := range opt.Checkers {
+	patterns, err := checkerPatterns(opt.Checkers)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := openBundleZip(ra, size, opt.Limits)
+	if err != nil {
+		return nil, err
+	}
+	v := &verifier{zr: zr, opt: opt, rep: &Report{}}
+	if !v.readManifest() {
+		return v.rep, nil
+	}
+	good, err := v.checkFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v.checkUnlisted()
+	trustedAt := v.checkTimestamp()
+	v.checkSignature(trustedAt)
+	if len(patterns) > 0 {
+		if err := runCheckers(ctx, zr, good, patterns, opt, v.rep); err != nil {
+			return nil, err
+		}
+	}
+	return v.rep, nil
+}
+
+// checkerPatterns returns the patterns of checkers, sorted (the order Verify runs them in for
+// one file), or an error naming the first invalid path.Match pattern met.
+func checkerPatterns(checkers map[string]Checker) ([]string, error) {
+	patterns := make([]string, 0, len(checkers))
+	for p := range checkers {
 		if _, err := path.Match(p, ""); err != nil {
 			return nil, fmt.Errorf("bundle: checker pattern %q: %w", p, err)
 		}
 		patterns = append(patterns, p)
 	}
 	sort.Strings(patterns)
-	lim := opt.Limits
+	return patterns, nil
+}
+
+// openBundleZip opens the ZIP in ra (size bytes) under lim, the zero value meaning
+// safezip.DefaultLimits(). An unsafe or unreadable ZIP is an error wrapping safezip's.
+func openBundleZip(ra io.ReaderAt, size int64, lim safezip.Limits) (*safezip.Reader, error) {
 	if lim == (safezip.Limits{}) {
 		lim = safezip.DefaultLimits()
 	}
@@ -152,115 +192,157 @@ func Verify(ctx context.Context, ra io.ReaderAt, size int64, opt VerifyOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("bundle: %w", err)
 	}
-	rep := &Report{}
-	mb, ok := readSmall(zr, rep, ManifestName, maxManifest, ErrManifest)
+	return zr, nil
+}
+
+// verifier holds one run of Verify: the opened ZIP, the options, the Report being filled in
+// and, once readManifest succeeded, manifest.json's bytes and decoded form. Its check methods
+// run in the order Verify calls them and only add to rep; each says what it relies on.
+type verifier struct {
+	zr  *safezip.Reader
+	opt VerifyOptions
+	rep *Report
+	mb  []byte    // manifest.json as read
+	m   *Manifest // manifest.json decoded; set with rep.Manifest
+}
+
+// readManifest reads and strictly decodes manifest.json (see parseManifest), setting v.mb,
+// v.m and rep.Manifest. It reports false, with a problem on ManifestName added, when the
+// manifest is missing, too big, unreadable or invalid: no other check can then run.
+func (v *verifier) readManifest() bool {
+	mb, ok := readSmall(v.zr, v.rep, ManifestName, maxManifest, ErrManifest)
 	if !ok {
-		if _, present := zr.Entry(ManifestName); !present {
-			rep.problem(ManifestName, ErrManifest, "the bundle has no %s", ManifestName)
+		if _, present := v.zr.Entry(ManifestName); !present {
+			v.rep.problem(ManifestName, ErrManifest, "the bundle has no %s", ManifestName)
 		}
-		return rep, nil
+		return false
 	}
 	m, err := parseManifest(mb)
 	if err != nil {
-		rep.Problems = append(rep.Problems, Problem{ManifestName, err})
-		return rep, nil
+		v.rep.Problems = append(v.rep.Problems, Problem{ManifestName, err})
+		return false
 	}
-	rep.Manifest = m
+	v.mb, v.m, v.rep.Manifest = mb, m, m
+	return true
+}
 
-	// The files.
-	listed := make(map[string]bool, len(m.Files))
+// checkFiles streams every file the manifest lists through SHA-256, in the manifest's order,
+// adding ErrFileMissing or ErrFileChanged problems and counting rep.Files. It returns the
+// files whose content matches (the ones checkers may see), or ctx's error when ctx is done.
+func (v *verifier) checkFiles(ctx context.Context) ([]File, error) {
 	var good []File
-	for _, f := range m.Files {
-		listed[f.Path] = true
+	for _, f := range v.m.Files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if _, ok := zr.Entry(f.Path); !ok {
-			rep.problem(f.Path, ErrFileMissing, "%s", f.Path)
+		if _, ok := v.zr.Entry(f.Path); !ok {
+			v.rep.problem(f.Path, ErrFileMissing, "%s", f.Path)
 			continue
 		}
-		d, n, err := hashEntry(ctx, zr, f.Path)
+		d, n, err := hashEntry(ctx, v.zr, f.Path)
 		switch {
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
 		case err != nil:
-			rep.problem(f.Path, ErrFileChanged, "%w", err)
+			v.rep.problem(f.Path, ErrFileChanged, "%w", err)
 		case n != f.Size || d != f.SHA256:
-			rep.problem(f.Path, ErrFileChanged, "SHA-256 %s, %d bytes; manifest.json says %s, %d bytes", d, n, f.SHA256, f.Size)
+			v.rep.problem(f.Path, ErrFileChanged, "SHA-256 %s, %d bytes; manifest.json says %s, %d bytes", d, n, f.SHA256, f.Size)
 		default:
-			rep.Files++
+			v.rep.Files++
 			good = append(good, f)
 		}
 	}
-	for _, name := range zr.Names() {
+	return good, nil
+}
+
+// checkUnlisted adds an ErrFileAdded problem for every entry of the ZIP, in the ZIP's order,
+// that the manifest does not list, other than manifest.json, its signature and its timestamp;
+// folder entries are ignored.
+func (v *verifier) checkUnlisted() {
+	listed := make(map[string]bool, len(v.m.Files))
+	for _, f := range v.m.Files {
+		listed[f.Path] = true
+	}
+	for _, name := range v.zr.Names() {
 		if listed[name] || name == ManifestName || name == SignatureName || name == TimestampName {
 			continue
 		}
-		if e, _ := zr.Entry(name); e.Mode().IsDir() {
+		if e, _ := v.zr.Entry(name); e.Mode().IsDir() {
 			continue
 		}
-		rep.problem(name, ErrFileAdded, "%s", name)
+		v.rep.problem(name, ErrFileAdded, "%s", name)
 	}
+}
 
-	// The timestamp first: when its authority is trusted, its time is what the signer's
-	// certificate is judged at (the signer's own claim of when it signed proves nothing).
-	roots := opt.Roots
-	rep.Roots = signature.DescribeRoots(roots, opt.RootsSource)
-	var trustedAt time.Time
-	if tsr, ok := readSmall(zr, rep, TimestampName, maxSigFile, ErrTimestamp); ok {
-		token, err := signature.TokenFromResponse(tsr)
+// checkTimestamp sets rep.Roots and checks manifest.json.tsr against manifest.json. The
+// timestamp comes before the signature: when its authority is trusted, its time is what the
+// signer's certificate is judged at (the signer's own claim of when it signed proves nothing),
+// and checkTimestamp returns that time; otherwise it returns the zero time. It sets
+// rep.Timestamp for an intact token and adds an ErrTimestamp problem when the token is
+// unreadable or does not verify, when roots were given and its authority is not trusted
+// through them, or when the manifest names an authority but the bundle has no timestamp.
+// Without roots an intact token by an authority nobody vouched for is no problem, but its time
+// is not relied on (Timestamp.Trust says so, as for a PDF's timestamp).
+func (v *verifier) checkTimestamp() (trustedAt time.Time) {
+	roots := v.opt.Roots
+	v.rep.Roots = signature.DescribeRoots(roots, v.opt.RootsSource)
+	tsr, ok := readSmall(v.zr, v.rep, TimestampName, maxSigFile, ErrTimestamp)
+	if !ok {
+		if _, present := v.zr.Entry(TimestampName); !present && v.m.TimestampAuthority != "" {
+			v.rep.problem(TimestampName, ErrTimestamp, "manifest.json names the authority %q but the bundle has no timestamp", v.m.TimestampAuthority)
+		}
+		return time.Time{}
+	}
+	token, err := signature.TokenFromResponse(tsr)
+	if err == nil {
+		var ts *signature.Timestamp
+		ts, err = signature.VerifyTimestamp(token, v.mb, roots)
 		if err == nil {
-			var ts *signature.Timestamp
-			ts, err = signature.VerifyTimestamp(token, mb, roots)
-			if err == nil {
-				rep.Timestamp = ts
-				switch {
-				case ts.Trust == signature.TrustTrusted:
-					trustedAt = ts.Time
-				case signature.HasRoots(roots):
-					// The reader named whom they trust, and this authority is not among them.
-					rep.problem(TimestampName, ErrTimestamp, "the authority %q is %s here (%s)", ts.Authority, ts.Trust, ts.TrustDetail)
-				default:
-					// No roots given: the token is intact, but its time is not relied on (the
-					// printer says so), as for a PDF's timestamp.
-				}
+			v.rep.Timestamp = ts
+			switch {
+			case ts.Trust == signature.TrustTrusted:
+				trustedAt = ts.Time
+			case signature.HasRoots(roots):
+				// The reader named whom they trust, and this authority is not among them.
+				v.rep.problem(TimestampName, ErrTimestamp, "the authority %q is %s here (%s)", ts.Authority, ts.Trust, ts.TrustDetail)
 			}
 		}
-		if err != nil {
-			rep.problem(TimestampName, ErrTimestamp, "%w", err)
-		}
-	} else if _, present := zr.Entry(TimestampName); !present && m.TimestampAuthority != "" {
-		rep.problem(TimestampName, ErrTimestamp, "manifest.json names the authority %q but the bundle has no timestamp", m.TimestampAuthority)
 	}
+	if err != nil {
+		v.rep.problem(TimestampName, ErrTimestamp, "%w", err)
+	}
+	return trustedAt
+}
 
-	// The signature.
-	if sig, ok := readSmall(zr, rep, SignatureName, maxSigFile, ErrSignature); ok {
-		d, err := signature.VerifyDetached(sig, mb, signature.VerifyOptions{Roots: roots, RootsSource: opt.RootsSource, At: trustedAt})
-		switch {
-		case err != nil:
-			rep.problem(SignatureName, ErrSignature, "%w", err)
-		default:
-			rep.Signed = true
-			rep.Signer, rep.SignerTrust, rep.TrustDetail, rep.SignerJudgedAt = d.Signer, d.Trust, d.TrustDetail, d.JudgedAt
-			if d.Trust == signature.TrustUntrusted {
-				rep.problem(SignatureName, ErrUntrusted, "%s: %s", d.Signer.Subject, d.TrustDetail)
-			}
-			if at := d.JudgedAt; at.Before(d.Signer.NotBefore) || at.After(d.Signer.NotAfter) {
-				rep.problem(SignatureName, ErrCertificateTime, "%s signed at %s (%s), its certificate is valid %s to %s", d.Signer.Subject,
-					at.UTC().Format(time.RFC3339), judgedBy(trustedAt), d.Signer.NotBefore.UTC().Format(time.RFC3339), d.Signer.NotAfter.UTC().Format(time.RFC3339))
-			}
+// checkSignature checks manifest.json.p7s as a detached signature of manifest.json, judging
+// the signer against opt.Roots at trustedAt (the zero time: at the signer's claimed signing
+// time). A signature that verifies sets rep.Signed and the signer fields; it adds ErrUntrusted
+// when the signer is untrusted and ErrCertificateTime when the certificate was not valid at the
+// time it was judged at. A signature that does not verify is ErrSignature, and a missing one
+// ErrNotSigned.
+func (v *verifier) checkSignature(trustedAt time.Time) {
+	sig, ok := readSmall(v.zr, v.rep, SignatureName, maxSigFile, ErrSignature)
+	if !ok {
+		if _, present := v.zr.Entry(SignatureName); !present {
+			v.rep.problem(SignatureName, ErrNotSigned, "the bundle has no %s", SignatureName)
 		}
-	} else if _, present := zr.Entry(SignatureName); !present {
-		rep.problem(SignatureName, ErrNotSigned, "the bundle has no %s", SignatureName)
+		return
 	}
-
-	// The checkers.
-	if len(patterns) > 0 {
-		if err := runCheckers(ctx, zr, good, patterns, opt, rep); err != nil {
-			return nil, err
-		}
+	d, err := signature.VerifyDetached(sig, v.mb, signature.VerifyOptions{Roots: v.opt.Roots, RootsSource: v.opt.RootsSource, At: trustedAt})
+	if err != nil {
+		v.rep.problem(SignatureName, ErrSignature, "%w", err)
+		return
 	}
-	return rep, nil
+	rep := v.rep
+	rep.Signed = true
+	rep.Signer, rep.SignerTrust, rep.TrustDetail, rep.SignerJudgedAt = d.Signer, d.Trust, d.TrustDetail, d.JudgedAt
+	if d.Trust == signature.TrustUntrusted {
+		rep.problem(SignatureName, ErrUntrusted, "%s: %s", d.Signer.Subject, d.TrustDetail)
+	}
+	if at := d.JudgedAt; at.Before(d.Signer.NotBefore) || at.After(d.Signer.NotAfter) {
+		rep.problem(SignatureName, ErrCertificateTime, "%s signed at %s (%s), its certificate is valid %s to %s", d.Signer.Subject,
+			at.UTC().Format(time.RFC3339), judgedBy(trustedAt), d.Signer.NotBefore.UTC().Format(time.RFC3339), d.Signer.NotAfter.UTC().Format(time.RFC3339))
+	}
 }
 
 // judgedBy says which time a signer was judged at.

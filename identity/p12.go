@@ -8,6 +8,10 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 )
 
+// MaxP12Size bounds the PKCS#12 files Evidentia reads for an import (they are a few
+// kilobytes): a larger file is refused before it is parsed.
+const MaxP12Size = 1 << 20
+
 // Import reads a PKCS#12 file (.p12, .pfx) holding one private key (RSA of at least 2048 bits,
 // or ECDSA on P-256, P-384 or P-521), its certificate and, optionally, the issuers'
 // certificates. Both OpenSSL 3's default encryption (AES-256-CBC, PBKDF2, SHA-256 MAC) and the

@@ -5,11 +5,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"evidentia/evidence"
 )
 
-// kst0900 is Korea Standard Time as a fixed zone, so that no time zone database is needed.
-// Korea has not observed daylight saving time since 1988.
-var kst0900 = time.FixedZone("KST", 9*60*60)
+// kst0900 is Korea Standard Time as a fixed zone (evidence.KST), so that no time zone
+// database is needed.
+var kst0900 = evidence.KST()
 
 // rfc3339 is the layout of the normalised times: RFC 3339, with a fraction of a second only
 // when there is one.

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -232,12 +231,8 @@ func tagFonts(b []byte, seed string) ([]byte, error) {
 
 // Time and number formatting.
 
-var seoul = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Seoul"); err == nil {
-		return l
-	}
-	return time.FixedZone("KST", 9*60*60)
-}()
+// seoul is the zone report times are shown in.
+var seoul = evidence.KST()
 
 func (d *doc) kst(t time.Time) string {
 	if t.IsZero() {
@@ -335,27 +330,11 @@ func (d *doc) roleText(r string) string {
 	return r
 }
 
-// actionText translates the custody actions the store records; others are shown as they are.
+// actionText translates the custody actions the report has words for (texts.action, by
+// evidence.Action.Key); others are shown as they are.
 func (d *doc) actionText(a string) string {
-	switch a {
-	case "capture started":
-		return d.t.ActStarted
-	case "capture sealed":
-		return d.t.ActSealed
-	case "capture failed":
-		return d.t.ActFailed
-	case "capture interrupted":
-		return d.t.ActInterrupted
-	case "viewed":
-		return d.t.ActViewed
-	case "annotated":
-		return d.t.ActAnnotated
-	case "reported":
-		return d.t.ActReported
-	case "exported":
-		return d.t.ActExported
-	case "verified":
-		return d.t.ActVerified
+	if s := d.t.action(evidence.Action(a).Key()); s != "" {
+		return s
 	}
 	return a
 }
@@ -540,16 +519,33 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 	d.pdf.Bookmark(d.clean(heading+" "+truncate(line(f.Metadata.Title, pagemeta.MaxTitle), 40)), 0, -1)
 	d.heading1(heading)
 
-	// Identification: what Evidentia observed.
+	d.identification(c)
+	// What the page says about itself, apart and labelled.
+	d.claims(f)
+	d.redirects(f.Redirects)
+	d.collection(&f.Collection)
+	d.network(&f.Network)
+	d.browser(&f.Browser)
+
+	d.screenshot(c, sh)
+	d.artifacts(m)
+	d.method(&f.Method)
+	d.custody(c.Custody)
+	d.headerRight = ""
+}
+
+// identification writes what Evidentia observed of capture c: its ID and status, the
+// addresses, the HTTP status and the start.
+func (d *doc) identification(c Capture) {
+	t := d.t
+	m := c.Manifest
+	f := &m.Facts
 	status, rgb := d.statusText(m.Status)
 	st := cell{text: status, bold: true, rgb: rgb}
 	if m.Reason != "" {
 		st.text += " - " + t.Reason + ": " + m.Reason
 	}
-	observed := t.NotRecorded
-	if f.Network.HTTPStatus != 0 {
-		observed = strings.TrimSpace(strconv.Itoa(f.Network.HTTPStatus) + " " + line(f.Network.StatusText, 100))
-	}
+	observed := d.orNot(evidence.NetworkRows(&f.Network).Value(evidence.FactHTTPStatus))
 	rows := [][2]string{
 		{t.CaptureID, c.ID},
 		{t.Status, st.text},
@@ -560,12 +556,12 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 		{t.Started, d.both(f.Collection.StartedAt)},
 	}
 	d.kv(t.Identification, rows, map[int]cell{1: st})
+}
 
-	// What the page says about itself, apart and labelled.
-	d.claims(f)
-
-	// Redirects.
-	if len(f.Redirects) == 0 {
+// redirects writes the redirect chain that led to the final URL.
+func (d *doc) redirects(hops []evidence.RedirectHop) {
+	t := d.t
+	if len(hops) == 0 {
 		d.heading2(t.Redirects, 10)
 		d.para(t.NoRedirects, false, sizeTable)
 	} else {
@@ -575,7 +571,7 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 			{title: t.HopURL + " → " + t.HopLocation, w: contentW - 40},
 		}
 		var rs [][]cell
-		for j, h := range f.Redirects {
+		for j, h := range hops {
 			s := strconv.Itoa(h.Status)
 			if h.StatusText != "" {
 				s += " " + line(h.StatusText, 100)
@@ -587,15 +583,17 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 		}
 		d.table(table{title: t.Redirects, cols: cols, header: true}, rs, nil)
 	}
+}
 
-	// Collection.
-	col := &f.Collection
+// collection writes who collected the capture, where and when.
+func (d *doc) collection(col *evidence.Collection) {
+	t := d.t
 	collector := col.Operator
 	if col.Unit != "" {
 		collector += " (" + col.Unit + ")"
 	}
 	ws := strings.TrimSpace(col.Hostname + " " + strings.Trim(col.OS+"/"+col.Arch, "/"))
-	rows = [][2]string{
+	rows := [][2]string{
 		{t.Started, d.both(col.StartedAt)},
 		{t.Finished, d.both(col.FinishedAt)},
 		{t.Collector, d.orNot(collector)},
@@ -613,59 +611,46 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 		rows = append(rows, [2]string{t.AppSHA256, string(col.AppSHA256)})
 	}
 	d.kv(t.Collection, rows, cells)
+}
 
-	// Network.
-	nw := &f.Network
-	httpStatus := t.NotRecorded
-	if nw.HTTPStatus != 0 {
-		httpStatus = strings.TrimSpace(strconv.Itoa(nw.HTTPStatus) + " " + line(nw.StatusText, 100))
-	}
-	server := t.NotRecorded
-	if nw.RemoteIP != "" {
-		server = nw.RemoteIP
-		if nw.RemotePort != 0 {
-			server = net.JoinHostPort(nw.RemoteIP, strconv.Itoa(nw.RemotePort))
-		}
-	}
-	ctype := line(nw.MIMEType, 200)
-	if nw.Charset != "" {
-		ctype += "; charset=" + line(nw.Charset, 100)
-	}
+// network writes what the main document's response said and how it travelled.
+func (d *doc) network(nw *evidence.Network) {
+	t := d.t
+	facts := evidence.NetworkRows(nw)
+	fact := func(key string) [2]string { return [2]string{t.factLabel(key), d.orNot(facts.Value(key))} }
 	headers := t.HeadersRecon
 	if nw.RawHeadersRecorded {
 		headers = t.HeadersRaw
 	}
-	rows = [][2]string{
-		{t.HTTPStatus, httpStatus},
-		{t.Server, server},
-		{t.Protocol, d.orNot(line(nw.Protocol, 100))},
-		{t.ContentType, d.orNot(ctype)},
+	rows := [][2]string{
+		fact(evidence.FactHTTPStatus),
+		fact(evidence.FactServer),
+		fact(evidence.FactProtocol),
+		fact(evidence.FactContentType),
 		{t.Resources, fmt.Sprintf(t.ResourcesFmt, nw.Resources, nw.FailedResources)},
 		{t.Headers, headers},
 	}
-	if tl := nw.TLS; tl != nil {
-		rows = append(rows,
-			[2]string{t.TLSProtocol, d.orNot(tl.Protocol)},
-			[2]string{t.Cipher, d.orNot(tl.Cipher)},
-		)
-		if tl.KeyExchange != "" {
-			rows = append(rows, [2]string{t.KeyExchange, tl.KeyExchange})
-		}
-		rows = append(rows,
-			[2]string{t.CertSubject, d.orNot(line(tl.Subject, 1000))},
-			[2]string{t.CertIssuer, d.orNot(line(tl.Issuer, 1000))},
-		)
-		if len(tl.SANs) > 0 {
-			rows = append(rows, [2]string{t.CertSANs, line(strings.Join(tl.SANs, ", "), 4000)})
-		}
-		rows = append(rows, [2]string{t.CertValidity, fmt.Sprintf(t.ValidityFmt, d.utc(tl.ValidFrom), d.utc(tl.ValidTo))})
-	} else {
+	if nw.TLS == nil {
 		rows = append(rows, [2]string{t.TLSProtocol, t.NoTLS})
+		d.kv(t.NetworkTitle, rows, nil)
+		return
 	}
+	rows = append(rows, fact(evidence.FactTLSProtocol), fact(evidence.FactCipher))
+	if facts.Value(evidence.FactKeyExchange) != "" {
+		rows = append(rows, fact(evidence.FactKeyExchange))
+	}
+	rows = append(rows, fact(evidence.FactCertSubject), fact(evidence.FactCertIssuer))
+	if facts.Value(evidence.FactCertSANs) != "" {
+		rows = append(rows, fact(evidence.FactCertSANs))
+	}
+	v := facts.Row(evidence.FactCertValidity)
+	rows = append(rows, [2]string{t.factLabel(v.Key), fmt.Sprintf(t.ValidityFmt, d.utc(v.From), d.utc(v.To))})
 	d.kv(t.NetworkTitle, rows, nil)
+}
 
-	// Browser.
-	br := &f.Browser
+// browser writes the browser that made the capture.
+func (d *doc) browser(br *evidence.Browser) {
+	t := d.t
 	product := br.Product
 	if br.Revision != "" {
 		product += " (" + br.Revision + ")"
@@ -679,12 +664,6 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 		{t.UserAgent, d.orNot(br.UserAgent)},
 		{t.Viewport, viewport},
 	}, nil)
-
-	d.screenshot(c, sh)
-	d.artifacts(m)
-	d.method(&f.Method)
-	d.custody(c.Custody)
-	d.headerRight = ""
 }
 
 // claims writes the table of the page's claims about itself (pagemeta.Claims), titled

@@ -97,36 +97,11 @@ func prepareAll(ctx context.Context, caps []Capture, open Opener) ([]chan prepar
 	return out, wg.Wait
 }
 
-// shotSources returns the images that make up the full-page screenshot of m: the tiles in
-// the order Facts.Method.Tiles gives (or, without that list, the tile artifacts in manifest
-// order), else the screenshot artifacts. missing names tiles the manifest does not list.
+// shotSources returns the images that make up the full-page screenshot of m, as
+// evidence.PageImage picks them: the tiles Facts.Method.Tiles lists, top to bottom (missing
+// names those the manifest does not have), else the tile artifacts, else the screenshot.
 func shotSources(m *evidence.Manifest) (srcs []evidence.Artifact, tiles []evidence.Tile, missing []string) {
-	if len(m.Facts.Method.Tiles) > 0 {
-		for _, t := range m.Facts.Method.Tiles {
-			a, ok := m.Artifact(t.Name)
-			if !ok {
-				missing = append(missing, t.Name)
-				continue
-			}
-			srcs = append(srcs, a)
-			tiles = append(tiles, t)
-		}
-		return srcs, tiles, missing
-	}
-	for _, a := range m.Artifacts {
-		if a.Role == evidence.RoleTile {
-			srcs = append(srcs, a)
-		}
-	}
-	if len(srcs) > 0 {
-		return srcs, nil, nil
-	}
-	for _, a := range m.Artifacts {
-		if a.Role == evidence.RoleScreenshot {
-			srcs = append(srcs, a)
-		}
-	}
-	return srcs, nil, nil
+	return evidence.PageImage(&m.Facts.Method, m.Artifacts)
 }
 
 // readArtifact reads an artifact through open and checks it against its digest and size.

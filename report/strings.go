@@ -1,6 +1,9 @@
 package report
 
-import "evidentia/pagemeta"
+import (
+	"evidentia/evidence"
+	"evidentia/pagemeta"
+)
 
 // texts holds every string the report prints, in one language. Every field must be set in
 // every language (TestTextsComplete checks): a report never mixes languages in its own words.
@@ -217,6 +220,62 @@ type texts struct {
 }
 
 // textsFor returns the strings of lang, or false when lang is not a report language.
+// action returns the text of the custody action whose translation key (evidence.Action.Key)
+// is key, or "" for an action the report has no words for.
+func (t *texts) action(key string) string {
+	switch key {
+	case evidence.ActionCaptureStarted.Key():
+		return t.ActStarted
+	case evidence.ActionCaptureSealed.Key():
+		return t.ActSealed
+	case evidence.ActionCaptureFailed.Key():
+		return t.ActFailed
+	case evidence.ActionCaptureInterrupted.Key():
+		return t.ActInterrupted
+	case evidence.ActionViewed.Key():
+		return t.ActViewed
+	case evidence.ActionAnnotated.Key():
+		return t.ActAnnotated
+	case evidence.ActionReported.Key():
+		return t.ActReported
+	case evidence.ActionExported.Key():
+		return t.ActExported
+	case evidence.ActionVerified.Key():
+		return t.ActVerified
+	}
+	return ""
+}
+
+// factLabel names the fact whose key (evidence.Fact*) is key; the key itself for one the report
+// has no words for.
+func (t *texts) factLabel(key string) string {
+	switch key {
+	case evidence.FactHTTPStatus:
+		return t.HTTPStatus
+	case evidence.FactServer:
+		return t.Server
+	case evidence.FactProtocol:
+		return t.Protocol
+	case evidence.FactContentType:
+		return t.ContentType
+	case evidence.FactTLSProtocol:
+		return t.TLSProtocol
+	case evidence.FactCipher:
+		return t.Cipher
+	case evidence.FactKeyExchange:
+		return t.KeyExchange
+	case evidence.FactCertSubject:
+		return t.CertSubject
+	case evidence.FactCertIssuer:
+		return t.CertIssuer
+	case evidence.FactCertSANs:
+		return t.CertSANs
+	case evidence.FactCertValidity:
+		return t.CertValidity
+	}
+	return key
+}
+
 func textsFor(lang Lang) (*texts, bool) {
 	switch lang {
 	case Korean:
@@ -610,15 +669,16 @@ var textsEn = texts{
 	CuDetails: "Details",
 	NoCustody: "No custody events.",
 
-	ActStarted:     "capture started",
-	ActSealed:      "capture sealed",
+	// The English report names most actions as the custody log records them.
+	ActStarted:     string(evidence.ActionCaptureStarted),
+	ActSealed:      string(evidence.ActionCaptureSealed),
 	ActFailed:      "capture failed (sealed)",
-	ActInterrupted: "capture interrupted",
-	ActViewed:      "viewed",
-	ActAnnotated:   "annotated",
-	ActReported:    "reported",
-	ActExported:    "exported",
-	ActVerified:    "verified",
+	ActInterrupted: string(evidence.ActionCaptureInterrupted),
+	ActViewed:      string(evidence.ActionViewed),
+	ActAnnotated:   string(evidence.ActionAnnotated),
+	ActReported:    string(evidence.ActionReported),
+	ActExported:    string(evidence.ActionExported),
+	ActVerified:    string(evidence.ActionVerified),
 
 	HashTitle:     "Hash confirmation",
 	HashIntro:     "The table lists the SHA-256 of every file and manifest of the captures in this report. Recompute the hash of a stored original: if it matches the value below character for character, the file has not changed since it was captured.",

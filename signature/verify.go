@@ -393,8 +393,33 @@ func signatureFields(ctx context.Context, fields pdf.Value) ([]pdf.Value, error)
 	return out, nil
 }
 
+// checkSignature checks the signature field field of doc, judging the signer and the timestamp
+// authority against roots (nil: none). It never fails: what is wrong is in the returned
+// Signature's Problems, and what a reader should know in its Notes. The steps, each of which
+// stops the check when the signature cannot be read further: the signature dictionary's
+// claims (signatureDict), the byte ranges (sigCheck.byteRange), the CMS (sigCheck.cms), then
+// the timestamp (sigCheck.timestamp) and the certificate (sigCheck.certificate).
 func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature {
 	v := field.Key("V")
+	s := signatureDict(field, v)
+	c := &sigCheck{s: &s, doc: doc, roots: roots}
+	der, ok := c.byteRange(v.Key("ByteRange"))
+	if !ok {
+		return s
+	}
+	p7, ok := c.cms(der)
+	if !ok {
+		return s
+	}
+	at := c.timestamp(p7)
+	c.certificate(p7.Certificates, at)
+	return s
+}
+
+// signatureDict returns the Signature with what the field and its signature dictionary v
+// claim: the field's name, /SubFilter, /Name, /Reason, /Location, /EvidentiaTSA and the signing
+// time /M (zero when absent or not a PDF date). Nothing of it is checked yet.
+func signatureDict(field, v pdf.Value) Signature {
 	s := Signature{
 		Field:      field.Key("T").Text(),
 		SubFilter:  v.Key("SubFilter").Name(),
@@ -406,33 +431,54 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 	if t, err := parsePDFDate(v.Key("M").Text()); err == nil {
 		s.SigningTime = t
 	}
-	problem := func(sentinel error, format string, args ...any) {
-		s.Problems = append(s.Problems, fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...)))
-	}
+	return s
+}
 
-	// 1. The byte ranges: [0, a) and [b, b+c), the gap holding exactly the hex CMS.
-	br := v.Key("ByteRange")
+// sigCheck is one run of checkSignature: the Signature being filled in, the whole file and
+// the roots. Its steps run in the order checkSignature calls them and only add to s.
+type sigCheck struct {
+	s     *Signature
+	doc   []byte
+	roots *x509.CertPool
+}
+
+// problem adds to s.Problems an error wrapping sentinel, saying format with args.
+func (c *sigCheck) problem(sentinel error, format string, args ...any) {
+	c.s.Problems = append(c.s.Problems, fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...)))
+}
+
+// note adds a fact to s.Notes.
+func (c *sigCheck) note(n string) { c.s.Notes = append(c.s.Notes, n) }
+
+// byteRange checks the byte ranges br: [0, a) and [b, b+c), the gap holding exactly the hex
+// CMS. It sets s.ByteRange and s.WholeFile (a range that ends before the file does is an
+// ErrNotWholeFile problem, but the check goes on) and returns the one DER value of the gap
+// (the zero padding after it cut off). It reports false, with a problem added, when br is not
+// four numbers fitting the file (ErrNotWholeFile) or the gap is not hexadecimal or not a
+// DER value of bounded nesting (ErrBadSignature).
+func (c *sigCheck) byteRange(br pdf.Value) ([]byte, bool) {
+	s, doc := c.s, c.doc
 	size := int64(len(doc))
 	if br.Len() != 4 {
-		problem(ErrNotWholeFile, "byte range has %d numbers, want 4", br.Len())
-		return s
+		c.problem(ErrNotWholeFile, "byte range has %d numbers, want 4", br.Len())
+		return nil, false
 	}
 	for i := range 4 {
 		s.ByteRange[i] = br.Index(i).Int64()
 	}
-	a, b, c := s.ByteRange[1], s.ByteRange[2], s.ByteRange[3]
-	if s.ByteRange[0] != 0 || a <= 0 || b <= a+1 || c < 0 || b > size || c > size-b || doc[a] != '<' || doc[b-1] != '>' {
-		problem(ErrNotWholeFile, "byte range %v does not fit the file (%d bytes)", s.ByteRange, size)
-		return s
+	a, b, n := s.ByteRange[1], s.ByteRange[2], s.ByteRange[3]
+	if s.ByteRange[0] != 0 || a <= 0 || b <= a+1 || n < 0 || b > size || n > size-b || doc[a] != '<' || doc[b-1] != '>' {
+		c.problem(ErrNotWholeFile, "byte range %v does not fit the file (%d bytes)", s.ByteRange, size)
+		return nil, false
 	}
-	s.WholeFile = b+c == size
+	s.WholeFile = b+n == size
 	if !s.WholeFile {
-		problem(ErrNotWholeFile, "it covers %d of %d bytes; %d bytes were added after signing", a+c+(b-a), size, size-(b+c))
+		c.problem(ErrNotWholeFile, "it covers %d of %d bytes; %d bytes were added after signing", a+n+(b-a), size, size-(b+n))
 	}
 	der, err := hex.DecodeString(string(doc[a+1 : b-1]))
 	if err != nil {
-		problem(ErrBadSignature, "the signature contents are not hexadecimal")
-		return s
+		c.problem(ErrBadSignature, "the signature contents are not hexadecimal")
+		return nil, false
 	}
 	// The contents are padded with zeros after the CMS; keep the one DER value.
 	var outer asn1.RawValue
@@ -440,44 +486,64 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 		der = outer.FullBytes
 	}
 	if err := checkDERNesting(der); err != nil {
-		problem(ErrBadSignature, "unreadable CMS: %v", err)
-		return s
+		c.problem(ErrBadSignature, "unreadable CMS: %v", err)
+		return nil, false
 	}
+	return der, true
+}
 
-	// 2. The CMS: digest over the ranges, then the signature over the signed attributes.
+// cms checks the CMS der over the bytes s.ByteRange covers (which byteRange checked fit the
+// file): the digest over the ranges, then the signature over the signed attributes. It sets
+// s.CMS, s.Certs, s.Signer and s.Fingerprint, and returns the parsed CMS, which has exactly
+// one signer, whose certificate it carries. It reports false, with a problem added, when the
+// CMS is unreadable, has not one signer or lacks the signer's certificate (ErrBadSignature),
+// or does not verify (ErrDigestMismatch when the signed bytes hash to another digest).
+func (c *sigCheck) cms(der []byte) (*pkcs7.PKCS7, bool) {
+	s := c.s
 	s.CMS = der
 	p7, err := pkcs7.Parse(der)
 	if err != nil {
-		problem(ErrBadSignature, "unreadable CMS: %v", err)
-		return s
+		c.problem(ErrBadSignature, "unreadable CMS: %v", err)
+		return nil, false
 	}
 	if len(p7.Signers) != 1 {
-		problem(ErrBadSignature, "the CMS has %d signers, want 1", len(p7.Signers))
-		return s
+		c.problem(ErrBadSignature, "the CMS has %d signers, want 1", len(p7.Signers))
+		return nil, false
 	}
 	s.Certs = p7.Certificates
 	s.Signer = p7.GetOnlySigner()
 	if s.Signer == nil {
-		problem(ErrBadSignature, "the CMS does not carry the signer's certificate")
-		return s
+		c.problem(ErrBadSignature, "the CMS does not carry the signer's certificate")
+		return nil, false
 	}
 	s.Fingerprint = string(evidence.SumBytes(s.Signer.Raw))
-	signed := make([]byte, 0, a+c)
-	signed = append(append(signed, doc[:a]...), doc[b:b+c]...)
+	a, b, n := s.ByteRange[1], s.ByteRange[2], s.ByteRange[3]
+	signed := make([]byte, 0, a+n)
+	signed = append(append(signed, c.doc[:a]...), c.doc[b:b+n]...)
 	p7.Content = signed
 	if err := p7.Verify(); err != nil {
 		var mm *pkcs7.MessageDigestMismatchError
 		if errors.As(err, &mm) {
-			problem(ErrDigestMismatch, "the signed bytes hash to %x, the signature says %x", mm.ActualDigest, mm.ExpectedDigest)
+			c.problem(ErrDigestMismatch, "the signed bytes hash to %x, the signature says %x", mm.ActualDigest, mm.ExpectedDigest)
 		} else {
-			problem(ErrBadSignature, "%v", err)
+			c.problem(ErrBadSignature, "%v", err)
 		}
-		return s
+		return nil, false
 	}
+	return p7, true
+}
 
-	// 3. The timestamp. It must stamp this signature's value, be near the claimed signing
-	// time, and come from a trusted authority when roots were given; its time is then what
-	// the certificate is judged at, otherwise the signer's own claim is.
+// timestamp checks the timestamp tokens among the unsigned attributes of the one signer of p7
+// (as cms returned it) and returns the time the signer's certificate is to be judged at. The
+// token must be the only one (ErrTimestamp), stamp this signature's value and verify (checkTimestamp's problems), be
+// within MaxTimestampSkew of the claimed signing time when one is claimed (ErrTimestampTime,
+// else a note of the skew; s.TimestampSkew is set), and come from a trusted authority when
+// roots were given (ErrTimestamp; without roots a note says its time is not relied on). A
+// trusted token's time is returned; otherwise the signer's own claim s.SigningTime is, or now
+// when it claims none. It sets s.Timestamp to the token read. No token is
+// ErrTimestampMissing when the dictionary names an authority (s.ClaimedTSA), else a note.
+func (c *sigCheck) timestamp(p7 *pkcs7.PKCS7) time.Time {
+	s := c.s
 	at := s.SigningTime
 	si := p7.Signers[0]
 	tokens := 0
@@ -486,57 +552,71 @@ func checkSignature(doc []byte, field pdf.Value, roots *x509.CertPool) Signature
 			continue
 		}
 		if tokens++; tokens > 1 {
-			problem(ErrTimestamp, "the signature carries %d timestamp tokens, want 1", tokens)
+			c.problem(ErrTimestamp, "the signature carries %d timestamp tokens, want 1", tokens)
 			break
 		}
-		ts, err := checkTimestamp(attr.Value.Bytes, si.EncryptedDigest, roots)
+		ts, err := checkTimestamp(attr.Value.Bytes, si.EncryptedDigest, c.roots)
 		s.Timestamp = ts
 		if err != nil {
 			s.Problems = append(s.Problems, err)
 			continue
 		}
-		if !s.SigningTime.IsZero() {
-			s.TimestampSkew = ts.Time.Sub(s.SigningTime)
-			if s.TimestampSkew > MaxTimestampSkew || s.TimestampSkew < -MaxTimestampSkew {
-				problem(ErrTimestampTime, "the token's time %s is %s the signing time the signature claims (%s); more than %s apart means the token was not made for this signing",
-					ts.Time.UTC().Format(time.RFC3339), skewText(s.TimestampSkew), s.SigningTime.UTC().Format(time.RFC3339), MaxTimestampSkew)
-			} else {
-				s.Notes = append(s.Notes, fmt.Sprintf("the timestamp is %s the signing time the signature claims", skewText(s.TimestampSkew)))
-			}
-		}
+		c.timestampSkew(ts)
 		switch {
 		case ts.Trust == TrustTrusted:
 			at = ts.Time
-		case HasRoots(roots):
-			problem(ErrTimestamp, "the timestamp authority %q is %s here (%s): its time cannot be relied on", ts.Authority, ts.Trust, ts.TrustDetail)
+		case HasRoots(c.roots):
+			c.problem(ErrTimestamp, "the timestamp authority %q is %s here (%s): its time cannot be relied on", ts.Authority, ts.Trust, ts.TrustDetail)
 		default:
-			s.Notes = append(s.Notes, fmt.Sprintf("the timestamp authority %q is %s here (%s): its time is not relied on", ts.Authority, ts.Trust, ts.TrustDetail))
+			c.note(fmt.Sprintf("the timestamp authority %q is %s here (%s): its time is not relied on", ts.Authority, ts.Trust, ts.TrustDetail))
 		}
 	}
 	if s.Timestamp == nil {
 		if s.ClaimedTSA != "" {
-			problem(ErrTimestampMissing, "the signature dictionary says it was stamped by %q, but the signature carries no timestamp token", s.ClaimedTSA)
+			c.problem(ErrTimestampMissing, "the signature dictionary says it was stamped by %q, but the signature carries no timestamp token", s.ClaimedTSA)
 		} else {
-			s.Notes = append(s.Notes, "no timestamp: the signing time is the signer's own claim")
+			c.note("no timestamp: the signing time is the signer's own claim")
 		}
 	}
 	if at.IsZero() {
 		at = time.Now()
 	}
+	return at
+}
 
-	// 4. The certificate: trusted; or self-made, which is said; anything else is a problem.
-	s.Trust, s.TrustDetail = JudgeSigner(s.Signer, p7.Certificates, roots, at)
+// timestampSkew compares the verified token ts with the signing time the dictionary claims,
+// when it claims one: it sets s.TimestampSkew and adds an ErrTimestampTime problem when they
+// are more than MaxTimestampSkew apart (the token was not made for this signing), else a note.
+func (c *sigCheck) timestampSkew(ts *Timestamp) {
+	s := c.s
+	if s.SigningTime.IsZero() {
+		return
+	}
+	s.TimestampSkew = ts.Time.Sub(s.SigningTime)
+	if s.TimestampSkew > MaxTimestampSkew || s.TimestampSkew < -MaxTimestampSkew {
+		c.problem(ErrTimestampTime, "the token's time %s is %s the signing time the signature claims (%s); more than %s apart means the token was not made for this signing",
+			ts.Time.UTC().Format(time.RFC3339), skewText(s.TimestampSkew), s.SigningTime.UTC().Format(time.RFC3339), MaxTimestampSkew)
+	} else {
+		c.note(fmt.Sprintf("the timestamp is %s the signing time the signature claims", skewText(s.TimestampSkew)))
+	}
+}
+
+// certificate judges s.Signer (certs serving as intermediates) at time at, setting s.Trust and
+// s.TrustDetail: trusted; or self-made, which a note says; anything else is an ErrUntrusted
+// problem. A certificate not valid at at is an ErrCertificateTime problem.
+func (c *sigCheck) certificate(certs []*x509.Certificate, at time.Time) {
+	s := c.s
+	s.Trust, s.TrustDetail = JudgeSigner(s.Signer, certs, c.roots, at)
 	switch s.Trust {
 	case TrustSelfSigned:
-		s.Notes = append(s.Notes, "the signer's certificate is self-made: the signature proves the file is unchanged since that key signed it, not who holds the key")
+		c.note("the signer's certificate is self-made: the signature proves the file is unchanged since that key signed it, not who holds the key")
 	case TrustUntrusted:
-		problem(ErrUntrusted, "%s (a reader who trusts the issuing authority can add it, e.g. evidentia verify --ca ROOT.pem)", s.TrustDetail)
+		c.problem(ErrUntrusted, "%s (a reader who trusts the issuing authority can add it, e.g. evidentia verify --ca ROOT.pem)", s.TrustDetail)
 	}
 	if at.Before(s.Signer.NotBefore) || at.After(s.Signer.NotAfter) {
-		problem(ErrCertificateTime, "signed at %s, the certificate is valid %s to %s",
+		c.problem(ErrCertificateTime, "signed at %s, the certificate is valid %s to %s",
 			at.UTC().Format(time.RFC3339), s.Signer.NotBefore.UTC().Format(time.RFC3339), s.Signer.NotAfter.UTC().Format(time.RFC3339))
 	}
-	return s
 }
 
 // skewText says how far a token's time is from a claimed time: "3s after", "2h0m0s before".

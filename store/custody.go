@@ -27,29 +27,29 @@ type Event struct {
 	Hash      evidence.Digest   `json:"hash"`
 }
 
-// The actions the store itself records. AppendEvent refuses them, so that only the store
-// writes them.
+// The actions the store itself records (evidence.Action* as strings, the type of
+// Event.Action). AppendEvent refuses them, so that only the store writes them.
 const (
-	ActionCaseCreated        = "case created"
-	ActionCaseClosed         = "case closed"
-	ActionCaseReopened       = "case reopened"
-	ActionCaseUpdated        = "case updated"
-	ActionCaptureStarted     = "capture started"
-	ActionCaptureSealed      = "capture sealed"
-	ActionCaptureFailed      = "capture failed"
-	ActionCaptureInterrupted = "capture interrupted"
-	ActionVerified           = "verified"
+	ActionCaseCreated        = string(evidence.ActionCaseCreated)
+	ActionCaseClosed         = string(evidence.ActionCaseClosed)
+	ActionCaseReopened       = string(evidence.ActionCaseReopened)
+	ActionCaseUpdated        = string(evidence.ActionCaseUpdated)
+	ActionCaptureStarted     = string(evidence.ActionCaptureStarted)
+	ActionCaptureSealed      = string(evidence.ActionCaptureSealed)
+	ActionCaptureFailed      = string(evidence.ActionCaptureFailed)
+	ActionCaptureInterrupted = string(evidence.ActionCaptureInterrupted)
+	ActionVerified           = string(evidence.ActionVerified)
 )
 
 // Actions for AppendEvent, recorded by other parts of Evidentia.
 const (
-	ActionViewed    = "viewed"
-	ActionReported  = "reported"
-	ActionExported  = "exported"
-	ActionAnnotated = "annotated"
+	ActionViewed    = string(evidence.ActionViewed)
+	ActionReported  = string(evidence.ActionReported)
+	ActionExported  = string(evidence.ActionExported)
+	ActionAnnotated = string(evidence.ActionAnnotated)
 	// ActionSettingsChanged records a change of the preferences captures are made with
 	// (operator, unit, browser, time limit, ...); it concerns no case or capture.
-	ActionSettingsChanged = "settings changed"
+	ActionSettingsChanged = string(evidence.ActionSettingsChanged)
 )
 
 var reservedActions = map[string]bool{

@@ -1,10 +1,8 @@
 package workflow
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,7 +57,7 @@ func copyArtifacts(ctx context.Context, st *store.Store, rec *store.Record, dir 
 	for i := 2; names[name]; i++ {
 		name = "manifest-" + strconv.Itoa(i) + ".json"
 	}
-	if err := writeExclusive(filepath.Join(dir, name), bytes.NewReader(manifest)); err != nil {
+	if err := writeExclusiveBytes(filepath.Join(dir, name), manifest); err != nil {
 		return 0, fmt.Errorf("workflow: copy manifest: %w", err)
 	}
 	return n + 1, nil
@@ -72,22 +70,6 @@ func copyObject(ctx context.Context, st *store.Store, d evidence.Digest, path st
 	}
 	err = writeExclusive(path, r)
 	if cerr := r.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	return err
-}
-
-// writeExclusive writes everything r yields to the new file path (which must not exist).
-func writeExclusive(path string, r io.Reader) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(f, r)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	return err

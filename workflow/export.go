@@ -187,7 +187,7 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 		}
 		return nil, fmt.Errorf("workflow: write bundle: %w", err)
 	}
-	if err := publish(tmpName, req.Out); err != nil {
+	if err := publish(tmpName, req.Out, "bundle"); err != nil {
 		return nil, err
 	}
 	res.Path, res.Size = req.Out, cw.n
@@ -236,16 +236,69 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	return res, nil
 }
 
-// writeBundle writes the whole bundle to w.
+// writeBundle writes the whole bundle to w, in this order: VERIFY.txt, the report volumes, the
+// WACZ, each capture's folder, the custody log, the certificates, and the sealed manifest
+// (manifest.json, its signature and timestamp), which it returns. It fills in res's
+// SignerTrust, Reports and Timestamp, and calls progress at each stage. The steps are
+// bundleExport's methods, each streaming its files into the bundle.
 func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRequest, kase store.Case, recs []store.Record,
 	res *ExportResult, at time.Time, progress func(string, int, int)) (*bundle.Manifest, error) {
-	bw := bundle.NewWriter(w)
-	folders := captureFolders(recs)
-	// Each capture's full record (its manifest, with every fact) is loaded when it is needed
-	// and let go after: only the listing stays for the whole export.
-	warcs := make([]wacz.WARC, 0, len(recs))
-	for _, r := range recs {
-		rec, err := st.Capture(ctx, r.ID)
+	e := &bundleExport{ctx: ctx, st: st, bw: bundle.NewWriter(w), req: req, kase: kase, recs: recs, res: res, at: at, progress: progress}
+	warcs, err := e.warcs()
+	if err != nil {
+		return nil, err
+	}
+	waczPath := BundleWACZPath
+	if len(warcs) == 0 {
+		waczPath = "" // no capture recorded its traffic (a WARC is written whenever one can be)
+	}
+	vols := e.reportVolumes()
+	first, err := e.writeGuideAndReports(vols, waczPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.writeWACZ(waczPath, warcs); err != nil {
+		return nil, err
+	}
+	refs, err := e.writeCaptures()
+	if err != nil {
+		return nil, err
+	}
+	if err := e.writeCustody(); err != nil {
+		return nil, err
+	}
+	var tsaCerts []*x509.Certificate
+	if first.Timestamp != nil {
+		tsaCerts = first.Timestamp.Chain
+	}
+	if err := e.writeCerts(tsaCerts); err != nil {
+		return nil, err
+	}
+	return e.seal(vols.baseID, refs)
+}
+
+// bundleExport is one run of writeBundle: its arguments and the bundle.Writer the steps add to.
+type bundleExport struct {
+	ctx      context.Context
+	st       *store.Store
+	bw       *bundle.Writer
+	req      ExportRequest
+	kase     store.Case
+	recs     []store.Record
+	res      *ExportResult
+	at       time.Time
+	progress func(string, int, int)
+}
+
+// warcs lists the WARC of every capture that recorded one, in recs' order, as the WACZ takes
+// them: named after the capture, opened from the store when the WACZ is written, with the
+// capture's page (its final URL, else its URL). Each capture's full record (its manifest, with
+// every fact) is loaded when it is needed and let go after: only the listing stays for the
+// whole export.
+func (e *bundleExport) warcs() ([]wacz.WARC, error) {
+	warcs := make([]wacz.WARC, 0, len(e.recs))
+	for _, r := range e.recs {
+		rec, err := e.st.Capture(e.ctx, r.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -258,108 +311,143 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 		if page.URL == "" {
 			page.URL = rec.URL
 		}
+		st := e.st
 		warcs = append(warcs, wacz.WARC{
 			Name:  rec.ID + ".warc.gz",
 			Open:  func(ctx context.Context) (io.ReadCloser, error) { return st.OpenArtifact(ctx, digest) },
 			Pages: []wacz.Page{page},
 		})
 	}
-	waczPath := BundleWACZPath
-	if len(warcs) == 0 {
-		waczPath = "" // no capture recorded its traffic (a WARC is written whenever one can be)
-	}
+	return warcs, nil
+}
 
-	// The report, volume by volume: each is built, signed, written and let go before the next.
-	size := req.VolumeSize
+// reportPlan is how the report is split: vols[v] is the half-open range of recs volume v
+// holds, paths[v] its path in the bundle, baseID the report's ID (volume v's is baseID-V<v+1>
+// when there are several, and the bundle's manifest names baseID), rreq what every volume is
+// built with.
+type reportPlan struct {
+	vols   [][2]int
+	paths  []string
+	baseID string
+	rreq   ReportRequest
+}
+
+// reportVolumes plans the report in volumes of at most req.VolumeSize captures
+// (DefaultVolumeSize when not positive).
+func (e *bundleExport) reportVolumes() reportPlan {
+	size := e.req.VolumeSize
 	if size <= 0 {
 		size = DefaultVolumeSize
 	}
-	vols := volumes(len(recs), size)
-	baseID := newReportID(at)
-	rreq := ReportRequest{Case: kase.Name, Lang: req.Lang, Operator: req.Operator, Unit: req.Unit,
-		Signer: req.Signer, TSA: req.TSA, TSATimeout: req.TSATimeout}
-	build := func(v int) ([]byte, *ReportResult, error) {
-		progress(ExportReport, vols[v][0], len(recs))
-		id, vol := baseID, (*report.Volume)(nil)
-		if len(vols) > 1 {
-			id = fmt.Sprintf("%s-V%d", baseID, v+1)
-			vol = &report.Volume{Number: v + 1, Of: len(vols), First: vols[v][0] + 1, Total: len(recs)}
-		}
-		return buildReport(ctx, st, rreq, kase, recs[vols[v][0]:vols[v][1]], at, id, vol)
+	p := reportPlan{vols: volumes(len(e.recs), size), baseID: newReportID(e.at)}
+	p.rreq = ReportRequest{Case: e.kase.Name, Lang: e.req.Lang, Operator: e.req.Operator, Unit: e.req.Unit,
+		Signer: e.req.Signer, TSA: e.req.TSA, TSATimeout: e.req.TSATimeout}
+	p.paths = make([]string, len(p.vols))
+	for v := range p.vols {
+		p.paths[v] = reportPath(v, len(p.vols))
 	}
-	doc, first, err := build(0)
+	return p
+}
+
+// buildVolume builds and signs report volume v of p (reporting progress), returning the PDF.
+func (e *bundleExport) buildVolume(p reportPlan, v int) ([]byte, *ReportResult, error) {
+	e.progress(ExportReport, p.vols[v][0], len(e.recs))
+	id, vol := p.baseID, (*report.Volume)(nil)
+	if len(p.vols) > 1 {
+		id = fmt.Sprintf("%s-V%d", p.baseID, v+1)
+		vol = &report.Volume{Number: v + 1, Of: len(p.vols), First: p.vols[v][0] + 1, Total: len(e.recs)}
+	}
+	return buildReport(e.ctx, e.st, p.rreq, e.kase, e.recs[p.vols[v][0]:p.vols[v][1]], e.at, id, vol)
+}
+
+// writeGuideAndReports writes VERIFY.txt and then the report, volume by volume: each is built,
+// signed, written and let go before the next. The first volume is built before the guide,
+// which says how the signer is trusted and whether the authority's certificates are shipped;
+// its result is returned. It sets res.SignerTrust and appends every volume to res.Reports.
+func (e *bundleExport) writeGuideAndReports(p reportPlan, waczPath string) (*ReportResult, error) {
+	doc, first, err := e.buildVolume(p, 0)
 	if err != nil {
 		return nil, err
 	}
-	res.SignerTrust = first.SignerTrust
-	paths := make([]string, len(vols))
-	for v := range vols {
-		paths[v] = reportPath(v, len(vols))
-	}
-	guide := bundle.Guide(bundle.GuideInfo{
-		BundleName:       filepath.Base(req.Out),
-		CaseName:         kase.Name,
-		Created:          at,
-		ReportPaths:      paths,
-		WACZPath:         waczPath,
-		SignerCertPath:   BundleSignerCerts,
-		SignerCertSHA256: string(res.SignerCertSHA256),
-		TSACertPath:      tsaCertPathIf(first.Timestamp),
-		Signed:           true,
-		Timestamped:      req.TSA != "",
-		SignerName:       res.Signer,
-		SignerSelfSigned: first.SignerTrust == signature.TrustSelfSigned,
-	})
-	if _, err := bw.Add(ctx, bundle.GuideName, bytes.NewReader(guide), false); err != nil {
+	e.res.SignerTrust = first.SignerTrust
+	if err := e.writeGuide(p.paths, waczPath, first); err != nil {
 		return nil, err
 	}
-	var tsaCerts []*x509.Certificate
-	if first.Timestamp != nil {
-		tsaCerts = first.Timestamp.Chain
-	}
-	for v := range vols {
+	for v := range p.vols {
 		rr := first
 		if v > 0 {
-			if doc, rr, err = build(v); err != nil {
+			if doc, rr, err = e.buildVolume(p, v); err != nil {
 				return nil, err
 			}
 		}
-		f, err := bw.Add(ctx, paths[v], bytes.NewReader(doc), false)
+		f, err := e.bw.Add(e.ctx, p.paths[v], bytes.NewReader(doc), false)
 		if err != nil {
 			return nil, err
 		}
 		doc = nil
-		res.Reports = append(res.Reports, ExportedReport{ID: rr.ReportID, Path: paths[v], SHA256: f.SHA256, Size: f.Size,
+		e.res.Reports = append(e.res.Reports, ExportedReport{ID: rr.ReportID, Path: p.paths[v], SHA256: f.SHA256, Size: f.Size,
 			Captures: rr.Captures, Timestamp: rr.Timestamp})
 	}
+	return first, nil
+}
 
-	progress(ExportArchive, 0, len(recs))
-	if waczPath != "" {
-		zw, err := bw.Create(waczPath, true)
-		if err != nil {
-			return nil, err
-		}
-		_, err = wacz.Write(ctx, zw, warcs, wacz.Options{
-			Title:       kase.Name,
-			Description: waczDescription(kase, res.BundleID),
-			Created:     at,
-			Software:    "Evidentia " + Version,
-			Signer:      req.Signer,
-			TSA:         req.TSA,
-			TSATimeout:  req.TSATimeout,
-		})
-		if cerr := zw.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, err
-		}
+// writeGuide writes VERIFY.txt (bundle.Guide) for report volumes at paths, the WACZ at
+// waczPath ("" for none) and the signer and timestamp as the first volume found them.
+func (e *bundleExport) writeGuide(paths []string, waczPath string, first *ReportResult) error {
+	guide := bundle.Guide(bundle.GuideInfo{
+		BundleName:       filepath.Base(e.req.Out),
+		CaseName:         e.kase.Name,
+		Created:          e.at,
+		ReportPaths:      paths,
+		WACZPath:         waczPath,
+		SignerCertPath:   BundleSignerCerts,
+		SignerCertSHA256: string(e.res.SignerCertSHA256),
+		TSACertPath:      tsaCertPathIf(first.Timestamp),
+		Signed:           true,
+		Timestamped:      e.req.TSA != "",
+		SignerName:       e.res.Signer,
+		SignerSelfSigned: first.SignerTrust == signature.TrustSelfSigned,
+	})
+	_, err := e.bw.Add(e.ctx, bundle.GuideName, bytes.NewReader(guide), false)
+	return err
+}
+
+// writeWACZ reports the archive stage and, unless waczPath is "", writes the WACZ of warcs
+// there (stored, not compressed again), signed and timestamped as the report is.
+func (e *bundleExport) writeWACZ(waczPath string, warcs []wacz.WARC) error {
+	e.progress(ExportArchive, 0, len(e.recs))
+	if waczPath == "" {
+		return nil
 	}
+	zw, err := e.bw.Create(waczPath, true)
+	if err != nil {
+		return err
+	}
+	_, err = wacz.Write(e.ctx, zw, warcs, wacz.Options{
+		Title:       e.kase.Name,
+		Description: waczDescription(e.kase, e.res.BundleID),
+		Created:     e.at,
+		Software:    "Evidentia " + Version,
+		Signer:      e.req.Signer,
+		TSA:         e.req.TSA,
+		TSATimeout:  e.req.TSATimeout,
+	})
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
 
-	refs := make([]bundle.CaptureRef, 0, len(recs))
-	for i, listed := range recs {
-		progress(ExportCaptures, i, len(recs))
-		r, err := st.Capture(ctx, listed.ID)
+// writeCaptures writes each capture's folder, captures/FOLDER (see captureFolders): its
+// artifacts, streamed from the store, which checks their digests, and its sealed manifest,
+// which must hash to what the catalogue says (ErrEvidenceDamage otherwise). It returns the
+// manifest's reference to each capture, in recs' order.
+func (e *bundleExport) writeCaptures() ([]bundle.CaptureRef, error) {
+	folders := captureFolders(e.recs)
+	refs := make([]bundle.CaptureRef, 0, len(e.recs))
+	for i, listed := range e.recs {
+		e.progress(ExportCaptures, i, len(e.recs))
+		r, err := e.st.Capture(e.ctx, listed.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -372,72 +460,93 @@ func writeBundle(ctx context.Context, st *store.Store, w io.Writer, req ExportRe
 			return nil, fmt.Errorf("%w: capture %s: manifest hashes to %s, the catalogue says %s", ErrEvidenceDamage, r.ID, md, r.ManifestSHA256)
 		}
 		for _, a := range r.Manifest.Artifacts {
-			rc, err := st.OpenArtifact(ctx, a.SHA256)
-			if err != nil {
-				return nil, fmt.Errorf("capture %s, %s: %w", r.ID, a.Name, err)
-			}
-			_, err = bw.Add(ctx, folder+"/"+a.Name, rc, alreadyCompressed(a.Name))
-			if cerr := rc.Close(); err == nil {
-				err = cerr // the store's reader reports a digest mismatch at the end
-			}
-			if err != nil {
+			if err := e.writeArtifact(folder, a); err != nil {
 				return nil, fmt.Errorf("capture %s, %s: %w", r.ID, a.Name, err)
 			}
 		}
-		if _, err := bw.Add(ctx, folder+"/manifest.json", bytes.NewReader(mj), false); err != nil {
+		if _, err := e.bw.Add(e.ctx, folder+"/manifest.json", bytes.NewReader(mj), false); err != nil {
 			return nil, err
 		}
 		refs = append(refs, captureRef(r, md, folder))
 	}
-	progress(ExportCaptures, len(recs), len(recs))
+	e.progress(ExportCaptures, len(e.recs), len(e.recs))
+	return refs, nil
+}
 
-	events, err := custodyOf(ctx, st, recs)
+// writeArtifact copies artifact a from the store to folder/NAME, stored when its format is
+// already compressed; a digest mismatch the store's reader reports at the end is an error.
+func (e *bundleExport) writeArtifact(folder string, a evidence.Artifact) error {
+	rc, err := e.st.OpenArtifact(e.ctx, a.SHA256)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	cj, err := custodyJSON(kase.Name, at, events)
+	_, err = e.bw.Add(e.ctx, folder+"/"+a.Name, rc, alreadyCompressed(a.Name))
+	if cerr := rc.Close(); err == nil {
+		err = cerr // the store's reader reports a digest mismatch at the end
+	}
+	return err
+}
+
+// writeCustody writes the captures' custody log as JSON and as CSV.
+func (e *bundleExport) writeCustody() error {
+	events, err := custodyOf(e.ctx, e.st, e.recs)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if _, err := bw.Add(ctx, BundleCustodyJSON, bytes.NewReader(cj), false); err != nil {
-		return nil, err
+	cj, err := custodyJSON(e.kase.Name, e.at, events)
+	if err != nil {
+		return err
+	}
+	if _, err := e.bw.Add(e.ctx, BundleCustodyJSON, bytes.NewReader(cj), false); err != nil {
+		return err
 	}
 	cc, err := custodyCSV(events)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if _, err := bw.Add(ctx, BundleCustodyCSV, bytes.NewReader(cc), false); err != nil {
-		return nil, err
-	}
-	if _, err := bw.Add(ctx, BundleSignerCerts, bytes.NewReader(bundle.CertsPEM(append([]*x509.Certificate{req.Signer.Certificate}, req.Signer.Chain...)...)), false); err != nil {
-		return nil, err
+	_, err = e.bw.Add(e.ctx, BundleCustodyCSV, bytes.NewReader(cc), false)
+	return err
+}
+
+// writeCerts writes the signer's certificate and chain (PEM), and the timestamp authority's
+// certificates tsaCerts when there are any.
+func (e *bundleExport) writeCerts(tsaCerts []*x509.Certificate) error {
+	if _, err := e.bw.Add(e.ctx, BundleSignerCerts, bytes.NewReader(bundle.CertsPEM(append([]*x509.Certificate{e.req.Signer.Certificate}, e.req.Signer.Chain...)...)), false); err != nil {
+		return err
 	}
 	if len(tsaCerts) > 0 {
-		if _, err := bw.Add(ctx, BundleTSACerts, bytes.NewReader(bundle.CertsPEM(tsaCerts...)), false); err != nil {
-			return nil, err
+		if _, err := e.bw.Add(e.ctx, BundleTSACerts, bytes.NewReader(bundle.CertsPEM(tsaCerts...)), false); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	progress(ExportSealing, 0, 0)
+// seal reports the sealing stage and finishes the bundle: manifest.json listing every file
+// (with the case, the people, report ID reportID and the captures' refs), signed and, with
+// req.TSA, timestamped. It sets res.Timestamp from the token, read back (it was checked when it
+// was made), and returns the manifest.
+func (e *bundleExport) seal(reportID string, refs []bundle.CaptureRef) (*bundle.Manifest, error) {
+	e.progress(ExportSealing, 0, 0)
 	meta := bundle.Manifest{
-		BundleID: res.BundleID,
-		Created:  at.UTC(),
+		BundleID: e.res.BundleID,
+		Created:  e.at.UTC(),
 		Software: "Evidentia " + Version,
-		Case:     &bundle.Case{ID: fmt.Sprint(kase.ID), Name: kase.Name, Reference: kase.Number},
-		Operator: req.Operator, Unit: req.Unit, Recipient: req.Recipient,
-		ReportID: baseID,
+		Case:     &bundle.Case{ID: fmt.Sprint(e.kase.ID), Name: e.kase.Name, Reference: e.kase.Number},
+		Operator: e.req.Operator, Unit: e.req.Unit, Recipient: e.req.Recipient,
+		ReportID: reportID,
 		Captures: refs,
 	}
-	m, mb, err := bw.Finish(ctx, meta, req.Signer, req.TSA, req.TSATimeout)
+	m, mb, err := e.bw.Finish(e.ctx, meta, e.req.Signer, e.req.TSA, e.req.TSATimeout)
 	if err != nil {
 		return nil, err
 	}
-	if req.TSA != "" {
+	if e.req.TSA != "" {
 		// The token was checked when it was made; read its facts back for the result.
-		if tr := bw.TimestampResponse(); tr != nil {
+		if tr := e.bw.TimestampResponse(); tr != nil {
 			if tok, err := signature.TokenFromResponse(tr); err == nil {
 				if ts, err := signature.VerifyTimestamp(tok, mb, nil); err == nil {
-					res.Timestamp = ts
+					e.res.Timestamp = ts
 				}
 			}
 		}
@@ -688,7 +797,7 @@ func custodyCSV(events []store.Event) ([]byte, error) {
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
 	w.Write([]string{"seq", "time_utc", "time_kst", "actor", "action", "case", "capture_id", "details", "prev_hash", "hash"})
-	kst := time.FixedZone("KST", 9*3600)
+	kst := evidence.KST()
 	for _, e := range events {
 		details := e.Details
 		if details == nil {
@@ -721,41 +830,4 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// publish gives the complete file tmp the name path, which must not exist (never replacing a
-// file that appeared meanwhile); where hard links are not possible it copies exclusively.
-func publish(tmp, path string) error {
-	dir := filepath.Dir(path)
-	err := os.Link(tmp, path)
-	if err == nil {
-		return syncDir(dir)
-	}
-	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("%w: %s", ErrOutputExists, path)
-	}
-	src, err := os.Open(tmp)
-	if err != nil {
-		return fmt.Errorf("workflow: write bundle: %w", err)
-	}
-	defer src.Close()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%w: %s", ErrOutputExists, path)
-		}
-		return fmt.Errorf("workflow: write bundle: %w", err)
-	}
-	_, err = io.Copy(f, src)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("workflow: write bundle: %w", err)
-	}
-	return syncDir(dir)
 }

@@ -90,7 +90,7 @@ func Report(ctx context.Context, st *store.Store, req ReportRequest) (*ReportRes
 		return nil, err
 	}
 	res.Skipped = skipped
-	if err := writeNew(req.Out, doc); err != nil {
+	if err := writeNew(req.Out, doc, "report"); err != nil {
 		return nil, err
 	}
 	res.Path, res.Size, res.SHA256 = req.Out, int64(len(doc)), evidence.SumBytes(doc)
@@ -269,13 +269,6 @@ func newReportID(t time.Time) string {
 	return fmt.Sprintf("RPT-%s-%X", t.UTC().Format("20060102-150405"), b)
 }
 
-func findCase(ctx context.Context, st *store.Store, name string) (store.Case, error) {
-	if strings.TrimSpace(name) == "" {
-		name = DefaultCase
-	}
-	return st.Case(ctx, name)
-}
-
 // chooseCaptures returns the sealed captures to report on (oldest first when the case's are
 // taken) and the IDs of the case's captures left out because they are not sealed.
 func chooseCaptures(ctx context.Context, st *store.Store, caseName string, ids []string) ([]store.Record, []string, error) {
@@ -317,66 +310,6 @@ func chooseCaptures(ctx context.Context, st *store.Store, caseName string, ids [
 		return nil, skipped, fmt.Errorf("%w in case %q", ErrNoCaptures, caseName)
 	}
 	return out, skipped, nil
-}
-
-// writeNew writes data to path, which must not exist, whole or not at all.
-func writeNew(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".evidentia-report-*.tmp")
-	if err != nil {
-		return fmt.Errorf("workflow: write report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("workflow: write report: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("workflow: write report: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("workflow: write report: %w", err)
-	}
-	// A hard link fails if path appeared meanwhile, where a rename would replace it.
-	err = os.Link(tmp.Name(), path)
-	if err == nil || errors.Is(err, os.ErrExist) {
-		if err != nil {
-			return fmt.Errorf("%w: %s", ErrOutputExists, path)
-		}
-		return syncDir(dir)
-	}
-	// No hard links here (FAT, exFAT, some network shares): create the file exclusively.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%w: %s", ErrOutputExists, path)
-		}
-		return fmt.Errorf("workflow: write report: %w", err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("workflow: write report: %w", err)
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a new entry in dir durable; where directories cannot be synced it does nothing.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	defer d.Close()
-	d.Sync() // not supported everywhere (Windows); the file itself is synced
-	return nil
 }
 
 // AttachmentCheck is what VerifyReport found about one embedded manifest.

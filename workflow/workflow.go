@@ -1,6 +1,8 @@
-// Package workflow holds Evidentia's use cases (capture, seal and store; later: report and
-// export) so that the command line and the desktop app run exactly the same code and land in
-// the same store and custody log.
+// Package workflow is Evidentia's application core: the use cases (capture, annotate, report,
+// export, verify, copy artifacts, case and settings changes) and the Session, the one service
+// the command line and the desktop app both build and call, so that both doors follow the same
+// rules (who acts, for which unit, with which limits, browser and signing identity) and land in
+// the same store and custody log. It never sees a widget or a terminal.
 package workflow
 
 import (
@@ -17,12 +19,14 @@ import (
 
 	"evidentia/capture"
 	"evidentia/evidence"
+	"evidentia/internal/crashlog"
 	"evidentia/store"
 	"evidentia/weburl"
 )
 
-// Version is Evidentia's version, recorded in every capture. The build may override it with
-// -ldflags "-X evidentia/workflow.Version=...".
+// Version is Evidentia's version, the one source of it: the command line prints it, every
+// capture records it, and the installers are given it (fyne package --app-version; FyneApp.toml
+// carries none). The build may override it with -ldflags "-X evidentia/workflow.Version=...".
 var Version = "0.1.0"
 
 // DefaultCase is the case a capture goes to when none is named.
@@ -103,7 +107,10 @@ type CaptureRequest struct {
 	Case     string // DefaultCase when empty
 	Operator string
 	Unit     string
-	Parallel int // at least 1; default 2
+	Parallel int // at least 1; default 2 (Session.Capture: 0 = the settings')
+	// Timeout is the time limit of one capture, used by Session.Capture (0 = the settings');
+	// a Capturer's engine has its own.
+	Timeout time.Duration
 	// CaseMustExist refuses to create the case: set it when the case was chosen from a list,
 	// so that a capture queued before a rename never files evidence under a new case with the
 	// old name (it fails with store.ErrNotFound instead).
@@ -175,11 +182,27 @@ func (c *Capturer) Capture(ctx context.Context, req CaptureRequest, progress Pro
 	return outcomes
 }
 
-// safeOne runs one capture; a panic becomes the outcome's error instead of ending the process.
+// ErrInternal is the error of a use case that failed on a defect of Evidentia itself (a
+// recovered panic); its details and stack are in the data folder's crash log.
+var ErrInternal = errors.New("workflow: internal error")
+
+// internalError records the recovered panic value r, with the stack, in the crash log of the
+// data folder dir (crashlog.Record; call it from the deferred function that recovered) and
+// returns the error a person is shown: ErrInternal and where the details are, never the stack.
+func internalError(dir, where string, r any) error {
+	path, err := crashlog.Record(dir, where, r, nil)
+	if err != nil {
+		return fmt.Errorf("%w (%v; the details could not be kept: %v)", ErrInternal, r, err)
+	}
+	return fmt.Errorf("%w (%v; the details are in %s)", ErrInternal, r, path)
+}
+
+// safeOne runs one capture; a panic becomes the outcome's error (its stack goes to the crash
+// log) instead of ending the process.
 func (c *Capturer) safeOne(ctx context.Context, i int, raw string, req CaptureRequest, progress Progress) (o Outcome) {
 	defer func() {
 		if r := recover(); r != nil {
-			o = Outcome{Index: i, Input: raw, Err: fmt.Errorf("workflow: internal error: %v", r)}
+			o = Outcome{Index: i, Input: raw, Err: internalError(c.Store.Dir(), "the capture of "+raw, r)}
 		}
 	}()
 	return c.one(ctx, i, raw, req, progress)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"evidentia/store"
-	"evidentia/workflow"
 )
 
 // caseCommand runs `cases create|edit|close|reopen`, the case actions the desktop app offers.
@@ -24,26 +23,23 @@ func (c *cli) caseCommand(ctx context.Context, sub string, args []string) (int, 
 	if len(pos) != 1 {
 		return 0, usageError{fmt.Sprintf("cases %s: give one case name", sub)}
 	}
-	if *operator == "" {
-		*operator = c.operator()
-	}
-	st, err := c.openStore(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
+	sess := c.session()
 	name := pos[0]
 	switch sub {
 	case "create":
 		if *rename != "" {
 			return 0, usageError{"cases create: --rename applies to edit"}
 		}
-		k, err := st.CreateCase(ctx, store.Case{Name: name, Number: *number, Description: *desc, LawArticle: *law}, *operator)
+		k, err := sess.CreateCase(ctx, store.Case{Name: name, Number: *number, Description: *desc, LawArticle: *law}, *operator)
 		if err != nil {
 			return 0, err
 		}
 		fmt.Fprintf(c.stdout, "created case \"%s\"\n", safe(k.Name))
 	case "edit":
+		st, err := c.openStore(ctx)
+		if err != nil {
+			return 0, err
+		}
 		old, err := st.Case(ctx, name)
 		if err != nil {
 			return 0, err
@@ -63,13 +59,13 @@ func (c *cli) caseCommand(ctx context.Context, sub string, args []string) (int, 
 		if set["law"] {
 			upd.LawArticle = *law
 		}
-		k, err := st.UpdateCase(ctx, name, upd, *operator)
+		k, err := sess.UpdateCase(ctx, name, upd, *operator)
 		if err != nil {
 			return 0, err
 		}
 		fmt.Fprintf(c.stdout, "case \"%s\" updated\n", safe(k.Name))
 	case "close", "reopen":
-		if err := st.SetCaseClosed(ctx, name, sub == "close", *operator); err != nil {
+		if err := sess.SetCaseClosed(ctx, name, sub == "close", *operator); err != nil {
 			return 0, err
 		}
 		fmt.Fprintf(c.stdout, "case \"%s\" %sd\n", safe(name), map[string]string{"close": "close", "reopen": "reopene"}[sub])
@@ -91,9 +87,6 @@ func (c *cli) annotate(ctx context.Context, args []string) (int, error) {
 	if len(pos) < 1 {
 		return 0, usageError{"annotate: give a capture ID, then the note"}
 	}
-	if *operator == "" {
-		*operator = c.operator()
-	}
 	note := ""
 	for i, w := range pos[1:] {
 		if i > 0 {
@@ -101,12 +94,7 @@ func (c *cli) annotate(ctx context.Context, args []string) (int, error) {
 		}
 		note += w
 	}
-	st, err := c.openStore(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
-	a, err := workflow.Annotate(ctx, st, pos[0], note, tags, *operator)
+	a, err := c.session().Annotate(ctx, pos[0], note, tags, *operator)
 	if err != nil {
 		return 0, err
 	}

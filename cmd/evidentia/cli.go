@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"sort"
 	"strings"
 	"sync"
@@ -33,7 +32,10 @@ type cli struct {
 	chrome         string
 
 	prefsOnce sync.Once
-	prefs     settings.Settings // what the settings file sets, loaded once (see settings)
+	prefs     settings.Settings // the settings file, loaded once (see settings)
+
+	sessOnce sync.Once
+	sess     *workflow.Session // built on first use (see session), closed by main
 }
 
 const usageText = `usage:
@@ -52,8 +54,12 @@ const usageText = `usage:
   evidentia [--data DIR] identity show [--json]
   evidentia version
 
-Data folder: --data, else EVIDENTIA_DATA, else the per-user default.
-Browser: --chrome, else EVIDENTIA_CHROME, else Chrome, Edge or Chromium where installed.
+Every preference follows one rule, shared with the desktop app: the option given, else the
+environment variable, else the settings file, else the default.
+Data folder: --data, else EVIDENTIA_DATA, else data_dir in the settings, else the per-user default.
+Browser: --chrome, else EVIDENTIA_CHROME, else chrome in the settings, else Chrome, Edge or
+Chromium where installed.
+Limits: --timeout (5s to 10m) and --parallel (1 to 8), else the settings (default 60s and 2).
 Timestamp authority: --tsa, else EVIDENTIA_TSA, else the settings file (when signing).
 An export is always signed with the signing identity (see identity create|import).
 Operator and unit: --operator and --unit, else EVIDENTIA_OPERATOR and EVIDENTIA_UNIT, else the
@@ -183,14 +189,43 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, store.ResolveDir(c.dataDir))
+// session returns the application session of this run, built on first use from the settings
+// file, --data and --chrome, exactly as the desktop app builds its own: every rule about who
+// acts, the limits, the browser, the signing identity and the roots is the Session's.
+func (c *cli) session() *workflow.Session {
+	c.sessOnce.Do(func() {
+		c.sess = workflow.NewSession(workflow.SessionConfig{Settings: c.settings(), DataDir: c.dataDir, Chrome: c.chrome})
+	})
+	return c.sess
 }
 
-// settings returns what the settings file sets of the operator, the unit, the timestamp
-// authority and the signer roots (the fields it leaves to their defaults are empty), loaded once. A file that
-// cannot be used (damaged, or holding values out of range) is reported on stderr as a note,
-// and the defaults are used instead of what is wrong: it never stops a command.
+// dataFolder is the data folder of this run (the session's), without building a session that
+// does not exist yet.
+func (c *cli) dataFolder() string {
+	if c.sess != nil {
+		return c.sess.Dir()
+	}
+	return store.ResolveDir(c.dataDir)
+}
+
+// closeSession stops the browser and closes the store, if the command used them.
+func (c *cli) closeSession() {
+	if c.sess != nil {
+		if err := c.sess.Close(); err != nil {
+			c.errorf("closing the data folder: %v", err)
+		}
+	}
+}
+
+// openStore returns the session's store (opened, and created, on first use; closed by main).
+func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
+	return c.session().Store(ctx)
+}
+
+// settings returns the settings file, loaded once (settings.Load: the fields it leaves out
+// hold their defaults). A file that cannot be used (damaged, or holding values out of range) is
+// reported on stderr as a note, and the defaults are used instead of what is wrong: it never
+// stops a command.
 func (c *cli) settings() settings.Settings {
 	c.prefsOnce.Do(func() {
 		s, err := settings.Load(settings.DefaultPath())
@@ -200,56 +235,16 @@ func (c *cli) settings() settings.Settings {
 		case err != nil:
 			c.errorf("note: %v", err)
 		}
-		// Load fills what the file leaves out from the defaults (the environment and the
-		// login name): what differs from them is what the file sets.
-		def := settings.Default()
-		if s.Operator != def.Operator {
-			c.prefs.Operator = s.Operator
-		}
-		if s.Unit != def.Unit {
-			c.prefs.Unit = s.Unit
-		}
-		c.prefs.TSA = s.TSA
-		c.prefs.SignerRoots = s.SignerRoots
+		c.prefs = s
 	})
 	return c.prefs
 }
 
-// operator returns who acts when --operator is not given: EVIDENTIA_OPERATOR, else the
-// operator of the settings file, else the current user's name (see defaultOperator).
-func (c *cli) operator() string {
-	if op := os.Getenv("EVIDENTIA_OPERATOR"); op != "" {
-		return op
-	}
-	if op := c.settings().Operator; op != "" {
-		return op
-	}
-	return defaultOperator()
-}
+// operator returns who acts when --operator is not given (workflow.Session.Operator).
+func (c *cli) operator() string { return c.session().Operator("") }
 
-// unit returns the operator's unit when --unit is not given: EVIDENTIA_UNIT, else the unit of
-// the settings file.
-func (c *cli) unit() string {
-	if u := os.Getenv("EVIDENTIA_UNIT"); u != "" {
-		return u
-	}
-	return c.settings().Unit
-}
-
-// defaultOperator returns EVIDENTIA_OPERATOR, else the current user's full name, else the
-// login name.
-func defaultOperator() string {
-	if op := os.Getenv("EVIDENTIA_OPERATOR"); op != "" {
-		return op
-	}
-	if u, err := user.Current(); err == nil {
-		if u.Name != "" {
-			return u.Name
-		}
-		return u.Username
-	}
-	return ""
-}
+// unit returns the operator's unit when --unit is not given (workflow.Session.Unit).
+func (c *cli) unit() string { return c.session().Unit("") }
 
 // captureJSON is the line printed per URL by capture --json; the contract other tools rely on.
 type captureJSON struct {
@@ -352,8 +347,8 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	caseName := fs.String("case", workflow.DefaultCase, "case name")
 	operator := fs.String("operator", "", "operator name (default: EVIDENTIA_OPERATOR, the settings, the user)")
 	unit := fs.String("unit", "", "operator's unit (default: EVIDENTIA_UNIT, the settings)")
-	timeout := fs.Duration("timeout", capture.DefaultTimeout, "time limit of one capture")
-	parallel := fs.Int("parallel", 2, "captures at once")
+	timeout := fs.Duration("timeout", 0, "time limit of one capture (default: the settings, 60s)")
+	parallel := fs.Int("parallel", 0, "captures at once (default: the settings, 2)")
 	asJSON := fs.Bool("json", false, "one JSON object per URL")
 	urls, err := parse(fs, args)
 	if err != nil {
@@ -362,45 +357,36 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 	if len(urls) == 0 {
 		return 0, usageError{"capture: give at least one URL"}
 	}
-	if *timeout < time.Second {
-		return 0, usageError{"capture: --timeout must be at least 1s"}
-	}
-	if *parallel < 1 || *parallel > 16 {
-		return 0, usageError{"capture: --parallel must be between 1 and 16"}
-	}
 	if strings.TrimSpace(*caseName) == "" {
 		return 0, usageError{"capture: --case must not be empty"}
 	}
-	if *operator == "" {
-		*operator = c.operator()
+	sess := c.session()
+	var givenTimeout *time.Duration
+	var givenParallel *int
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "timeout":
+			givenTimeout = timeout
+		case "parallel":
+			givenParallel = parallel
+		}
+	})
+	lim, err := sess.Limits(givenTimeout, givenParallel)
+	if err != nil {
+		return 0, usageError{"capture: " + strings.TrimPrefix(err.Error(), workflow.ErrBadLimit.Error()+": ")}
 	}
-	if *unit == "" {
-		*unit = c.unit()
-	}
-
 	st, err := c.openStore(ctx)
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
-
 	// The browser outlives Ctrl+C, so that the captures under way end cleanly (sealed as
-	// cancelled) before it is closed.
-	var eng *capture.Engine
-	var engErr error
-	if path, err := capture.FindBrowser(c.chrome); err != nil {
-		engErr = err
-	} else {
-		eng, engErr = capture.New(context.WithoutCancel(ctx), capture.WithExecPath(path), capture.WithTimeout(*timeout))
-	}
-	if engErr != nil {
-		c.errorf("%v", engErr)
+	// cancelled) before main closes it.
+	if _, err := sess.StartBrowser(lim.Timeout); err != nil {
+		c.errorf("%v", err)
 		c.errorf("install Chrome, Edge or Chromium, or give its path with --chrome PATH or EVIDENTIA_CHROME")
 		if !*asJSON {
 			return exitProblem, nil
 		}
-	} else {
-		defer eng.Close()
 	}
 
 	var mu sync.Mutex
@@ -455,9 +441,8 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 			fmt.Fprintf(c.stdout, "        reason: %s\n", safeProblem(line.Error))
 		}
 	}
-	capturer := &workflow.Capturer{Store: st, Engine: eng, EngineErr: engErr}
-	capturer.Capture(ctx, workflow.CaptureRequest{
-		URLs: urls, Case: *caseName, Operator: *operator, Unit: *unit, Parallel: *parallel,
+	sess.Capture(ctx, workflow.CaptureRequest{
+		URLs: urls, Case: *caseName, Operator: *operator, Unit: *unit, Parallel: lim.Parallel, Timeout: lim.Timeout,
 	}, progress, done)
 
 	if !*asJSON {
@@ -499,7 +484,6 @@ func (c *cli) cases(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
 	cs, err := st.Cases(ctx)
 	if err != nil {
 		return 0, err
@@ -533,7 +517,6 @@ func (c *cli) list(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
 	recs, err := st.Captures(ctx, *caseName)
 	if errors.Is(err, store.ErrNotFound) && *caseName != "" {
 		return 0, fmt.Errorf("there is no case named %q (evidentia cases lists them)", *caseName)
@@ -569,7 +552,6 @@ func (c *cli) show(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
 	r, err := st.Capture(ctx, pos[0])
 	if err != nil {
 		return 0, err
@@ -702,12 +684,7 @@ func (c *cli) verify(ctx context.Context, args []string) (int, error) {
 	if *caseName != "" && len(ids) > 0 {
 		return 0, usageError{"verify: give --case or IDs, not both"}
 	}
-	st, err := c.openStore(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
-	rep, err := st.Verify(ctx, store.Scope{Case: *caseName, IDs: ids}, c.operator())
+	rep, err := c.session().VerifyStore(ctx, store.Scope{Case: *caseName, IDs: ids}, "")
 	if rep == nil {
 		return 0, err
 	}

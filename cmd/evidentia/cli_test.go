@@ -360,3 +360,28 @@ func waitCapturing(t *testing.T, data string, stderr *bytes.Buffer) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// TestREADMEQuotesTheUsage: the command list of README.md is the one `evidentia help` prints
+// (usageText), so that the two never drift apart.
+func TestREADMEQuotesTheUsage(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	start := strings.Index(readme, "## Command line\n\n```\n")
+	if start < 0 {
+		t.Fatal("README.md has no command list under ## Command line")
+	}
+	block := readme[start+len("## Command line\n\n```\n"):]
+	block = block[:strings.Index(block, "```")]
+	var want []string
+	for _, line := range strings.Split(usageText, "\n") {
+		if strings.HasPrefix(line, "  evidentia ") {
+			want = append(want, strings.TrimPrefix(line, "  "))
+		}
+	}
+	if got := strings.Split(strings.TrimSuffix(block, "\n"), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("README.md's command list differs from usageText:\nREADME:\n%s\nusageText:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,7 +13,6 @@ import (
 	"evidentia/evidence"
 	"evidentia/safezip"
 	"evidentia/signature"
-	"evidentia/store"
 	"evidentia/wacz"
 	"evidentia/workflow"
 )
@@ -33,9 +30,6 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	caseName, ids, out, tsa, tsaTimeout, operator, unit, asJSON := df.caseName, df.ids, df.out, df.tsa, df.tsaTimeout, df.operator, df.unit, df.asJSON
-	if *tsa == "" {
-		*tsa = c.settings().TSA
-	}
 	if _, err := os.Lstat(*out); err == nil {
 		return 0, fmt.Errorf("%s exists: choose another name or remove it", *out)
 	}
@@ -47,23 +41,19 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
 	if _, err := st.Case(ctx, *caseName); err != nil {
 		return 0, fmt.Errorf("%w (evidentia cases lists them)", err)
 	}
-	id, err := c.unlockIdentity()
+	signer, err := c.unlockIdentity()
 	if err != nil {
 		return 0, err
 	}
-	if *tsa == "" {
-		c.errorf("note: no timestamp authority (--tsa, EVIDENTIA_TSA or the settings): the signing time will be this computer's own claim")
-	}
+	c.noteNoTSA(*tsa)
 	req := workflow.ExportRequest{
 		Case: *caseName, CaptureIDs: ids, Lang: l, Operator: *operator, Unit: *unit, Recipient: *to, Out: *out,
-		Signer: &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key},
-		TSA:    *tsa, TSATimeout: *tsaTimeout,
+		Signer: signer, TSA: *tsa, TSATimeout: *tsaTimeout,
 	}
-	res, err := workflow.Export(ctx, st, req)
+	res, err := c.session().Export(ctx, req)
 	if res == nil {
 		return 0, err
 	}
@@ -113,94 +103,42 @@ func (c *cli) export(ctx context.Context, args []string) (int, error) {
 // isZipArg tells whether a verify argument names a ZIP file (an evidence bundle).
 func isZipArg(s string) bool { return isFileOf(s, ".zip", "PK\x03\x04") }
 
-// errNoRootCerts is the error of a roots file (--ca, or signer_roots in the settings) that holds
-// no PEM certificate.
-var errNoRootCerts = errors.New("holds no PEM certificate")
-
-// rootSet is what a verification trusts signers (and timestamp authorities) through, and where
-// that came from, to be said plainly in its output.
-type rootSet struct {
-	pool   *x509.CertPool // never nil: an empty pool trusts no authority
-	source string         // "--ca FILE" or "signer_roots FILE (settings)"; "" = none given
-	count  int            // certificates in pool
-}
-
-// describe says which roots a verification used, for its "roots:" line and its JSON "roots".
-func (r rootSet) describe() string {
-	if r.count == 0 {
+// describeRoots says which roots a verification used, for its "roots:" line and its JSON
+// "roots".
+func describeRoots(r workflow.Roots) string {
+	if r.Count == 0 {
 		return "none given — only a self-made certificate can be recognised; use --ca ROOTS.pem (or signer_roots in the settings) to recognise an authority's"
 	}
 	n := "certificates"
-	if r.count == 1 {
+	if r.Count == 1 {
 		n = "certificate"
 	}
-	return fmt.Sprintf("%s (%d %s)", safe(r.source), r.count, n)
+	return fmt.Sprintf("%s (%d %s)", safe(rootsSource(r)), r.Count, n)
 }
 
-// loadRoots returns the roots signers are trusted through: the certificates of the PEM file
-// caFile (--ca) when given, else those of the settings' signer_roots file when set, else none
-// (an empty pool). The system's web (TLS) roots are never used: a web server's authority says
-// nothing about who signs evidence. A file that cannot be read or holds no certificate is an
-// error (wrapping errNoRootCerts for the latter): a verification never silently falls back to
-// fewer roots than were asked for.
-func (c *cli) loadRoots(caFile string) (rootSet, error) {
-	source := "--ca " + caFile
-	if caFile == "" {
-		caFile = c.settings().SignerRoots
-		source = "signer_roots " + caFile + " (settings)"
+// rootsSource names where roots came from: "--ca FILE" or "signer_roots FILE (settings)"; ""
+// when none were given.
+func rootsSource(r workflow.Roots) string {
+	if r.File == "" {
+		return ""
 	}
-	if caFile == "" {
-		return rootSet{pool: x509.NewCertPool()}, nil
+	if r.Source == "settings" {
+		return "signer_roots " + r.File + " (settings)"
 	}
-	data, err := readSmall(caFile, maxRootsFile)
-	if err != nil {
-		return rootSet{}, fmt.Errorf("trusted roots: %w", err)
-	}
-	rs := rootSet{pool: x509.NewCertPool(), source: source}
-	for rest := data; ; {
-		var blk *pem.Block
-		blk, rest = pem.Decode(rest)
-		if blk == nil {
-			break
-		}
-		if blk.Type != "CERTIFICATE" {
-			continue
-		}
-		cert, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			return rootSet{}, fmt.Errorf("trusted roots: %s: %w", caFile, err)
-		}
-		rs.pool.AddCert(cert)
-		rs.count++
-	}
-	if rs.count == 0 {
-		return rootSet{}, fmt.Errorf("trusted roots: %s %w", caFile, errNoRootCerts)
-	}
-	return rs, nil
+	return "--ca " + r.File
 }
-
-// maxRootsFile bounds a roots file (a bundle of a few hundred certificates is under 1 MiB).
-const maxRootsFile = 16 << 20
 
 // verifyBundle checks an evidence bundle offline.
 func (c *cli) verifyBundle(ctx context.Context, path, caFile string, asJSON bool) (int, error) {
-	roots, err := c.loadRoots(caFile)
+	roots, err := c.session().Roots(caFile)
 	if err != nil {
 		return 0, err
 	}
-	var st *store.Store
-	dir := store.ResolveDir(c.dataDir)
-	if _, err := os.Stat(dir); err == nil {
-		if st, err = store.Open(ctx, dir); err != nil {
-			return 0, err
-		}
-		defer st.Close()
-	}
-	chk, err := workflow.VerifyBundle(ctx, st, path, roots.pool)
+	chk, err := c.session().VerifyBundle(ctx, path, roots)
 	if err != nil {
 		if errors.Is(err, safezip.ErrNotZip) || errors.Is(err, safezip.ErrUnsafe) || errors.Is(err, safezip.ErrTooLarge) {
 			if asJSON {
-				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}, "roots": roots.describe()})
+				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}, "roots": describeRoots(roots)})
 			} else {
 				fmt.Fprintf(c.stdout, "%s: INVALID: %s\n", safe(path), safeProblem(err.Error()))
 			}
@@ -210,7 +148,7 @@ func (c *cli) verifyBundle(ctx context.Context, path, caFile string, asJSON bool
 	}
 	if asJSON {
 		v := bundleJSON(chk)
-		v["roots"] = roots.describe()
+		v["roots"] = describeRoots(roots)
 		c.printJSON(v)
 	} else {
 		c.printBundle(chk, roots)
@@ -234,7 +172,7 @@ func bundleVerdict(chk *workflow.BundleCheck) string {
 // printBundle prints what verifying a bundle found: the file, what it holds and who signed it,
 // the roots used, every problem, and last the verdict (the exit code agrees with it). Every
 // value from the bundle is escaped and capped (safe).
-func (c *cli) printBundle(chk *workflow.BundleCheck, roots rootSet) {
+func (c *cli) printBundle(chk *workflow.BundleCheck, roots workflow.Roots) {
 	w := c.stdout
 	fmt.Fprintf(w, "%s\n", safe(chk.Path))
 	fmt.Fprintf(w, "  file SHA-256 %s (%d bytes)\n", chk.SHA256, chk.Size)
@@ -274,7 +212,7 @@ func (c *cli) printBundle(chk *workflow.BundleCheck, roots rootSet) {
 	for _, e := range chk.Recorded {
 		fmt.Fprintf(w, "  handover recorded in the custody log: #%d %s by %s (capture %s)\n", e.Seq, localTime(e.At), safe(e.Actor), safe(e.CaptureID))
 	}
-	fmt.Fprintf(w, "  roots: %s\n", roots.describe())
+	fmt.Fprintf(w, "  roots: %s\n", describeRoots(roots))
 	for _, p := range chk.Problems {
 		if p.Path != "" {
 			fmt.Fprintf(w, "  PROBLEM %s: %s\n", safe(p.Path), safeProblem(p.Err.Error()))
@@ -372,7 +310,7 @@ func caseName(m *bundle.Manifest) string {
 // The text output ends with the verdict, after every note and problem; a signature that fails
 // is said to ("signature: FAILED") and its signer is shown as a claim, never as trusted.
 func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) (int, error) {
-	roots, err := c.loadRoots(caFile)
+	roots, err := c.session().Roots(caFile)
 	if err != nil {
 		return 0, err
 	}
@@ -385,10 +323,10 @@ func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) 
 	if err != nil {
 		return 0, err
 	}
-	rep, err := wacz.Verify(ctx, f, fi.Size(), wacz.VerifyOptions{Roots: roots.pool, RootsSource: roots.source})
+	rep, err := wacz.Verify(ctx, f, fi.Size(), wacz.VerifyOptions{Roots: roots.Pool, RootsSource: rootsSource(roots)})
 	if err != nil {
 		if asJSON {
-			c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}, "roots": roots.describe()})
+			c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "problems": []any{}, "roots": describeRoots(roots)})
 		} else {
 			fmt.Fprintf(c.stdout, "%s: INVALID: %s\n", safe(path), safeProblem(err.Error()))
 		}
@@ -416,7 +354,7 @@ func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) 
 	if asJSON {
 		v := map[string]any{"path": path, "valid": valid, "verdict": verdict, "files": rep.Files, "records": rep.Records, "pages": rep.Pages,
 			"signed": rep.Signed, "signature": waczSignatureState(rep), "signer_trust": rep.SignerTrust, "notes": rep.Notes, "problems": probs,
-			"signer": nil, "roots": roots.describe()}
+			"signer": nil, "roots": describeRoots(roots)}
 		if failed {
 			v["signer_trust"] = nil
 		}
@@ -454,7 +392,7 @@ func (c *cli) verifyWACZ(ctx context.Context, path, caFile string, asJSON bool) 
 		for _, n := range rep.Notes {
 			fmt.Fprintf(w, "  note: %s\n", safeProblem(n))
 		}
-		fmt.Fprintf(w, "  roots: %s\n", roots.describe())
+		fmt.Fprintf(w, "  roots: %s\n", describeRoots(roots))
 		for _, p := range rep.Problems {
 			fmt.Fprintf(w, "  PROBLEM %s: %s\n", safe(p.Path), safeProblem(p.Err.Error()))
 		}

@@ -6,17 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
 	"evidentia/bundle"
 	"evidentia/identity"
+	"evidentia/workflow"
 )
-
-// maxP12Size bounds the PKCS#12 files read by identity import (they are a few kilobytes).
-const maxP12Size = 1 << 20
 
 // identityJSON is what identity create, import and show print with --json.
 type identityJSON struct {
@@ -75,15 +71,14 @@ func (c *cli) identityCreate(_ context.Context, args []string) (int, error) {
 	if strings.TrimSpace(*name) == "" || strings.TrimSpace(*org) == "" {
 		return 0, usageError{"identity create: --name and --org are required"}
 	}
-	path := c.identityPath()
-	if err := c.refuseExisting(path, *replace); err != nil {
+	if err := c.refuseExisting(*replace); err != nil {
 		return 0, err
 	}
 	id, err := identity.Create(identity.CreateOptions{Name: *name, Org: *org, Email: *email})
 	if err != nil {
 		return 0, err
 	}
-	return c.sealAndInstall(id, path, *replace, *asJSON, "created")
+	return c.sealAndInstall(id, *replace, *asJSON, "created")
 }
 
 func (c *cli) identityImport(_ context.Context, args []string) (int, error) {
@@ -98,11 +93,10 @@ func (c *cli) identityImport(_ context.Context, args []string) (int, error) {
 		return 0, usageError{"identity import: give one PKCS#12 file (.p12 or .pfx)"}
 	}
 	p12Path := pos[0]
-	path := c.identityPath()
-	if err := c.refuseExisting(path, *replace); err != nil {
+	if err := c.refuseExisting(*replace); err != nil {
 		return 0, err
 	}
-	data, err := readSmall(p12Path, maxP12Size)
+	data, err := workflow.ReadSmall(p12Path, identity.MaxP12Size)
 	if err != nil {
 		return 0, err
 	}
@@ -117,43 +111,36 @@ func (c *cli) identityImport(_ context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", p12Path, err)
 	}
-	return c.sealAndInstall(id, path, *replace, *asJSON, "imported")
+	return c.sealAndInstall(id, *replace, *asJSON, "imported")
 }
 
 // refuseExisting returns ErrExists when there is an identity file and replace is not set,
 // before any passphrase is asked for.
-func (c *cli) refuseExisting(path string, replace bool) error {
-	if replace {
-		return nil
-	}
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%w at %s: give --replace to replace it (the old one is kept beside it, so that reports signed with it stay verifiable)", identity.ErrExists, path)
+func (c *cli) refuseExisting(replace bool) error {
+	if !replace && c.session().HasIdentity() {
+		return fmt.Errorf("%w at %s: give --replace to replace it (the old one is kept beside it, so that reports signed with it stay verifiable)", identity.ErrExists, c.identityPath())
 	}
 	return nil
 }
 
 // sealAndInstall asks for the new passphrase (twice on a terminal), seals id and installs it.
-func (c *cli) sealAndInstall(id *identity.Identity, path string, replace, asJSON bool, verb string) (int, error) {
+func (c *cli) sealAndInstall(id *identity.Identity, replace, asJSON bool, verb string) (int, error) {
 	pass, err := c.passphrase("New passphrase for the signing identity (at least 8 characters): ", true)
 	if err != nil {
 		return 0, err
 	}
 	defer clear(pass)
-	f, err := identity.Seal(id, pass)
+	f, archived, err := c.session().InstallIdentity(id, pass, replace)
 	if errors.Is(err, identity.ErrWeakPassphrase) {
 		return 0, hintError{msg: fmt.Sprintf("passphrase refused: it must have at least %d characters", identity.MinPassphrase), err: err}
 	}
-	if err != nil {
-		return 0, err
-	}
-	archived, err := identity.Install(path, f, replace, time.Now())
 	if errors.Is(err, identity.ErrExists) {
 		return 0, fmt.Errorf("%w: give --replace to replace it", err)
 	}
 	if err != nil {
 		return 0, err
 	}
-	out := describe(path, f)
+	out := describe(c.identityPath(), f)
 	out.PreviousWas = archived
 	if asJSON {
 		c.printJSON(out)
@@ -177,15 +164,14 @@ func (c *cli) identityShow(_ context.Context, args []string) (int, error) {
 	if len(pos) > 0 {
 		return 0, usageError{"identity show: takes no arguments"}
 	}
-	path := c.identityPath()
-	f, err := identity.Load(path)
+	f, err := c.session().Identity()
 	if errors.Is(err, identity.ErrNoIdentity) {
 		return 0, errNoIdentityHint
 	}
 	if err != nil {
 		return 0, err
 	}
-	out := describe(path, f)
+	out := describe(c.identityPath(), f)
 	if *asJSON {
 		c.printJSON(out)
 		return exitOK, nil
@@ -250,21 +236,4 @@ func (c *cli) printIdentity(d identityJSON) {
 		fmt.Fprintf(w, "%-12s %d. %s\n", label, i+1, safe(ca.Subject))
 	}
 	fmt.Fprintf(w, "File         %s\n", safe(d.Path))
-}
-
-// readSmall reads the file at path, refusing one larger than limit bytes.
-func readSmall(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a file of the expected kind", path, limit)
-	}
-	return data, nil
 }

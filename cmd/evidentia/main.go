@@ -1,17 +1,13 @@
-// Command evidentia captures web postings as sealed evidence and verifies them.
+// Command evidentia is Evidentia's command line: it captures web postings as sealed evidence
+// (capture), manages cases and notes (cases, annotate), lists and shows captures (list, show),
+// writes the PDF report (report) and the signed investigators' bundle (export), manages the
+// signing identity (identity) and verifies the store, a report, a bundle or a web archive
+// (verify). `evidentia help` prints every command with its options; that text (usageText in
+// cli.go) is the one list, and README.md quotes it (a test keeps the two the same).
 //
-//	evidentia [--data DIR] [--chrome PATH] capture [--case NAME] [--operator NAME] [--unit NAME] [--timeout 60s] [--parallel 2] [--json] URL...
-//	evidentia [--data DIR] cases [--json]
-//	evidentia [--data DIR] cases create|edit|close|reopen NAME [--number N] [--description D] [--law ARTICLE] [--rename NEW] [--operator NAME]
-//	evidentia [--data DIR] annotate ID [--tag TAG]... [--operator NAME] NOTE...
-//	evidentia [--data DIR] list [--case NAME] [--json]
-//	evidentia [--data DIR] show ID [--json]
-//	evidentia [--data DIR] verify [--json] [--case NAME | ID...]
-//	evidentia [--data DIR] verify [--json] [--ca ROOTS.pem] FILE.pdf
-//	evidentia [--data DIR] report --case NAME [--capture ID]... --out FILE.pdf [--lang ko|en] [--sign] [--tsa URL] [--operator NAME] [--unit NAME] [--json]
-//	evidentia [--data DIR] identity create --name NAME --org ORG [--email ADDRESS] [--replace] [--json]
-//	evidentia [--data DIR] identity import FILE.p12 [--replace] [--json]
-//	evidentia [--data DIR] identity show [--json]
+// The command line is one of Evidentia's two front doors: every rule (who acts, for which
+// unit, the limits, the browser, the signing identity, the roots) is workflow.Session's, built
+// here as the desktop app builds its own.
 //
 // Results go to standard output (one JSON object per line with --json); diagnostics go to
 // standard error, prefixed "evidentia: ". Exit status: 0 when every capture is complete or
@@ -45,8 +41,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
+	"evidentia/internal/crashlog"
 	"evidentia/textsafe"
 )
 
@@ -82,14 +80,21 @@ func main() {
 // untrusted value where they print it (see safe); the writer is the net under them.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	out, errw := textsafe.NewWriter(stdout), textsafe.NewWriter(stderr)
+	c := &cli{stdin: os.Stdin, stdout: out, stderr: errw}
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(errw, "evidentia: internal error: %s\n", textsafe.Line(fmt.Sprint(r), 0))
+			// The stack goes to the data folder's crash log, never to the terminal.
+			where := "evidentia " + textsafe.Line(strings.Join(args, " "), 200)
+			if path, err := crashlog.Record(c.dataFolder(), where, r, nil); err == nil {
+				fmt.Fprintf(errw, "evidentia: internal error: %s (the details are in %s)\n", textsafe.Line(fmt.Sprint(r), 0), textsafe.Line(path, 0))
+			} else {
+				fmt.Fprintf(errw, "evidentia: internal error: %s\n", textsafe.Line(fmt.Sprint(r), 0))
+			}
 			code = exitProblem
 		}
 		out.Flush()
 		errw.Flush()
 	}()
-	c := &cli{stdin: os.Stdin, stdout: out, stderr: errw}
+	defer c.closeSession()
 	return c.main(ctx, args)
 }

@@ -10,7 +10,8 @@ import (
 	"golang.org/x/term"
 
 	"evidentia/identity"
-	"evidentia/store"
+	"evidentia/signature"
+	"evidentia/workflow"
 )
 
 // Environment variables that give secrets to scripts (the terminal asks otherwise).
@@ -158,17 +159,14 @@ func (c *cli) askSecret(prompt string, confirm bool) ([]byte, error) {
 }
 
 // identityPath is the identity file of the data folder.
-func (c *cli) identityPath() string {
-	return identity.DefaultPath(store.ResolveDir(c.dataDir))
-}
+func (c *cli) identityPath() string { return c.session().IdentityPath() }
 
-// unlockIdentity loads the identity from the data folder and unlocks it with c.passphrase;
-// wrong passphrase → "wrong passphrase for the signing identity (…path)" wrapping
-// identity.ErrWrongPassphrase. No identity → the hint to create or import one, wrapping
-// identity.ErrNoIdentity.
-func (c *cli) unlockIdentity() (*identity.Identity, error) {
-	path := c.identityPath()
-	f, err := identity.Load(path)
+// unlockIdentity loads the data folder's signing identity and unlocks it with c.passphrase
+// into a signer (workflow.Signer); wrong passphrase → "wrong passphrase for the signing
+// identity (…path)" wrapping identity.ErrWrongPassphrase. No identity → the hint to create or
+// import one, wrapping identity.ErrNoIdentity.
+func (c *cli) unlockIdentity() (*signature.Signer, error) {
+	f, err := c.session().Identity()
 	if errors.Is(err, identity.ErrNoIdentity) {
 		return nil, errNoIdentityHint
 	}
@@ -180,12 +178,17 @@ func (c *cli) unlockIdentity() (*identity.Identity, error) {
 		return nil, err
 	}
 	defer clear(pass)
-	id, err := f.Unlock(pass)
+	signer, err := workflow.Signer(f, pass)
 	if errors.Is(err, identity.ErrWrongPassphrase) {
-		return nil, hintError{msg: fmt.Sprintf("wrong passphrase for the signing identity (%s)", path), err: err}
+		return nil, hintError{msg: fmt.Sprintf("wrong passphrase for the signing identity (%s)", c.identityPath()), err: err}
 	}
-	if err != nil {
-		return nil, err
+	return signer, err
+}
+
+// noteNoTSA notes on stderr that a signature will have no timestamp, when the session finds no
+// authority for the one given (workflow.Session.TSA).
+func (c *cli) noteNoTSA(given string) {
+	if c.session().TSA(given) == "" {
+		c.errorf("note: no timestamp authority (--tsa, EVIDENTIA_TSA or the settings): the signing time will be this computer's own claim")
 	}
-	return id, nil
 }

@@ -14,7 +14,6 @@ import (
 	"evidentia/evidence"
 	"evidentia/report"
 	"evidentia/signature"
-	"evidentia/store"
 	"evidentia/workflow"
 )
 
@@ -70,8 +69,9 @@ func newDocFlags(fs *flag.FlagSet, outHelp, operatorHelp string) *docFlags {
 }
 
 // finish checks the shared flags after parsing (rest: the other arguments, taken as capture
-// IDs), fills in the defaults (operator, unit, EVIDENTIA_TSA) and returns the report language.
-// With mustExt, --out must end in ext.
+// IDs) and returns the report language. The operator, the unit and the timestamp authority
+// left empty are the session's to fill (workflow.Session.Operator, Unit, TSA). With mustExt,
+// --out must end in ext.
 func (f *docFlags) finish(c *cli, rest []string, ext string, mustExt bool) (report.Lang, error) {
 	f.ids = append(f.ids, rest...)
 	if *f.caseName == "" {
@@ -91,15 +91,6 @@ func (f *docFlags) finish(c *cli, rest []string, ext string, mustExt bool) (repo
 	default:
 		return "", usageError{fmt.Sprintf("%s: --lang must be ko or en, not %q", f.cmd, *f.lang)}
 	}
-	if *f.tsa == "" {
-		*f.tsa = os.Getenv("EVIDENTIA_TSA")
-	}
-	if *f.operator == "" {
-		*f.operator = c.operator()
-	}
-	if *f.unit == "" {
-		*f.unit = c.unit()
-	}
 	return l, nil
 }
 
@@ -117,11 +108,7 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 	}
 	caseName, ids, out, tsa, tsaTimeout, operator, unit, asJSON := df.caseName, df.ids, df.out, df.tsa, df.tsaTimeout, df.operator, df.unit, df.asJSON
 	if *tsa != "" && !*sign {
-		return 0, usageError{"report: a timestamp (--tsa or EVIDENTIA_TSA) stamps the signature: add --sign"}
-	}
-	if *tsa == "" && *sign {
-		// The settings' authority stamps signed reports; unsigned ones simply have none.
-		*tsa = c.settings().TSA
+		return 0, usageError{"report: a timestamp (--tsa) stamps the signature: add --sign"}
 	}
 
 	req := workflow.ReportRequest{
@@ -129,21 +116,14 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 		TSA: *tsa, TSATimeout: *tsaTimeout,
 	}
 	if *sign {
-		id, err := c.unlockIdentity()
+		signer, err := c.unlockIdentity()
 		if err != nil {
 			return 0, err
 		}
-		req.Signer = &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key}
-		if *tsa == "" {
-			c.errorf("note: no timestamp authority (--tsa, EVIDENTIA_TSA or the settings): the signing time will be this computer's own claim")
-		}
+		req.Signer = signer
+		c.noteNoTSA(*tsa)
 	}
-	st, err := c.openStore(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
-	res, err := workflow.Report(ctx, st, req)
+	res, err := c.session().Report(ctx, req)
 	if res == nil {
 		return 0, err
 	}
@@ -205,24 +185,16 @@ func isFileOf(path, ext, magic string) bool {
 
 // verifyPDF checks a PDF report: signature, timestamp, certificate and embedded manifests.
 func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON bool) (int, error) {
-	roots, err := c.loadRoots(caFile)
+	roots, err := c.session().Roots(caFile)
 	if err != nil {
 		return 0, err
 	}
 	// The store is consulted when it exists; a report received from elsewhere verifies without.
-	var st *store.Store
-	dir := store.ResolveDir(c.dataDir)
-	if _, err := os.Stat(dir); err == nil {
-		if st, err = store.Open(ctx, dir); err != nil {
-			return 0, err
-		}
-		defer st.Close()
-	}
-	chk, err := workflow.VerifyReport(ctx, st, path, roots.pool)
+	chk, err := c.session().VerifyReport(ctx, path, roots)
 	if err != nil {
 		if errors.Is(err, signature.ErrNotPDF) {
 			if asJSON {
-				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "roots": roots.describe()})
+				c.printJSON(map[string]any{"path": path, "valid": false, "verdict": "INVALID", "error": err.Error(), "roots": describeRoots(roots)})
 			} else {
 				fmt.Fprintf(c.stdout, "%s: INVALID: %s\n", safe(path), safeProblem(err.Error()))
 			}
@@ -233,7 +205,7 @@ func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON 
 	verr := chk.Err()
 	if asJSON {
 		v := checkJSON(chk, verr)
-		v["roots"] = roots.describe()
+		v["roots"] = describeRoots(roots)
 		c.printJSON(v)
 	} else {
 		c.printCheck(chk, verr, roots)
@@ -248,7 +220,7 @@ func (c *cli) verifyPDF(ctx context.Context, path string, caFile string, asJSON 
 // fingerprint of the signer's certificate, trust, timestamp, problems, notes), the attachments,
 // the custody events naming the file, the roots used, and last the verdict, which the exit code
 // agrees with. Every value from the PDF is escaped and capped (safe).
-func (c *cli) printCheck(chk *workflow.ReportCheck, verr error, roots rootSet) {
+func (c *cli) printCheck(chk *workflow.ReportCheck, verr error, roots workflow.Roots) {
 	w := c.stdout
 	fmt.Fprintf(w, "%s\n", safe(chk.Path))
 	fmt.Fprintf(w, "  file SHA-256 %s (%d bytes)\n", chk.SHA256, chk.Signature.Size)
@@ -296,7 +268,7 @@ func (c *cli) printCheck(chk *workflow.ReportCheck, verr error, roots rootSet) {
 	for _, e := range chk.Recorded {
 		fmt.Fprintf(w, "  recorded in the custody log: #%d %s %s by %s\n", e.Seq, localTime(e.At), safe(e.Action), safe(e.Actor))
 	}
-	fmt.Fprintf(w, "  roots: %s\n", roots.describe())
+	fmt.Fprintf(w, "  roots: %s\n", describeRoots(roots))
 	fmt.Fprintf(w, "%s: %s\n", safe(chk.Path), verdict(chk, verr))
 }
 

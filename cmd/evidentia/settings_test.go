@@ -184,8 +184,8 @@ func TestSettingsDefaultReportTSAAndOperator(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "note:") || !strings.Contains(out, "corrupt") || !strings.Contains(out, path) {
 		t.Errorf("damaged settings: exit %d\n%s", code, out)
 	}
-	if actor := lastReported(t, data).Actor; actor != defaultOperator() || actor == "설정 수사관" {
-		t.Errorf("damaged settings: actor %q, want %q", actor, defaultOperator())
+	if actor := lastReported(t, data).Actor; actor != settings.Default().Operator || actor == "설정 수사관" {
+		t.Errorf("damaged settings: actor %q, want %q", actor, settings.Default().Operator)
 	}
 	// Values out of range are noted and replaced by their defaults; the rest is used.
 	if err := os.WriteFile(path, []byte(`{"operator": "설정 수사관", "parallel": 99}`), 0o600); err != nil {

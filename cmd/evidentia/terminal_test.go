@@ -34,6 +34,7 @@ import (
 	"evidentia/identity"
 	"evidentia/signature"
 	"evidentia/store"
+	"evidentia/workflow"
 )
 
 // hostile is what a hostile page, certificate, PDF or bundle puts in every string Evidentia
@@ -575,7 +576,7 @@ func TestLoadRoots(t *testing.T) {
 		{"--ca", one, "", 1, "--ca " + one + " (1 certificate)", nil},
 		{"--ca wins", one, two, 1, "--ca " + one + " (1 certificate)", nil},
 		{"settings", "", two, 2, "signer_roots " + two + " (settings) (2 certificates)", nil},
-		{"no certificate", empty, "", 0, "", errNoRootCerts},
+		{"no certificate", empty, "", 0, "", workflow.ErrNoRootCerts},
 		{"missing", filepath.Join(dir, "missing.pem"), "", 0, "", os.ErrNotExist},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -585,7 +586,7 @@ func TestLoadRoots(t *testing.T) {
 			t.Setenv("EVIDENTIA_SETTINGS", sp)
 			var errb bytes.Buffer
 			c := &cli{stdout: io.Discard, stderr: &errb}
-			rs, err := c.loadRoots(tc.ca)
+			rs, err := c.session().Roots(tc.ca)
 			if tc.err != nil {
 				if !errors.Is(err, tc.err) {
 					t.Fatalf("err %v, want %v", err, tc.err)
@@ -595,12 +596,12 @@ func TestLoadRoots(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rs.pool == nil || rs.count != tc.count || !strings.HasPrefix(rs.describe(), tc.line) {
-				t.Errorf("count %d, %q; want %d, %q", rs.count, rs.describe(), tc.count, tc.line)
+			if rs.Pool == nil || rs.Count != tc.count || !strings.HasPrefix(describeRoots(rs), tc.line) {
+				t.Errorf("count %d, %q; want %d, %q", rs.Count, describeRoots(rs), tc.count, tc.line)
 			}
 			// The system's web roots are never among them.
 			//lint:ignore SA1019 the pool is ours, not the system's
-			if n := len(rs.pool.Subjects()); n != tc.count {
+			if n := len(rs.Pool.Subjects()); n != tc.count {
 				t.Errorf("the pool holds %d certificates, want %d", n, tc.count)
 			}
 		})

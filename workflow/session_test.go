@@ -1,0 +1,178 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"evidentia/identity"
+	"evidentia/settings"
+)
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestSessionPreferenceRule(t *testing.T) {
+	set := settings.Settings{Operator: "설정 수사관", Unit: "설정 팀", TSA: "http://settings.tsa/", Timeout: time.Minute, Parallel: 2}
+	for _, tc := range []struct {
+		name             string
+		env              map[string]string
+		given            string
+		op, unit, tsa    string
+		wantOp, wantUnit string
+		wantTSA          string
+	}{
+		{"settings", nil, "", "", "", "", "설정 수사관", "설정 팀", "http://settings.tsa/"},
+		{"environment over settings", map[string]string{EnvOperator: " 환경 수사관 ", EnvUnit: "환경 팀", EnvTSA: "http://env.tsa/"}, "", "", "", "",
+			"환경 수사관", "환경 팀", "http://env.tsa/"},
+		{"given over everything", map[string]string{EnvOperator: "환경 수사관", EnvUnit: "환경 팀", EnvTSA: "http://env.tsa/"}, "",
+			" 플래그 수사관", "플래그 팀", "http://flag.tsa/", "플래그 수사관", "플래그 팀", "http://flag.tsa/"},
+		{"blank environment is not set", map[string]string{EnvOperator: "  "}, "", "", "", "", "설정 수사관", "설정 팀", "http://settings.tsa/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewSession(SessionConfig{Settings: set, DataDir: t.TempDir(), Getenv: envOf(tc.env)})
+			if got := s.Operator(tc.op); got != tc.wantOp {
+				t.Errorf("operator %q, want %q", got, tc.wantOp)
+			}
+			if got := s.Unit(tc.unit); got != tc.wantUnit {
+				t.Errorf("unit %q, want %q", got, tc.wantUnit)
+			}
+			if got := s.TSA(tc.tsa); got != tc.wantTSA {
+				t.Errorf("tsa %q, want %q", got, tc.wantTSA)
+			}
+			_, over := s.Overridden(EnvOperator)
+			if want := tc.env[EnvOperator] != "" && tc.env[EnvOperator] != "  "; over != want {
+				t.Errorf("Overridden(operator) = %v, want %v", over, want)
+			}
+		})
+	}
+}
+
+func TestSessionDataFolderRule(t *testing.T) {
+	base := t.TempDir()
+	given, env, fromSettings := filepath.Join(base, "given"), filepath.Join(base, "env"), filepath.Join(base, "settings")
+	set := settings.Settings{DataDir: fromSettings}
+	for _, tc := range []struct {
+		name, given string
+		env         map[string]string
+		want        string
+	}{
+		{"settings", "", nil, fromSettings},
+		{"environment", "", map[string]string{EnvData: env}, env},
+		{"given", given, map[string]string{EnvData: env}, given},
+	} {
+		s := NewSession(SessionConfig{Settings: set, DataDir: tc.given, Getenv: envOf(tc.env)})
+		if s.Dir() != tc.want {
+			t.Errorf("%s: data folder %s, want %s", tc.name, s.Dir(), tc.want)
+		}
+	}
+}
+
+func TestSessionLimits(t *testing.T) {
+	s := NewSession(SessionConfig{Settings: settings.Settings{Timeout: 90 * time.Second, Parallel: 4}, DataDir: t.TempDir(), Getenv: envOf(nil)})
+	d := func(v time.Duration) *time.Duration { return &v }
+	n := func(v int) *int { return &v }
+	for _, tc := range []struct {
+		name     string
+		timeout  *time.Duration
+		parallel *int
+		want     Limits
+		bad      bool
+	}{
+		{"the settings'", nil, nil, Limits{90 * time.Second, 4}, false},
+		{"given", d(30 * time.Second), n(8), Limits{30 * time.Second, 8}, false},
+		{"the lowest", d(settings.MinTimeout), n(settings.MinParallel), Limits{settings.MinTimeout, 1}, false},
+		{"too short", d(time.Second), nil, Limits{}, true},
+		{"too long", d(settings.MaxTimeout + time.Second), nil, Limits{}, true},
+		{"no captures", nil, n(0), Limits{}, true},
+		{"more than the settings allow", nil, n(settings.MaxParallel + 1), Limits{}, true},
+	} {
+		got, err := s.Limits(tc.timeout, tc.parallel)
+		if tc.bad != errors.Is(err, ErrBadLimit) || got != tc.want {
+			t.Errorf("%s: %+v, %v; want %+v (error %v)", tc.name, got, err, tc.want, tc.bad)
+		}
+	}
+	// Settings that give none fall back to the built-in defaults.
+	s = NewSession(SessionConfig{DataDir: t.TempDir(), Getenv: envOf(nil)})
+	if got, _ := s.Limits(nil, nil); got.Timeout <= 0 || got.Parallel != 1 {
+		t.Errorf("empty settings: %+v", got)
+	}
+}
+
+func TestSessionIdentityInstallAndUnlock(t *testing.T) {
+	s := NewSession(SessionConfig{DataDir: t.TempDir(), Getenv: envOf(nil)})
+	defer s.Close()
+	if s.HasIdentity() {
+		t.Fatal("a fresh data folder has an identity")
+	}
+	if _, err := s.Identity(); !errors.Is(err, identity.ErrNoIdentity) {
+		t.Fatalf("no identity: %v", err)
+	}
+	id, err := identity.Create(identity.CreateOptions{Name: "최민수", Org: "대한민국 경찰청"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := []byte("정확한 암호문 2026")
+	if _, _, err := s.InstallIdentity(id, []byte("short"), false); !errors.Is(err, identity.ErrWeakPassphrase) {
+		t.Errorf("weak passphrase: %v", err)
+	}
+	if _, archived, err := s.InstallIdentity(id, pass, false); err != nil || archived != "" {
+		t.Fatalf("install: %q %v", archived, err)
+	}
+	if _, _, err := s.InstallIdentity(id, pass, false); !errors.Is(err, identity.ErrExists) {
+		t.Errorf("a second install without replace: %v", err)
+	}
+	_, archived, err := s.InstallIdentity(id, pass, true)
+	if err != nil || archived == "" {
+		t.Fatalf("replace: %q %v", archived, err)
+	}
+	if got := s.ArchivedIdentities(); len(got) != 1 {
+		t.Errorf("%d archived identities, want 1", len(got))
+	}
+	f, err := s.Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Signer(f, []byte("wrong passphrase")); !errors.Is(err, identity.ErrWrongPassphrase) {
+		t.Errorf("wrong passphrase: %v", err)
+	}
+	signer, err := Signer(f, pass)
+	if err != nil || signer.Certificate.Subject.CommonName != "최민수" || signer.Key == nil {
+		t.Fatalf("signer %+v, %v", signer, err)
+	}
+	if _, err := Signer(nil, pass); !errors.Is(err, identity.ErrNoIdentity) {
+		t.Errorf("no identity: %v", err)
+	}
+}
+
+func TestSessionRefusesAfterClose(t *testing.T) {
+	s := NewSession(SessionConfig{DataDir: t.TempDir(), Getenv: envOf(map[string]string{"EVIDENTIA_CHROME": "/nonexistent/chrome"})})
+	if _, err := s.Store(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartBrowser(0); !errors.Is(err, errSessionClosed) {
+		t.Errorf("a browser after Close: %v", err)
+	}
+}
+
+func TestSessionCaptureWithoutBrowserRecordsNothing(t *testing.T) {
+	s := NewSession(SessionConfig{Settings: settings.Settings{Chrome: "/nonexistent/chrome"}, DataDir: t.TempDir(), Getenv: envOf(nil)})
+	defer s.Close()
+	outs := s.Capture(context.Background(), CaptureRequest{URLs: []string{"https://example.com/", "javascript:alert(1)"}}, nil, nil)
+	if len(outs) != 2 || outs[0].Err == nil || outs[0].Record != nil || outs[1].Err == nil {
+		t.Fatalf("outcomes %+v", outs)
+	}
+	st, _ := s.Store(context.Background())
+	if recs, _ := st.Captures(context.Background(), ""); len(recs) != 0 {
+		t.Errorf("%d captures recorded without a browser", len(recs))
+	}
+	// A limit out of range refuses every address.
+	outs = s.Capture(context.Background(), CaptureRequest{URLs: []string{"https://example.com/"}, Parallel: settings.MaxParallel + 1}, nil, nil)
+	if !errors.Is(outs[0].Err, ErrBadLimit) {
+		t.Errorf("parallel out of range: %v", outs[0].Err)
+	}
+}

@@ -1,0 +1,166 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"evidentia/settings"
+	"evidentia/store"
+)
+
+// The use cases as both front doors run them. Each fills in what its request leaves empty by
+// the session's rules (Operator, Unit, TSA) and runs on the session's store.
+
+// ErrTSAUnsigned is the error of a report asked to be timestamped but not signed: the
+// timestamp stamps the signature.
+var ErrTSAUnsigned = errors.New("workflow: a timestamp stamps the signature: sign the report to timestamp it")
+
+// findCase returns the case named name (DefaultCase when blank), or store.ErrNotFound.
+func findCase(ctx context.Context, st *store.Store, name string) (store.Case, error) {
+	if strings.TrimSpace(name) == "" {
+		name = DefaultCase
+	}
+	return st.Case(ctx, name)
+}
+
+// ErrNotRecorded is the error of a change that was made but that the custody log could not
+// record (the store went away, the disk is full): the change stands, its record is missing.
+var ErrNotRecorded = errors.New("workflow: done, but the custody log could not record it")
+
+// CreateCase creates the case c, recorded in the custody log as done by Operator(operator).
+func (s *Session) CreateCase(ctx context.Context, c store.Case, operator string) (store.Case, error) {
+	st, err := s.Store(ctx)
+	if err != nil {
+		return store.Case{}, err
+	}
+	return st.CreateCase(ctx, c, s.Operator(operator))
+}
+
+// UpdateCase changes the case named name to c (a rename when c.Name differs), recorded as done
+// by Operator(operator).
+func (s *Session) UpdateCase(ctx context.Context, name string, c store.Case, operator string) (store.Case, error) {
+	st, err := s.Store(ctx)
+	if err != nil {
+		return store.Case{}, err
+	}
+	return st.UpdateCase(ctx, name, c, s.Operator(operator))
+}
+
+// SetCaseClosed closes (closed) or reopens the case named name, recorded as done by
+// Operator(operator).
+func (s *Session) SetCaseClosed(ctx context.Context, name string, closed bool, operator string) error {
+	st, err := s.Store(ctx)
+	if err != nil {
+		return err
+	}
+	return st.SetCaseClosed(ctx, name, closed, s.Operator(operator))
+}
+
+// Annotate adds a note and tags to a capture as a custody event by Operator(operator) (see
+// the function Annotate).
+func (s *Session) Annotate(ctx context.Context, captureID, note string, tags []string, operator string) (Annotation, error) {
+	st, err := s.Store(ctx)
+	if err != nil {
+		return Annotation{}, err
+	}
+	return Annotate(ctx, st, captureID, note, tags, s.Operator(operator))
+}
+
+// CopyArtifacts copies a capture's artifacts into dir, recorded as done by Operator(operator)
+// (see the function CopyArtifacts).
+func (s *Session) CopyArtifacts(ctx context.Context, rec *store.Record, dir, operator string) (int, error) {
+	st, err := s.Store(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return CopyArtifacts(ctx, st, rec, dir, s.Operator(operator))
+}
+
+// VerifyStore checks the sealed captures of scope against their hashes, recorded in the
+// custody log as done by Operator(operator) (see store.Store.Verify).
+func (s *Session) VerifyStore(ctx context.Context, scope store.Scope, operator string) (*store.VerifyReport, error) {
+	st, err := s.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.Verify(ctx, scope, s.Operator(operator))
+}
+
+// Report writes the PDF report of req (see the function Report). The operator and the unit
+// follow Operator and Unit. A signed report is timestamped by TSA(req.TSA); an unsigned one
+// asked for a timestamp fails with ErrTSAUnsigned (the settings' and the environment's
+// authority only ever stamp signed reports).
+func (s *Session) Report(ctx context.Context, req ReportRequest) (*ReportResult, error) {
+	if req.Signer == nil && req.TSA != "" {
+		return nil, ErrTSAUnsigned
+	}
+	req.Operator, req.Unit = s.Operator(req.Operator), s.Unit(req.Unit)
+	if req.Signer != nil {
+		req.TSA = s.TSA(req.TSA)
+	}
+	st, err := s.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Report(ctx, st, req)
+}
+
+// Export writes the signed bundle of req (see the function Export), timestamped by
+// TSA(req.TSA), by Operator and Unit.
+func (s *Session) Export(ctx context.Context, req ExportRequest) (*ExportResult, error) {
+	req.Operator, req.Unit, req.TSA = s.Operator(req.Operator), s.Unit(req.Unit), s.TSA(req.TSA)
+	st, err := s.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Export(ctx, st, req)
+}
+
+// VerifyReport checks the PDF report at path against roots and, when the data folder exists,
+// against the store (see the function VerifyReport). A report received from elsewhere
+// verifies without a store.
+func (s *Session) VerifyReport(ctx context.Context, path string, roots Roots) (*ReportCheck, error) {
+	st, err := s.OpenStoreIfExists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return VerifyReport(ctx, st, path, roots.Pool)
+}
+
+// VerifyBundle checks the evidence bundle at path against roots and, when the data folder
+// exists, against the store (see the function VerifyBundle).
+func (s *Session) VerifyBundle(ctx context.Context, path string, roots Roots) (*BundleCheck, error) {
+	st, err := s.OpenStoreIfExists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return VerifyBundle(ctx, st, path, roots.Pool)
+}
+
+// SaveSettings validates next, saves it to path (see settings.Save) and makes it the session's
+// settings; a browser running with other settings is replaced at the next capture, and a new
+// data folder is used by the next session (the program's next start). What changed is
+// recorded in the custody log (RecordSettings) as done by the operator next names (by the rule
+// of Operator), when the store is open (it is not opened for this). When only that record
+// fails, the settings are saved and in use, and the error wraps ErrNotRecorded.
+func (s *Session) SaveSettings(ctx context.Context, path string, next settings.Settings) error {
+	if err := settings.Save(path, next); err != nil {
+		return err
+	}
+	s.setMu.Lock()
+	old := s.set
+	s.set = next
+	s.setMu.Unlock()
+	s.stMu.Lock()
+	st := s.st
+	s.stMu.Unlock()
+	if st == nil {
+		return nil
+	}
+	if err := RecordSettings(ctx, st, old, next, s.Operator("")); err != nil {
+		return fmt.Errorf("%w: the settings are saved and in use: %w", ErrNotRecorded, err)
+	}
+	return nil
+}
