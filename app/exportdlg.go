@@ -15,8 +15,6 @@ import (
 	"evidentia/bundle"
 	"evidentia/identity"
 	"evidentia/report"
-	"evidentia/signature"
-	"evidentia/store"
 	"evidentia/workflow"
 )
 
@@ -85,11 +83,9 @@ func (e *exportDialog) run(ids []string, name string) {
 	if !strings.EqualFold(filepath.Ext(name), ".zip") {
 		name += ".zip"
 	}
-	set := e.u.settingsNow()
 	req := workflow.ExportRequest{
-		Case: e.caseName, CaptureIDs: ids, Lang: e.reportLang(),
-		Operator: set.Operator, Unit: set.Unit, Out: filepath.Join(e.folder, name),
-		Recipient: strings.TrimSpace(e.recipient.Text), TSA: strings.TrimSpace(e.tsa.Text),
+		Case: e.caseName, CaptureIDs: ids, Lang: e.reportLang(), Out: filepath.Join(e.folder, name),
+		Recipient: strings.TrimSpace(e.recipient.Text), TSA: tsaGiven(e.tsa.Text),
 	}
 	pass := []byte(e.pass.Text)
 	e.pass.SetText("")
@@ -106,7 +102,7 @@ func (e *exportDialog) run(ids []string, name string) {
 		})
 	}
 	e.spawn(T("exportdlg.working"), func(ctx context.Context) func() {
-		res, err := makeExport(ctx, e.u.st, req, idFile, pass)
+		res, err := makeExport(ctx, e.u.sess, req, idFile, pass)
 		clear(pass)
 		cancelled := ctx.Err() != nil && res == nil
 		return func() { e.exported(res, err, cancelled) }
@@ -149,17 +145,15 @@ func reportsText(reps []workflow.ExportedReport) string {
 	return strings.Join(lines, "\n")
 }
 
-// makeExport unlocks idFile with pass and exports the bundle; the key lives only for the call.
-func makeExport(ctx context.Context, st *store.Store, req workflow.ExportRequest, idFile *identity.File, pass []byte) (*workflow.ExportResult, error) {
-	if idFile == nil {
-		return nil, identity.ErrNoIdentity
-	}
-	id, err := idFile.Unlock(pass)
+// makeExport unlocks idFile with pass (workflow.Signer) and exports the bundle through the
+// session; the key lives only for the call.
+func makeExport(ctx context.Context, sess *workflow.Session, req workflow.ExportRequest, idFile *identity.File, pass []byte) (*workflow.ExportResult, error) {
+	signer, err := workflow.Signer(idFile, pass)
 	if err != nil {
 		return nil, err
 	}
-	req.Signer = &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key}
-	return workflow.Export(ctx, st, req)
+	req.Signer = signer
+	return sess.Export(ctx, req)
 }
 
 // exported shows the outcome of an export.

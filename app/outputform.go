@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -138,7 +137,7 @@ func (f *outputForm) build(u *ui, ids []string, kind outputKind) {
 	f.pass.OnSubmitted = func(string) { f.start() }
 	f.tsa = widget.NewEntry()
 	f.tsa.SetPlaceHolder("https://…")
-	f.tsa.SetText(u.settingsNow().TSA)
+	f.tsa.SetText(u.sess.TSA(""))
 
 	f.folder = defaultFolder()
 	f.folderLabel = widget.NewLabel(f.folder)
@@ -257,8 +256,8 @@ func (f *outputForm) load() {
 				sealed = append(sealed, rec)
 			}
 		}
-		id, idErr := identity.Load(identity.DefaultPath(u.st.Dir()))
-		others := archivedIdentities(u.st.Dir())
+		id, idErr := u.sess.Identity()
+		others := u.sess.ArchivedIdentities()
 		onMain(func() {
 			f.loaded(caseName, sealed, err, id, idErr)
 			f.offerIdentities(id, others)
@@ -635,21 +634,6 @@ func reportError(err error) string {
 type identityChoice struct {
 	label string
 	file  *identity.File
-}
-
-// archivedIdentities loads the identities kept beside the current one when it was replaced
-// (identity-YYYYMMDDTHHMMSSZ.json in the data folder), newest first; unreadable files are left
-// out.
-func archivedIdentities(dir string) []*identity.File {
-	paths, _ := filepath.Glob(filepath.Join(dir, "identity-*.json"))
-	sort.Sort(sort.Reverse(sort.StringSlice(paths)))
-	var out []*identity.File
-	for _, p := range paths {
-		if f, err := identity.Load(p); err == nil {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // identityLabel names an identity to a person: holder, organisation, validity.

@@ -14,8 +14,6 @@ import (
 
 	"evidentia/identity"
 	"evidentia/report"
-	"evidentia/signature"
-	"evidentia/store"
 	"evidentia/workflow"
 )
 
@@ -68,20 +66,20 @@ func (r *reportDialog) run(ids []string, name string) {
 	if !strings.EqualFold(filepath.Ext(name), ".pdf") {
 		name += ".pdf"
 	}
-	set := r.u.settingsNow()
+	// The operator and unit are the session's (its one rule); an emptied authority field
+	// means none.
 	req := workflow.ReportRequest{
-		Case: r.caseName, CaptureIDs: ids, Lang: r.reportLang(),
-		Operator: set.Operator, Unit: set.Unit, Out: filepath.Join(r.folder, name),
+		Case: r.caseName, CaptureIDs: ids, Lang: r.reportLang(), Out: filepath.Join(r.folder, name),
 	}
 	var pass []byte
 	if r.sign.Checked {
 		pass = []byte(r.pass.Text)
-		req.TSA = strings.TrimSpace(r.tsa.Text)
+		req.TSA = tsaGiven(r.tsa.Text)
 	}
 	r.pass.SetText("")
 	idFile := r.idFile
 	r.spawn(T("reportdlg.working"), func(ctx context.Context) func() {
-		res, err := makeReport(ctx, r.u.st, req, idFile, pass)
+		res, err := makeReport(ctx, r.u.sess, req, idFile, pass)
 		clear(pass)
 		cancelled := ctx.Err() != nil && res == nil
 		return func() { r.finished(res, err, cancelled) }
@@ -98,20 +96,26 @@ func reportFileName(caseName string, l report.Lang, now time.Time) string {
 	return safeFileName(caseName) + "-" + word + "-" + now.In(displayZone).Format("20060102") + ".pdf"
 }
 
-// makeReport unlocks idFile with pass when pass is not nil, and makes the report. The unlocked
-// key lives only for the duration of the call.
-func makeReport(ctx context.Context, st *store.Store, req workflow.ReportRequest, idFile *identity.File, pass []byte) (*workflow.ReportResult, error) {
+// makeReport unlocks idFile with pass when pass is not nil (workflow.Signer), and makes the
+// report through the session. The unlocked key lives only for the duration of the call.
+func makeReport(ctx context.Context, sess *workflow.Session, req workflow.ReportRequest, idFile *identity.File, pass []byte) (*workflow.ReportResult, error) {
 	if pass != nil {
-		if idFile == nil {
-			return nil, identity.ErrNoIdentity
-		}
-		id, err := idFile.Unlock(pass)
+		signer, err := workflow.Signer(idFile, pass)
 		if err != nil {
 			return nil, err
 		}
-		req.Signer = &signature.Signer{Certificate: id.Certificate, Chain: id.Chain, Key: id.Key}
+		req.Signer = signer
 	}
-	return workflow.Report(ctx, st, req)
+	return sess.Report(ctx, req)
+}
+
+// tsaGiven is the timestamp authority a form's field gives: its URL, or workflow.NoTSA when
+// the field was emptied (the field starts with the session's authority).
+func tsaGiven(field string) string {
+	if v := strings.TrimSpace(field); v != "" {
+		return v
+	}
+	return workflow.NoTSA
 }
 
 // finished shows the outcome: the result dialog, or why no report was made.

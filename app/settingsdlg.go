@@ -176,7 +176,7 @@ func (f *settingsForm) detectBrowser() {
 	u.work.Add(1)
 	go func() {
 		defer u.work.Done()
-		path, err := capture.FindBrowser("")
+		path, err := u.sess.FoundBrowser()
 		onMain(func() {
 			if err != nil {
 				f.detected.SetText(T("set.detectedNone"))

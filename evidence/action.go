@@ -50,3 +50,10 @@ var actionKeys = map[Action]string{
 // every language table (the GUI's translations, the report's strings); "" for an action that is
 // not one of the Action constants. A reader with no text for the key shows the action as it is.
 func (a Action) Key() string { return actionKeys[a] }
+
+// Actions returns every action, in the order of the list above.
+func Actions() []Action {
+	return []Action{ActionCaseCreated, ActionCaseClosed, ActionCaseReopened, ActionCaseUpdated,
+		ActionCaptureStarted, ActionCaptureSealed, ActionCaptureFailed, ActionCaptureInterrupted,
+		ActionVerified, ActionViewed, ActionReported, ActionExported, ActionAnnotated, ActionSettingsChanged}
+}

@@ -1,7 +1,10 @@
 // Package evidence is the core vocabulary of Evidentia: a capture, its artifacts, the facts
 // observed while collecting it, and the sealed manifest that binds them together.
 //
-// The package uses the standard library only. Every other package (capture, store, report,
+// The package uses the standard library and textsafe (itself standard library only) only. It
+// also holds the vocabulary the readers share: the custody actions (Action), the Korean time
+// zone (KST), which artifacts are the page image (PageImage) and the network facts as rows
+// (NetworkRows). Every other package (capture, store, report,
 // workflow, the GUI and the command line) speaks in these types; none of them is allowed to
 // change an evidentiary original once it is sealed.
 package evidence

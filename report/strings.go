@@ -183,7 +183,7 @@ type texts struct {
 	CuDetails string
 	NoCustody string
 
-	// The custody actions, as the store records them ("capture started", ...).
+	// The custody actions (evidence.Action*), looked up by their keys (see texts.action).
 	ActStarted     string
 	ActSealed      string
 	ActFailed      string

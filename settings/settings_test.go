@@ -11,6 +11,15 @@ import (
 	"time"
 )
 
+// hostAbs makes the Unix path p absolute on the host: on Windows a path without a drive
+// letter ("/bin/c") is not absolute, so it gets one ("C:/bin/c").
+func hostAbs(p string) string {
+	if runtime.GOOS == "windows" {
+		return "C:" + p
+	}
+	return p
+}
+
 func TestDefault(t *testing.T) {
 	t.Setenv("EVIDENTIA_OPERATOR", " 홍길동 ")
 	t.Setenv("EVIDENTIA_UNIT", "조사팀")
@@ -69,7 +78,7 @@ func TestValidate(t *testing.T) {
 		{"lang en", func(s *Settings) { s.Lang = "en" }, ""},
 		{"lang de", func(s *Settings) { s.Lang = "de" }, "lang"},
 		{"lang KO", func(s *Settings) { s.Lang = "KO" }, "lang"},
-		{"chrome absolute", func(s *Settings) { s.Chrome = filepath.Join(string(filepath.Separator), "opt", "chrome") }, ""},
+		{"chrome absolute", func(s *Settings) { s.Chrome = hostAbs("/opt/chrome") }, ""},
 		{"chrome relative", func(s *Settings) { s.Chrome = "chrome" }, "chrome"},
 		{"free text", func(s *Settings) { s.Operator, s.Unit, s.DataDir = "김 수사관", "사이버수사대", "rel/dir" }, ""},
 		{"formula-like names are text", func(s *Settings) { s.Operator, s.Unit = "@SUM(1+1)", `=HYPERLINK("http://x","y")` }, ""},
@@ -171,8 +180,8 @@ func TestLoad(t *testing.T) {
 		{"zero values are defaults", `{"operator":"","timeout":"0s","parallel":0}`, def, nil, ""},
 		{"unknown fields ignored", `{"tsa":"https://tsa.example/","theme":"dark","future":{"x":[1,2]}}`,
 			Settings{Operator: "env-op", Unit: "env-unit", Timeout: time.Minute, Parallel: 2, TSA: "https://tsa.example/"}, nil, ""},
-		{"full", `{"operator":"o","unit":"u","data_dir":"/data","chrome":"/bin/c","timeout":"2m","parallel":8,"tsa":"http://t.example/","lang":"ko","signer_roots":"/etc/roots.pem"}`,
-			Settings{"o", "u", "/data", "/bin/c", 2 * time.Minute, 8, "http://t.example/", "ko", "/etc/roots.pem"}, nil, ""},
+		{"full", `{"operator":"o","unit":"u","data_dir":"/data","chrome":"` + hostAbs("/bin/c") + `","timeout":"2m","parallel":8,"tsa":"http://t.example/","lang":"ko","signer_roots":"/etc/roots.pem"}`,
+			Settings{"o", "u", "/data", hostAbs("/bin/c"), 2 * time.Minute, 8, "http://t.example/", "ko", "/etc/roots.pem"}, nil, ""},
 		{"nanoseconds", `{"timeout":120000000000}`,
 			Settings{Operator: "env-op", Unit: "env-unit", Timeout: 2 * time.Minute, Parallel: 2}, nil, ""},
 		{"truncated", `{"operator":"o"`, def, ErrCorrupt, ""},

@@ -95,6 +95,12 @@ func (s *Store) ingest(ctx context.Context, r io.Reader) (d evidence.Digest, n i
 	} else if err != nil {
 		return "", 0, fmt.Errorf("store: place object %s: %w", d, err)
 	}
+	// Drop the temp name before making the object read-only. On Windows the read-only
+	// attribute belongs to the file, not to one of its names, and os.Remove clears it to
+	// delete a read-only name: removing the temp link afterwards left the object writable.
+	if err := os.Remove(tmpPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", 0, fmt.Errorf("store: remove temp file: %w", err)
+	}
 	if err := os.Chmod(dest, 0o444); err != nil {
 		return "", 0, fmt.Errorf("store: protect object %s: %w", d, err)
 	}

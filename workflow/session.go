@@ -149,9 +149,17 @@ func (s *Session) Unit(given string) string {
 	return s.pick(given, EnvUnit, s.Settings().Unit)
 }
 
+// NoTSA, given as the timestamp authority, asks for none (the command line's --tsa none, an
+// emptied field in the desktop app) where the environment or the settings name one.
+const NoTSA = "none"
+
 // TSA returns the RFC 3161 timestamp authority that stamps a signature, by the rule of
-// Operator: the URL given, else EVIDENTIA_TSA, else the settings' tsa (else "": none).
+// Operator: the URL given, else EVIDENTIA_TSA, else the settings' tsa (else "": none). Given
+// NoTSA, it returns "".
 func (s *Session) TSA(given string) string {
+	if strings.TrimSpace(given) == NoTSA {
+		return ""
+	}
 	return s.pick(given, EnvTSA, s.Settings().TSA)
 }
 
@@ -229,6 +237,11 @@ type engineKey struct {
 func (s *Session) browserPath() string {
 	return s.pick(s.chrome, capture.BrowserEnv, s.Settings().Chrome)
 }
+
+// FoundBrowser returns the browser the session uses when no path is given for it and the
+// settings name none: EVIDENTIA_CHROME, else the installed Chrome, Edge or Chromium (see
+// capture.FindBrowser), for the settings screen to show.
+func (s *Session) FoundBrowser() (string, error) { return capture.FindBrowser("") }
 
 // StartBrowser starts the browser for captures with the time limit timeout (0: the settings'),
 // or checks that the running one is alive and started with the same browser and limit. A

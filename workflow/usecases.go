@@ -90,15 +90,17 @@ func (s *Session) VerifyStore(ctx context.Context, scope store.Scope, operator s
 
 // Report writes the PDF report of req (see the function Report). The operator and the unit
 // follow Operator and Unit. A signed report is timestamped by TSA(req.TSA); an unsigned one
-// asked for a timestamp fails with ErrTSAUnsigned (the settings' and the environment's
-// authority only ever stamp signed reports).
+// asked for a timestamp (other than NoTSA) fails with ErrTSAUnsigned (the settings' and the
+// environment's authority only ever stamp signed reports).
 func (s *Session) Report(ctx context.Context, req ReportRequest) (*ReportResult, error) {
-	if req.Signer == nil && req.TSA != "" {
+	if req.Signer == nil && req.TSA != "" && req.TSA != NoTSA {
 		return nil, ErrTSAUnsigned
 	}
 	req.Operator, req.Unit = s.Operator(req.Operator), s.Unit(req.Unit)
 	if req.Signer != nil {
 		req.TSA = s.TSA(req.TSA)
+	} else {
+		req.TSA = ""
 	}
 	st, err := s.Store(ctx)
 	if err != nil {

@@ -172,7 +172,12 @@ func (s *TSAServer) Requests() int { s.mu.Lock(); defer s.mu.Unlock(); return s.
 func (p *PKI) StartTSA(t testing.TB) *TSAServer {
 	t.Helper()
 	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Fatalf("the test timestamp authority needs the openssl command: %v", err)
+		// As everywhere else: a missing tool fails in CI and skips elsewhere (for example
+		// under Wine, where no Windows openssl is installed).
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the test timestamp authority needs the openssl command: %v", err)
+		}
+		t.Skipf("the test timestamp authority needs the openssl command (CI is not set): %v", err)
 	}
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "tsa.cnf")
