@@ -370,8 +370,8 @@ func note(text string, wrap fyne.TextWrap) *widget.Label {
 	return l
 }
 
-// fillInfo shows the capture's facts: the capture, the page, the network, TLS, redirects and
-// the collection environment.
+// fillInfo shows the capture's facts: the capture, the page, the network, TLS, redirects, the
+// collection and the browser.
 func (d *detailView) fillInfo() {
 	rec := d.rec
 	var f evidence.Facts
@@ -392,7 +392,8 @@ func (d *detailView) fillInfo() {
 		objs = append(objs, tlsSection(facts)...)
 	}
 	objs = append(objs, redirectsSection(f.Redirects)...)
-	objs = append(objs, collectionSection(&f.Collection, &f.Browser)...)
+	objs = append(objs, collectionSection(&f.Collection)...)
+	objs = append(objs, browserSection(&f.Browser)...)
 	objs = append(objs, eventsSection(f.Method.Events)...)
 	d.info.Objects = []fyne.CanvasObject{container.New(layout.NewFormLayout(), objs...)}
 	d.info.Refresh()
@@ -418,7 +419,8 @@ func captureSection(rec *store.Record) []fyne.CanvasObject {
 	)
 }
 
-// factKeys are the translation keys of the facts of evidence.NetworkRows.
+// factKeys are the translation keys of the facts of evidence.NetworkRows, CollectionRows and
+// BrowserRows.
 var factKeys = map[string]string{
 	evidence.FactHTTPStatus:   "detail.httpStatus",
 	evidence.FactServer:       "detail.server",
@@ -430,6 +432,18 @@ var factKeys = map[string]string{
 	evidence.FactCertIssuer:   "detail.issuer",
 	evidence.FactCertValidity: "detail.validity",
 	evidence.FactCertSANs:     "detail.sans",
+	evidence.FactStarted:      "detail.started",
+	evidence.FactFinished:     "detail.finished",
+	evidence.FactCollector:    "detail.operator",
+	evidence.FactCase:         "detail.case",
+	evidence.FactWorkstation:  "detail.workstation",
+	evidence.FactTimeZone:     "detail.timezone",
+	evidence.FactLocalIPs:     "detail.localIPs",
+	evidence.FactProgram:      "detail.program",
+	evidence.FactAppSHA256:    "detail.appSHA256",
+	evidence.FactProduct:      "detail.product",
+	evidence.FactUserAgent:    "detail.userAgent",
+	evidence.FactViewport:     "detail.viewport",
 }
 
 // factField is the line of the fact key of facts, named in the current language.
@@ -494,25 +508,37 @@ func redirectsSection(redirects []evidence.RedirectHop) []fyne.CanvasObject {
 	return section(T("detail.secRedirects"), hops...)
 }
 
-// collectionSection is the group of the collection environment: where, on what, with which
-// browser.
-func collectionSection(c *evidence.Collection, b *evidence.Browser) []fyne.CanvasObject {
-	system := strings.TrimSpace(c.OS + " " + c.Arch)
-	browser := strings.TrimSpace(b.Product + " " + b.Revision)
-	viewport := ""
-	if b.ViewportWidth > 0 {
-		viewport = fmt.Sprintf("%d×%d", b.ViewportWidth, b.ViewportHeight)
+// collectionSection is the group of who collected the capture, where and when, the rows of
+// evidence.CollectionRows in their order.
+func collectionSection(c *evidence.Collection) []fyne.CanvasObject {
+	var fields []field
+	for _, r := range evidence.CollectionRows(c) {
+		v := r.Value
+		switch r.Key {
+		case evidence.FactStarted, evidence.FactFinished:
+			v = formTime(r.Time)
+		case evidence.FactProgram:
+			if strings.TrimSpace(v) != "" {
+				v = T("detail.programValue", map[string]any{"Version": v})
+			}
+		}
+		fields = append(fields, field{T(factKeys[r.Key]), v})
 	}
-	return section(T("detail.secCollection"),
-		field{T("detail.unit"), c.Unit},
-		field{T("detail.computer"), c.Hostname},
-		field{T("detail.system"), system},
-		field{T("detail.timezone"), c.TimeZone},
-		field{T("detail.localIPs"), strings.Join(c.LocalIPs, ", ")},
-		field{T("detail.appVersion"), c.AppVersion},
-		field{T("detail.browser"), browser},
-		field{T("detail.viewport"), viewport},
-	)
+	return section(T("detail.secCollection"), fields...)
+}
+
+// browserSection is the group of the browser that made the capture, the rows of
+// evidence.BrowserRows in their order.
+func browserSection(b *evidence.Browser) []fyne.CanvasObject {
+	var fields []field
+	for _, r := range evidence.BrowserRows(b) {
+		v := r.Value
+		if r.Key == evidence.FactViewport && len(r.Parts) == 3 {
+			v = T("detail.viewportValue", map[string]any{"Width": r.Parts[0], "Height": r.Parts[1], "Scale": r.Parts[2]})
+		}
+		fields = append(fields, field{T(factKeys[r.Key]), v})
+	}
+	return section(T("detail.browser"), fields...)
 }
 
 // eventsSection is the group of the events during the capture; nothing without events.

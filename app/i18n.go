@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+
+	"evidentia/workflow"
 )
 
-// The interface languages.
+// The interface languages (workflow's).
 const (
-	LangKorean  = "ko"
-	LangEnglish = "en"
+	LangKorean  = workflow.LangKorean
+	LangEnglish = workflow.LangEnglish
 )
 
 // translationFS holds the interface strings: translations/<part>.<lang>.json, every key present
@@ -27,14 +28,6 @@ var translationFS embed.FS
 // currentLang is the language setLanguage last installed (touched on the main goroutine only).
 var currentLang = LangKorean
 
-// systemLanguage is the interface language the system locale asks for: Korean for a Korean
-// locale, English otherwise.
-func systemLanguage() string {
-	if strings.HasPrefix(lang.SystemLocale().LanguageString(), "ko") {
-		return LangKorean
-	}
-	return LangEnglish
-}
 
 // setLanguage installs the strings of language l ("ko" or "en"; "" follows the system) for T
 // and for Fyne's own dialogs. Fyne picks translations by the system locale; so that the choice
@@ -42,7 +35,7 @@ func systemLanguage() string {
 // both locales Evidentia ships. Call it on the main goroutine, then rebuild the screens.
 func setLanguage(l string) error {
 	if l == "" {
-		l = systemLanguage()
+		l = workflow.SystemLanguage() // the command line's rule too
 	}
 	if l != LangKorean && l != LangEnglish {
 		return fmt.Errorf("app: unknown language %q", l)

@@ -30,4 +30,12 @@ func TestFactKeysTranslated(t *testing.T) {
 			t.Errorf("fact %s: no translation for %s", fact, key)
 		}
 	}
+	// Every row of the shared model that the info tab names through factKeys has a key.
+	rows := append(evidence.CollectionRows(&evidence.Collection{LocalIPs: []string{"10.0.0.2"}, AppSHA256: "ab"}),
+		evidence.BrowserRows(&evidence.Browser{})...)
+	for _, r := range rows {
+		if factKeys[r.Key] == "" {
+			t.Errorf("fact %s has no translation key", r.Key)
+		}
+	}
 }

@@ -10,17 +10,22 @@ import (
 )
 
 // FactRow is one fact of a capture as a label/value row, the model the detail window and the
-// report both show a capture's network facts from. Key says what the fact is (one of the Fact*
-// constants); each reader names it in its own language and lays the rows out in its own order.
-// Value is the fact as text, with every part that came from outside Evidentia (the server, its
-// certificate) made safe and capped by textsafe.Bracket; "" when it was not recorded. A fact
-// that is a span of time (FactCertValidity) has Value "" and From and To set instead, for the
-// reader to show in its own zone.
+// report both show a capture's network, collection and browser facts from. Key says what the
+// fact is (one of the Fact* constants); each reader names it in its own language. Value is the
+// fact as text, with every part that came from outside Evidentia (the server, its
+// certificate) made safe and capped by textsafe.Bracket; "" when it was not recorded. What
+// Evidentia recorded of itself (the collection, the browser it ran) is as recorded, for the
+// reader to draw as it draws any text.
+// A fact that is a moment (FactStarted, FactFinished) has Value "" and Time set instead, a span
+// of time (FactCertValidity) From and To, for the reader to show in its own zone. A fact a
+// reader words in its own language (FactViewport) has Parts too: the pieces of Value.
 type FactRow struct {
 	Key   string
 	Value string
+	Time  time.Time
 	From  time.Time
 	To    time.Time
+	Parts []string
 }
 
 // The keys of FactRow.
@@ -36,6 +41,20 @@ const (
 	FactCertIssuer   = "certIssuer"   // its issuer
 	FactCertSANs     = "certSANs"     // its subject alternative names, comma separated
 	FactCertValidity = "certValidity" // its validity, From and To
+
+	FactStarted     = "started"     // when the capture started, Time
+	FactFinished    = "finished"    // when it finished, Time
+	FactCollector   = "collector"   // the operator and unit, "홍길동 (조사1팀)"
+	FactCase        = "case"        // the case
+	FactWorkstation = "workstation" // the computer, "pc-01 windows/amd64"
+	FactTimeZone    = "timeZone"    // the computer's zone, "Asia/Seoul KST (UTC+09:00)"
+	FactLocalIPs    = "localIPs"    // the computer's addresses, comma separated
+	FactProgram     = "program"     // Evidentia's version, "0.1.0"
+	FactAppSHA256   = "appSHA256"   // the SHA-256 of Evidentia's executable
+
+	FactProduct   = "product"   // the browser and its revision, "Chromium (131.0)"
+	FactUserAgent = "userAgent" // its user agent
+	FactViewport  = "viewport"  // its viewport, "1280x900@1", Parts width, height and scale
 )
 
 // FactRows is a list of facts; Value looks one up.
@@ -90,4 +109,53 @@ func NetworkRows(n *Network) FactRows {
 		)
 	}
 	return rows
+}
+
+// CollectionRows returns who collected the capture, where and when, as rows in the order the
+// report shows them: FactStarted, FactFinished, FactCollector, FactCase, FactWorkstation,
+// FactTimeZone, FactLocalIPs (only when there are local addresses), FactProgram and
+// FactAppSHA256 (only when it was recorded). Every other row is there, with Value "" (or a zero
+// Time) for what was not recorded.
+func CollectionRows(c *Collection) FactRows {
+	collector := c.Operator
+	if c.Unit != "" {
+		collector += " (" + c.Unit + ")"
+	}
+	rows := FactRows{
+		{Key: FactStarted, Time: c.StartedAt},
+		{Key: FactFinished, Time: c.FinishedAt},
+		{Key: FactCollector, Value: collector},
+		{Key: FactCase, Value: c.Case},
+		{Key: FactWorkstation, Value: strings.TrimSpace(c.Hostname + " " + strings.Trim(c.OS+"/"+c.Arch, "/"))},
+		{Key: FactTimeZone, Value: c.TimeZone},
+	}
+	if len(c.LocalIPs) > 0 {
+		rows = append(rows, FactRow{Key: FactLocalIPs, Value: strings.Join(c.LocalIPs, ", ")})
+	}
+	rows = append(rows, FactRow{Key: FactProgram, Value: c.AppVersion})
+	if c.AppSHA256 != "" {
+		rows = append(rows, FactRow{Key: FactAppSHA256, Value: string(c.AppSHA256)})
+	}
+	return rows
+}
+
+// BrowserRows returns the browser that made the capture as rows, in the order the report shows
+// them: FactProduct, FactUserAgent and FactViewport, whose Parts are the width, the height and
+// the device scale (none when the viewport was not recorded). Every row is there, with Value ""
+// for what was not recorded.
+func BrowserRows(b *Browser) FactRows {
+	product := b.Product
+	if b.Revision != "" {
+		product += " (" + b.Revision + ")"
+	}
+	viewport := FactRow{Key: FactViewport}
+	if b.ViewportWidth > 0 {
+		w, h, scale := strconv.Itoa(b.ViewportWidth), strconv.Itoa(b.ViewportHeight), strconv.FormatFloat(b.DeviceScale, 'g', -1, 64)
+		viewport.Value, viewport.Parts = w+"x"+h+"@"+scale, []string{w, h, scale}
+	}
+	return FactRows{
+		{Key: FactProduct, Value: product},
+		{Key: FactUserAgent, Value: b.UserAgent},
+		viewport,
+	}
 }

@@ -585,30 +585,24 @@ func (d *doc) redirects(hops []evidence.RedirectHop) {
 	}
 }
 
-// collection writes who collected the capture, where and when.
+// collection writes who collected the capture, where and when (evidence.CollectionRows).
 func (d *doc) collection(col *evidence.Collection) {
 	t := d.t
-	collector := col.Operator
-	if col.Unit != "" {
-		collector += " (" + col.Unit + ")"
-	}
-	ws := strings.TrimSpace(col.Hostname + " " + strings.Trim(col.OS+"/"+col.Arch, "/"))
-	rows := [][2]string{
-		{t.Started, d.both(col.StartedAt)},
-		{t.Finished, d.both(col.FinishedAt)},
-		{t.Collector, d.orNot(collector)},
-		{t.CaseLabel, d.orNot(col.Case)},
-		{t.Workstation, d.orNot(ws)},
-		{t.TimeZone, d.orNot(col.TimeZone)},
-	}
-	if len(col.LocalIPs) > 0 {
-		rows = append(rows, [2]string{t.LocalIPs, strings.Join(col.LocalIPs, ", ")})
-	}
-	rows = append(rows, [2]string{t.Program, fmt.Sprintf(t.ProgramFmt, d.orNot(col.AppVersion))})
+	var rows [][2]string
 	cells := map[int]cell{}
-	if col.AppSHA256 != "" {
-		cells[len(rows)] = hash(string(col.AppSHA256))
-		rows = append(rows, [2]string{t.AppSHA256, string(col.AppSHA256)})
+	for _, r := range evidence.CollectionRows(col) {
+		v := d.orNot(r.Value)
+		switch r.Key {
+		case evidence.FactStarted, evidence.FactFinished:
+			v = d.both(r.Time)
+		case evidence.FactLocalIPs:
+			v = r.Value
+		case evidence.FactProgram:
+			v = fmt.Sprintf(t.ProgramFmt, d.orNot(r.Value))
+		case evidence.FactAppSHA256:
+			cells[len(rows)] = hash(r.Value)
+		}
+		rows = append(rows, [2]string{t.factLabel(r.Key), v})
 	}
 	d.kv(t.Collection, rows, cells)
 }
@@ -648,22 +642,18 @@ func (d *doc) network(nw *evidence.Network) {
 	d.kv(t.NetworkTitle, rows, nil)
 }
 
-// browser writes the browser that made the capture.
+// browser writes the browser that made the capture (evidence.BrowserRows).
 func (d *doc) browser(br *evidence.Browser) {
 	t := d.t
-	product := br.Product
-	if br.Revision != "" {
-		product += " (" + br.Revision + ")"
+	var rows [][2]string
+	for _, r := range evidence.BrowserRows(br) {
+		v := d.orNot(r.Value)
+		if r.Key == evidence.FactViewport && len(r.Parts) == 3 {
+			v = fmt.Sprintf(t.ViewportFmt, r.Parts[0], r.Parts[1], r.Parts[2])
+		}
+		rows = append(rows, [2]string{t.factLabel(r.Key), v})
 	}
-	viewport := t.NotRecorded
-	if br.ViewportWidth > 0 {
-		viewport = fmt.Sprintf(t.ViewportFmt, br.ViewportWidth, br.ViewportHeight, strconv.FormatFloat(br.DeviceScale, 'g', -1, 64))
-	}
-	d.kv(t.BrowserTitle, [][2]string{
-		{t.Product, d.orNot(product)},
-		{t.UserAgent, d.orNot(br.UserAgent)},
-		{t.Viewport, viewport},
-	}, nil)
+	d.kv(t.BrowserTitle, rows, nil)
 }
 
 // claims writes the table of the page's claims about itself (pagemeta.Claims), titled

@@ -116,7 +116,7 @@ type texts struct {
 	Product      string
 	UserAgent    string
 	Viewport     string
-	ViewportFmt  string // %d width, %d height, %s scale
+	ViewportFmt  string // %s width, %s height, %s scale
 
 	Screenshot     string
 	ShotPageFmt    string // %d slice, %d slices
@@ -272,6 +272,30 @@ func (t *texts) factLabel(key string) string {
 		return t.CertSANs
 	case evidence.FactCertValidity:
 		return t.CertValidity
+	case evidence.FactStarted:
+		return t.Started
+	case evidence.FactFinished:
+		return t.Finished
+	case evidence.FactCollector:
+		return t.Collector
+	case evidence.FactCase:
+		return t.CaseLabel
+	case evidence.FactWorkstation:
+		return t.Workstation
+	case evidence.FactTimeZone:
+		return t.TimeZone
+	case evidence.FactLocalIPs:
+		return t.LocalIPs
+	case evidence.FactProgram:
+		return t.Program
+	case evidence.FactAppSHA256:
+		return t.AppSHA256
+	case evidence.FactProduct:
+		return t.Product
+	case evidence.FactUserAgent:
+		return t.UserAgent
+	case evidence.FactViewport:
+		return t.Viewport
 	}
 	return key
 }
@@ -393,7 +417,7 @@ var textsKo = texts{
 	Product:      "제품",
 	UserAgent:    "User-Agent",
 	Viewport:     "화면 크기",
-	ViewportFmt:  "%d × %d px, 배율 %s",
+	ViewportFmt:  "%s × %s px, 배율 %s",
 
 	Screenshot:     "전체 화면 캡처",
 	ShotPageFmt:    "%d / %d",
@@ -602,7 +626,7 @@ var textsEn = texts{
 	Product:      "Product",
 	UserAgent:    "User agent",
 	Viewport:     "Viewport",
-	ViewportFmt:  "%d × %d px, scale %s",
+	ViewportFmt:  "%s × %s px, scale %s",
 
 	Screenshot:     "Full-page screenshot",
 	ShotPageFmt:    "%d of %d",

@@ -144,7 +144,7 @@ func syncDir(dir string) error {
 // checkObject re-hashes the file at path and compares it with d and size (size < 0: any). It
 // returns errors wrapping ErrMissingObject or ErrDigestMismatch.
 func checkObject(ctx context.Context, path string, d evidence.Digest, size int64) error {
-	f, err := os.Open(path)
+	f, err := openObject(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: %s", ErrMissingObject, d)
 	}
@@ -175,7 +175,7 @@ func (s *Store) OpenArtifact(ctx context.Context, d evidence.Digest) (io.ReadClo
 	if p == "" {
 		return nil, fmt.Errorf("%w: %q is not a SHA-256 digest", ErrInvalid, d)
 	}
-	f, err := os.Open(p)
+	f, err := openObject(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s", ErrMissingObject, d)
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -365,7 +364,7 @@ type objectState struct {
 }
 
 func hashObject(ctx context.Context, path string, d evidence.Digest) (objectState, error) {
-	f, err := os.Open(path)
+	f, err := openObject(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return objectState{err: fmt.Errorf("%w: object %s is not in the store", ErrMissingObject, d)}, nil
 	}

@@ -18,14 +18,15 @@ import (
 // line both build (with NewSession, from the settings, the data folder and the environment)
 // and through which they run every use case. It owns the rules both doors must share:
 //
-//   - who acts and for which unit (Operator, Unit: see their contracts);
-//   - which timestamp authority stamps a signature (TSA);
+//   - who acts and for which unit (Operator, Unit: see their contracts), and by the same rule
+//     the data folder (Dir), the browser, the language (Language) and which timestamp
+//     authority stamps a signature (TSA);
 //   - how captures run: the time limit and how many at once (Limits), checked against the
 //     same bounds the settings have;
 //   - the browser: found, started on first use, started again when it died or when the
 //     browser or the time limit changed (Capture, StartBrowser), and stopped by Close;
 //   - the signing identity: loaded, unlocked, sealed and installed, and the signer built from
-//     it (see identity.go);
+//     it (see keys.go);
 //   - the roots signers are trusted through when verifying (Roots).
 //
 // The front doors keep only presentation: they parse input, call the Session, and show
@@ -44,7 +45,6 @@ type Session struct {
 
 	engMu   sync.Mutex
 	eng     *capture.Engine
-	engErr  error
 	engFor  engineKey
 	stopped sync.WaitGroup // engines being closed in the background
 	closed  bool
@@ -274,7 +274,7 @@ func (s *Session) StartBrowser(timeout time.Duration) (*capture.Engine, error) {
 		// cancelled by those contexts are sealed.
 		s.eng, err = capture.New(context.Background(), capture.WithExecPath(path), capture.WithTimeout(key.timeout))
 	}
-	s.engErr, s.engFor = err, key
+	s.engFor = key
 	if err != nil {
 		s.eng = nil
 		return nil, err
@@ -286,8 +286,9 @@ var errSessionClosed = errors.New("workflow: the session is closed")
 
 // Capture captures every address of req into the session's store, with the session's rules
 // filling in what req leaves empty: the operator and unit (Operator, Unit), the limits
-// (Limits, with req.Timeout and req.Parallel given when not zero). The browser is started (or started again) as StartBrowser
-// says; when it cannot start, every address ends with that error and nothing is recorded. A
+// (Limits, with req.Timeout and req.Parallel given when not zero). The browser is started (or
+// started again) as StartBrowser says; when it cannot start, every address ends with that
+// error and nothing is recorded. A
 // limit out of range ends every address with the ErrBadLimit error. See Capturer.Capture for
 // progress, done and cancelling.
 func (s *Session) Capture(ctx context.Context, req CaptureRequest, progress Progress, done func(Outcome)) []Outcome {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -174,5 +175,48 @@ func TestSessionCaptureWithoutBrowserRecordsNothing(t *testing.T) {
 	outs = s.Capture(context.Background(), CaptureRequest{URLs: []string{"https://example.com/"}, Parallel: settings.MaxParallel + 1}, nil, nil)
 	if !errors.Is(outs[0].Err, ErrBadLimit) {
 		t.Errorf("parallel out of range: %v", outs[0].Err)
+	}
+}
+
+func TestSystemLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, LangKorean},
+		{map[string]string{"LANG": "ko_KR.UTF-8"}, LangKorean},
+		{map[string]string{"LANG": "en_US.UTF-8"}, LangEnglish},
+		{map[string]string{"LANG": "C.UTF-8"}, LangKorean},
+		{map[string]string{"LANG": "C"}, LangKorean},
+		{map[string]string{"LC_ALL": "en_GB.UTF-8", "LANG": "ko_KR.UTF-8"}, LangEnglish},
+		{map[string]string{"LC_MESSAGES": "ko_KR", "LANG": "en_US"}, LangKorean},
+		{map[string]string{"LANG": "de_DE.UTF-8"}, LangEnglish},
+	} {
+		for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
+			t.Setenv(k, tc.env[k])
+		}
+		if runtime.GOOS != "linux" {
+			t.Skip("the locale comes from the system's settings here, not the environment")
+		}
+		if got := SystemLanguage(); got != tc.want {
+			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ tag, want string }{{"ko-KR", LangKorean}, {"en-US", LangEnglish}, {"", LangKorean}, {"ja-JP", LangEnglish}} {
+		if got := languageOfLocale(tc.tag); got != tc.want {
+			t.Errorf("%q: %s, want %s", tc.tag, got, tc.want)
+		}
+	}
+}
+
+func TestSessionLanguage(t *testing.T) {
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	s := NewSession(SessionConfig{Settings: settings.Settings{Lang: "ko"}, DataDir: t.TempDir(), Getenv: envOf(nil)})
+	if s.Language("en") != LangEnglish || s.Language("") != LangKorean || s.Language("fr") != LangKorean {
+		t.Errorf("given en %s, none %s, fr %s", s.Language("en"), s.Language(""), s.Language("fr"))
+	}
+	s = NewSession(SessionConfig{DataDir: t.TempDir(), Getenv: envOf(nil)})
+	if runtime.GOOS == "linux" && s.Language("") != LangEnglish {
+		t.Errorf("no setting: %s, want the system's (en)", s.Language(""))
 	}
 }

@@ -59,6 +59,8 @@ environment variable, else the settings file, else the default.
 Data folder: --data, else EVIDENTIA_DATA, else data_dir in the settings, else the per-user default.
 Browser: --chrome, else EVIDENTIA_CHROME, else chrome in the settings, else Chrome, Edge or
 Chromium where installed.
+Language of a report: --lang, else lang in the settings, else the system's (Korean unless it
+names another language).
 Limits: --timeout (5s to 10m) and --parallel (1 to 8), else the settings (default 60s and 2).
 Timestamp authority: --tsa, else EVIDENTIA_TSA, else the settings file (when signing).
 An export is always signed with the signing identity (see identity create|import).

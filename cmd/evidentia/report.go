@@ -23,21 +23,6 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// systemLang is the report language the system locale asks for: English for an English (or
-// other non-Korean) locale, Korean for a Korean or unknown one.
-func systemLang(getenv func(string) string) report.Lang {
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := strings.ToLower(getenv(k))
-		if v == "" {
-			continue
-		}
-		if v == "c" || v == "posix" || strings.HasPrefix(v, "c.") || strings.HasPrefix(v, "ko") {
-			return report.Korean
-		}
-		return report.English
-	}
-	return report.Korean
-}
 
 // docFlags are the flags shared by the commands that write a document of captures (report,
 // export).
@@ -83,14 +68,13 @@ func (f *docFlags) finish(c *cli, rest []string, ext string, mustExt bool) (repo
 	if mustExt && !strings.HasSuffix(strings.ToLower(*f.out), ext) {
 		return "", usageError{fmt.Sprintf("%s: --out must name a %s file", f.cmd, ext)}
 	}
-	l := report.Lang(*f.lang)
-	switch l {
-	case "":
-		l = systemLang(os.Getenv)
-	case report.Korean, report.English:
+	switch *f.lang {
+	case "", workflow.LangKorean, workflow.LangEnglish:
 	default:
 		return "", usageError{fmt.Sprintf("%s: --lang must be ko or en, not %q", f.cmd, *f.lang)}
 	}
+	// --lang, else the settings' language, else the system's (the desktop app's rule).
+	l := report.Lang(c.session().Language(*f.lang))
 	return l, nil
 }
 

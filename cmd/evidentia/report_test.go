@@ -22,6 +22,8 @@ import (
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"evidentia/internal/testpki"
+	"evidentia/report"
+	"evidentia/settings"
 )
 
 const testPassphrase = "correct horse battery staple"
@@ -354,21 +356,28 @@ func TestCLIReportTwentyCapturesEnglish(t *testing.T) {
 	}
 }
 
-func TestSystemLang(t *testing.T) {
-	tests := []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{}, "ko"},
-		{map[string]string{"LANG": "ko_KR.UTF-8"}, "ko"},
-		{map[string]string{"LANG": "en_US.UTF-8"}, "en"},
-		{map[string]string{"LANG": "C.UTF-8"}, "ko"},
-		{map[string]string{"LC_ALL": "en_GB.UTF-8", "LANG": "ko_KR.UTF-8"}, "en"},
-		{map[string]string{"LC_MESSAGES": "ko_KR", "LANG": "en_US"}, "ko"},
+// TestReportLanguageFollowsTheSettings: without --lang, the report is in the settings'
+// language, else the system's (workflow.Session.Language, the desktop app's rule too).
+func TestReportLanguageFollowsTheSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.json")
+	t.Setenv("EVIDENTIA_SETTINGS", path)
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LANG", "ko_KR.UTF-8")
+	s := settings.Default()
+	s.Lang = "en"
+	if err := settings.Save(path, s); err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range tests {
-		if got := systemLang(func(k string) string { return tc.env[k] }); string(got) != tc.want {
-			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
-		}
+	c := &cli{stderr: &bytes.Buffer{}}
+	f := &docFlags{cmd: "report", caseName: new(string), out: new(string), lang: new(string)}
+	*f.caseName, *f.out = "사건", "x.pdf"
+	if l, err := f.finish(c, nil, ".pdf", false); err != nil || l != report.English {
+		t.Errorf("settings say en: %q, %v", l, err)
+	}
+	*f.lang = "ko"
+	if l, err := f.finish(c, nil, ".pdf", false); err != nil || l != report.Korean {
+		t.Errorf("--lang ko: %q, %v", l, err)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -13,10 +14,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"evidentia/evidence"
 	"evidentia/settings"
 	"evidentia/store"
+	"evidentia/workflow"
 )
 
 // sealedCase makes a data folder with one sealed capture in case kase, without a browser.
@@ -199,5 +202,50 @@ func TestSettingsDefaultReportTSAAndOperator(t *testing.T) {
 	os.Remove(path)
 	if code, out = report(); code != exitOK || strings.Contains(out, "note: settings") {
 		t.Errorf("no settings file: exit %d\n%s", code, out)
+	}
+}
+
+// TestBothDoorsBuildOneSession: the command line's session and the one the desktop app's
+// main.go builds from the same settings file follow the same rules: the same operator (the
+// login name without a DOMAIN\ prefix when the file names none), unit, authority, data folder
+// and limits, with and without the environment deciding.
+func TestBothDoorsBuildOneSession(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.json")
+	t.Setenv("EVIDENTIA_SETTINGS", path)
+	t.Setenv("EVIDENTIA_DATA", "")
+	for _, env := range []map[string]string{
+		{"EVIDENTIA_OPERATOR": "", "EVIDENTIA_UNIT": "", "EVIDENTIA_TSA": ""},
+		{"EVIDENTIA_OPERATOR": "환경 수사관", "EVIDENTIA_UNIT": "환경 팀", "EVIDENTIA_TSA": "http://127.0.0.1:9/env"},
+	} {
+		for k, v := range env {
+			t.Setenv(k, v)
+		}
+		s := settings.Settings{Unit: "설정 팀", DataDir: filepath.Join(t.TempDir(), "증거"), Timeout: 75 * time.Second,
+			Parallel: 5, TSA: "http://127.0.0.1:9/settings"}
+		if err := settings.Save(path, s); err != nil {
+			t.Fatal(err)
+		}
+		c := &cli{stderr: &bytes.Buffer{}}
+		fromCLI := c.session()
+		loaded, err := settings.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromApp := workflow.NewSession(workflow.SessionConfig{Settings: loaded}) // as main.go builds it
+		l1, err1 := fromCLI.Limits(nil, nil)
+		l2, err2 := fromApp.Limits(nil, nil)
+		got := []any{fromCLI.Operator(""), fromCLI.Unit(""), fromCLI.TSA(""), fromCLI.Dir(), l1, err1}
+		want := []any{fromApp.Operator(""), fromApp.Unit(""), fromApp.TSA(""), fromApp.Dir(), l2, err2}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("environment %v:\ncommand line %v\ndesktop app  %v", env, got, want)
+		}
+		wantOp := settings.Default().Operator
+		if env["EVIDENTIA_OPERATOR"] != "" {
+			wantOp = env["EVIDENTIA_OPERATOR"]
+		}
+		if fromCLI.Operator("") != wantOp || strings.Contains(fromCLI.Operator(""), `\`) || l1.Parallel != 5 || l1.Timeout != 75*time.Second || fromCLI.Dir() != s.DataDir {
+			t.Errorf("environment %v: operator %q (want %q), limits %+v, data %s", env, fromCLI.Operator(""), wantOp, l1, fromCLI.Dir())
+		}
+		c.closeSession()
 	}
 }
