@@ -87,10 +87,10 @@ test: deps-test
 check: vet fmt-check staticcheck
 
 vet:
-	CGO_ENABLED=1 $(GO) vet $(PKG)
+	CGO_ENABLED=1 $(GO) vet -tags $(GUI_TAGS) $(PKG)
 
 staticcheck:
-	CGO_ENABLED=1 $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKG)
+	CGO_ENABLED=1 $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) -tags $(GUI_TAGS) $(PKG)
 
 fmt-check:
 	@unformatted=$$(gofmt -l .); \

@@ -28,7 +28,6 @@ var translationFS embed.FS
 // currentLang is the language setLanguage last installed (touched on the main goroutine only).
 var currentLang = LangKorean
 
-
 // setLanguage installs the strings of language l ("ko" or "en"; "" follows the system) for T
 // and for Fyne's own dialogs. Fyne picks translations by the system locale; so that the choice
 // in Settings wins whatever the system says, the chosen language's strings are installed under

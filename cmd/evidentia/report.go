@@ -23,7 +23,6 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-
 // docFlags are the flags shared by the commands that write a document of captures (report,
 // export).
 type docFlags struct {
