@@ -34,10 +34,10 @@ type Options struct {
 	// Store.
 	Session      *workflow.Session
 	Settings     settings.Settings
-	SettingsPath string // where Settings are saved
-	SettingsErr  error  // a problem loading them (the defaults are used), shown once
-	Store        *store.Store
-	StoreErr     error // why Store is nil, shown in place of the screens
+	SettingsPath string       // where Settings are saved
+	SettingsErr  error        // a problem loading them (the defaults are used), shown once
+	Store        *store.Store // the session's store, open; closed when the window closes
+	StoreErr     error        // why Store is nil, shown in place of the screens
 }
 
 // ui is the main window and everything it shows. Fields are touched on the main goroutine
@@ -51,6 +51,12 @@ type ui struct {
 	cancel   context.CancelFunc
 	work     sync.WaitGroup // background work that must finish (seal) before the store closes
 	shutOnce sync.Once
+
+	// Background work started where nothing else holds u.work (the thumbnail workers): see
+	// background. bgClosed is set, under bgMu, once shutdown waits for bg.
+	bgMu     sync.Mutex
+	bgClosed bool
+	bg       sync.WaitGroup
 
 	// sess runs every use case and holds the settings (read them with settingsNow); it
 	// starts the browser with the first capture and stops it on shutdown.
@@ -78,11 +84,11 @@ func New(a fyne.App, opt Options) fyne.Window {
 	onMainMu.Lock()
 	defer onMainMu.Unlock()
 	a.Settings().SetTheme(NewTheme())
-	if err := setLanguage(opt.Settings.Lang); err != nil {
-		fyne.LogError("language", err)
-	}
 	if opt.Session == nil {
 		opt.Session = workflow.NewSession(workflow.SessionConfig{Settings: opt.Settings, Store: opt.Store})
+	}
+	if err := setLanguage(opt.Session.Language("")); err != nil {
+		fyne.LogError("language", err)
 	}
 	u := &ui{a: a, sess: opt.Session, setPath: opt.SettingsPath, st: opt.Store}
 	u.ctx, u.cancel = context.WithCancel(context.Background())

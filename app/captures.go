@@ -539,10 +539,15 @@ func (t *thumbLoader) get(rec store.Record) (image.Image, thumbState) {
 		delete(t.queued, t.queue[0].ID)
 		t.queue = t.queue[1:]
 	}
-	if t.workers < thumbWorkers && t.u.ctx.Err() == nil {
-		t.workers++
-		t.pending.Add(1) // not u.work: get may run when nothing else holds it (see sync.WaitGroup.Add)
-		go t.work()
+	if t.workers < thumbWorkers {
+		// Not u.work: get may run when nothing else holds it (see sync.WaitGroup.Add); shutdown
+		// waits for the worker through u.background, so that none touches a widget after it.
+		t.pending.Add(1)
+		if t.u.background(t.work) {
+			t.workers++
+		} else {
+			t.pending.Done()
+		}
 	}
 	return nil, thumbLoading
 }

@@ -78,12 +78,33 @@ func (u *ui) shutdown() {
 func (u *ui) doShutdown() {
 	u.cancel()
 	u.work.Wait()
+	u.bgMu.Lock()
+	u.bgClosed = true
+	u.bgMu.Unlock()
+	u.bg.Wait()
 	if err := u.sess.Close(); err != nil {
 		fyne.LogError("closing the session", err)
 	}
 	if u.st != nil {
 		u.st.Close()
 	}
+}
+
+// background runs f in a goroutine that shutdown waits for, and reports whether it did: once
+// shutdown has begun waiting, nothing more starts (f is not run). Unlike u.work, it may be
+// called when nothing else is pending.
+func (u *ui) background(f func()) bool {
+	u.bgMu.Lock()
+	defer u.bgMu.Unlock()
+	if u.bgClosed || u.ctx.Err() != nil {
+		return false
+	}
+	u.bg.Add(1)
+	go func() {
+		defer u.bg.Done()
+		f()
+	}()
+	return true
 }
 
 // storeProblem is what the window shows when the data folder could not be opened.

@@ -246,83 +246,176 @@ func prepareRevision(doc []byte, r *pdf.Reader, d sigDetails) (rev *sigRevision,
 	return rev, err
 }
 
+// buildRevision is prepareRevision without its recovery of panics (the PDF reader panics on
+// some malformed files): it checks doc with readRevisionBase, then writes, in this order, the
+// signature dictionary, the widget, the first page, the catalog, the cross-reference section
+// and the trailer, and finally writes the /ByteRange in place. Its errors wrap
+// ErrUnsupportedPDF, or come from the copier.
 func buildRevision(doc []byte, r *pdf.Reader, d sigDetails) (*sigRevision, error) {
-	unsupported := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrUnsupportedPDF, fmt.Sprintf(format, args...))
+	base, err := readRevisionBase(doc, r)
+	if err != nil {
+		return nil, err
 	}
-	trailer := r.Trailer()
+	w := newRevisionWriter(doc, base.size, d.ContentsSize)
+	w.writeSignature(d)
+	w.writeWidget(base.page, base.field)
+	if err := w.writePage(base.page); err != nil {
+		return nil, err
+	}
+	if err := w.writeCatalog(base.root, base.acro, base.fields, r.PDFVersion); err != nil {
+		return nil, err
+	}
+	xrefAt := w.writeXref()
+	if err := w.writeTrailer(doc, base.trailer, refOf(base.root), base.prev, d, xrefAt); err != nil {
+		return nil, err
+	}
+	return w.finish()
+}
+
+// unsupported returns an error wrapping ErrUnsupportedPDF that says why, the format and args
+// as fmt.Sprintf takes them.
+func unsupported(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnsupportedPDF, fmt.Sprintf(format, args...))
+}
+
+// revisionBase is what buildRevision takes from the document it appends to.
+type revisionBase struct {
+	trailer pdf.Value
+	size    int64 // the trailer's /Size: the number of the first new object
+	prev    int64 // the offset of the last cross-reference section
+	root    pdf.Value
+	page    pdf.Value // the first page
+	acro    pdf.Value // the catalog's /AcroForm (may be null)
+	fields  pdf.Value // its /Fields (may be null)
+	field   string    // the name of the new signature field, unused by the form's fields
+}
+
+// readRevisionBase checks, in this order, that doc (read as r) can take a certification
+// signature (readTrailer, then readCatalog) and returns what the update needs of it. It
+// writes nothing; its errors wrap ErrUnsupportedPDF.
+func readRevisionBase(doc []byte, r *pdf.Reader) (revisionBase, error) {
+	var b revisionBase
+	var err error
+	if b.trailer, b.size, b.prev, err = readTrailer(doc, r); err != nil {
+		return revisionBase{}, err
+	}
+	if err := b.readCatalog(); err != nil {
+		return revisionBase{}, err
+	}
+	return b, nil
+}
+
+// readTrailer returns r's trailer, its /Size and the offset of the last cross-reference
+// section, refusing a cross-reference stream, a hybrid /XRefStm, an encrypted file, an
+// unusable /Size (it must leave room for two more objects) and an offset outside doc.
+func readTrailer(doc []byte, r *pdf.Reader) (trailer pdf.Value, size, prev int64, err error) {
+	trailer = r.Trailer()
 	if r.XrefInformation.Type != "table" {
-		return nil, unsupported("its cross-reference section is a %s, not a table", r.XrefInformation.Type)
+		return trailer, 0, 0, unsupported("its cross-reference section is a %s, not a table", r.XrefInformation.Type)
 	}
 	if !trailer.Key("XRefStm").IsNull() {
-		return nil, unsupported("it has a hybrid cross-reference stream (/XRefStm)")
+		return trailer, 0, 0, unsupported("it has a hybrid cross-reference stream (/XRefStm)")
 	}
 	if !trailer.Key("Encrypt").IsNull() {
-		return nil, unsupported("it is encrypted")
+		return trailer, 0, 0, unsupported("it is encrypted")
 	}
-	size := trailer.Key("Size").Int64()
+	size = trailer.Key("Size").Int64()
 	if trailer.Key("Size").Kind() != pdf.Integer || size < 1 || size > maxObjects-2 {
-		return nil, unsupported("the trailer's /Size %v is not usable", trailer.Key("Size"))
+		return trailer, 0, 0, unsupported("the trailer's /Size %v is not usable", trailer.Key("Size"))
 	}
-	prev := r.XrefInformation.StartPos
+	prev = r.XrefInformation.StartPos
 	if prev <= 0 || prev >= int64(len(doc)) {
-		return nil, unsupported("the last cross-reference section is at %d, outside the file", prev)
+		return trailer, 0, 0, unsupported("the last cross-reference section is at %d, outside the file", prev)
 	}
-	root := trailer.Key("Root")
+	return trailer, size, prev, nil
+}
+
+// readCatalog fills in b's root, page, acro, fields and field from b.trailer, refusing a file
+// with no indirect catalog, one already certified, with no first page (or the catalog as its
+// first page), with form fields too deep or too many, or already signed. The field is
+// "Signature1", else the first "SignatureN" (N = 2, 3...) no top-level field is named.
+func (b *revisionBase) readCatalog() error {
+	root := b.trailer.Key("Root")
 	if root.Kind() != pdf.Dict || refOf(root).id == 0 {
-		return nil, unsupported("no catalog (/Root) dictionary")
+		return unsupported("no catalog (/Root) dictionary")
 	}
 	if !root.Key("Perms").Key("DocMDP").IsNull() {
-		return nil, unsupported("it already carries a certification signature")
+		return unsupported("it already carries a certification signature")
 	}
 	page, ok := firstPage(root.Key("Pages"), root)
 	if !ok {
-		return nil, unsupported("no first page")
+		return unsupported("no first page")
 	}
 	if refOf(page) == refOf(root) {
-		return nil, unsupported("the first page is the catalog")
+		return unsupported("the first page is the catalog")
 	}
 	acro := root.Key("AcroForm")
 	fields := acro.Key("Fields")
 	signed, names, ok := inspectFields(fields)
 	if !ok {
-		return nil, unsupported("the form's fields are nested too deeply or too many")
+		return unsupported("the form's fields are nested too deeply or too many")
 	}
 	if signed {
-		return nil, unsupported("it is signed already (a certification signature must be the first)")
+		return unsupported("it is signed already (a certification signature must be the first)")
 	}
 	field := "Signature1"
 	for n := 2; names[field]; n++ {
 		field = "Signature" + strconv.Itoa(n)
 	}
+	b.root, b.page, b.acro, b.fields, b.field = root, page, acro, fields, field
+	return nil
+}
 
-	sigRef := objRef{uint32(size), 0}
-	widgetRef := objRef{uint32(size + 1), 0}
-	newSize := size + 2
+// revisionWriter writes one incremental update after a copy of the document: out holds the
+// document and what has been written of the update, offsets where each object of the update
+// begins in out, rev the /Contents span as it becomes known.
+type revisionWriter struct {
+	out         *bytes.Buffer
+	cp          copier
+	offsets     map[objRef]int
+	rev         *sigRevision
+	byteRangeAt int    // offset of the /ByteRange room, written by finish
+	sigRef      objRef // the new signature dictionary: object number size
+	widgetRef   objRef // the new widget: size+1
+	newSize     int64  // the new trailer's /Size: size+2
+}
 
-	out := bytes.NewBuffer(make([]byte, 0, len(doc)+2*d.ContentsSize+8192))
-	out.Write(doc)
-	if len(doc) > 0 && doc[len(doc)-1] != '\n' && doc[len(doc)-1] != '\r' {
-		out.WriteByte('\n')
+// newRevisionWriter returns a writer whose buffer holds a copy of doc, followed by a newline
+// when doc does not end with one, with room reserved for the update and a /Contents of
+// contentsSize bytes. The update's two new objects are numbered size and size+1.
+func newRevisionWriter(doc []byte, size int64, contentsSize int) *revisionWriter {
+	w := &revisionWriter{
+		sigRef:    objRef{uint32(size), 0},
+		widgetRef: objRef{uint32(size + 1), 0},
+		newSize:   size + 2,
+		offsets:   map[objRef]int{},
+		rev:       &sigRevision{},
 	}
-	cp := copier{out}
-	offsets := map[objRef]int{}
-	rev := &sigRevision{}
-	var byteRangeAt int
+	w.out = bytes.NewBuffer(make([]byte, 0, len(doc)+2*contentsSize+8192))
+	w.out.Write(doc)
+	if len(doc) > 0 && doc[len(doc)-1] != '\n' && doc[len(doc)-1] != '\r' {
+		w.out.WriteByte('\n')
+	}
+	w.cp = copier{w.out}
+	return w
+}
 
-	// The signature dictionary. /ByteRange and /Contents come first: what follows them, the
-	// visible details among it, is signed like the rest of the file.
-	offsets[sigRef] = out.Len()
-	fmt.Fprintf(out, "%d 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached\n/ByteRange ", sigRef.id)
-	byteRangeAt = out.Len()
+// writeSignature writes the signature dictionary with the details d. /ByteRange (blank room,
+// its offset kept for finish) and /Contents (zeros, its span kept in rev) come first: what
+// follows them, the visible details among it, is signed like the rest of the file.
+func (w *revisionWriter) writeSignature(d sigDetails) {
+	out := w.out
+	w.offsets[w.sigRef] = out.Len()
+	fmt.Fprintf(out, "%d 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached\n/ByteRange ", w.sigRef.id)
+	w.byteRangeAt = out.Len()
 	out.WriteString("[0 0 0 0]")
 	out.Write(bytes.Repeat([]byte{' '}, byteRangeWidth-len("[0 0 0 0]")))
 	out.WriteString("\n/Contents ")
-	rev.contentsStart = out.Len()
+	w.rev.contentsStart = out.Len()
 	out.WriteByte('<')
 	out.Write(bytes.Repeat([]byte{'0'}, 2*d.ContentsSize))
 	out.WriteByte('>')
-	rev.contentsEnd = out.Len()
+	w.rev.contentsEnd = out.Len()
 	out.WriteString("\n/Reference [<< /Type /SigRef /TransformMethod /DocMDP /DigestMethod /SHA256 /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >>]\n")
 	for _, e := range []struct{ key, val string }{
 		{"Name", d.Name}, {"Reason", d.Reason}, {"Location", d.Location}, {"ContactInfo", d.ContactInfo},
@@ -336,75 +429,102 @@ func buildRevision(doc []byte, r *pdf.Reader, d sigDetails) (*sigRevision, error
 		fmt.Fprintf(out, "/EvidentiaTSA %s\n", pdfTextString(d.TSA))
 	}
 	out.WriteString("/Prop_Build << /App << /Name /Evidentia >> >>\n>>\nendobj\n")
+}
 
-	// The field: an invisible widget on the first page.
-	offsets[widgetRef] = out.Len()
-	fmt.Fprintf(out, "%d 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /Rect [0 0 0 0] /F 132 /P %s /V %s /T %s >>\nendobj\n",
-		widgetRef.id, refOf(page), sigRef, pdfTextString(field))
+// writeWidget writes the field: an invisible widget on page, named field, whose value is the
+// signature.
+func (w *revisionWriter) writeWidget(page pdf.Value, field string) {
+	w.offsets[w.widgetRef] = w.out.Len()
+	fmt.Fprintf(w.out, "%d 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /Rect [0 0 0 0] /F 132 /P %s /V %s /T %s >>\nendobj\n",
+		w.widgetRef.id, refOf(page), w.sigRef, pdfTextString(field))
+}
 
-	// The first page, listing the widget among its annotations.
+// writePage writes a new version of page (the first page, same object number), listing the
+// widget after its own annotations. It refuses a page whose /Annots is not an array.
+func (w *revisionWriter) writePage(page pdf.Value) error {
 	pageRef := refOf(page)
-	offsets[pageRef] = out.Len()
-	fmt.Fprintf(out, "%d %d obj\n<<", pageRef.id, pageRef.gen)
-	if err := cp.entries(page, []string{"Annots"}, 1); err != nil {
-		return nil, err
+	w.offsets[pageRef] = w.out.Len()
+	fmt.Fprintf(w.out, "%d %d obj\n<<", pageRef.id, pageRef.gen)
+	if err := w.cp.entries(page, []string{"Annots"}, 1); err != nil {
+		return err
 	}
-	out.WriteString(" /Annots [")
+	w.out.WriteString(" /Annots [")
 	if annots := page.Key("Annots"); annots.Kind() == pdf.Array {
-		if err := cp.elements(annots, 1); err != nil {
-			return nil, err
+		if err := w.cp.elements(annots, 1); err != nil {
+			return err
 		}
 	} else if !annots.IsNull() {
-		return nil, unsupported("the first page's /Annots is not an array")
+		return unsupported("the first page's /Annots is not an array")
 	}
-	fmt.Fprintf(out, " %s] >>\nendobj\n", widgetRef)
+	fmt.Fprintf(w.out, " %s] >>\nendobj\n", w.widgetRef)
+	return nil
+}
 
-	// The catalog: the form with the field, the permissions naming the signature.
+// writeCatalog writes a new version of the catalog root (same object number): its entries,
+// /Version raised to 1.7 when neither pdfVersion (the header's) nor its own is at least that,
+// the form (writeAcroForm) and /Perms with /DocMDP naming the signature.
+func (w *revisionWriter) writeCatalog(root, acro, fields pdf.Value, pdfVersion string) error {
 	rootRef := refOf(root)
-	offsets[rootRef] = out.Len()
-	fmt.Fprintf(out, "%d %d obj\n<<", rootRef.id, rootRef.gen)
+	w.offsets[rootRef] = w.out.Len()
+	fmt.Fprintf(w.out, "%d %d obj\n<<", rootRef.id, rootRef.gen)
 	skip := []string{"AcroForm", "Perms"}
-	version := r.PDFVersion
+	version := pdfVersion
 	if v := root.Key("Version").Name(); v > version {
 		version = v
 	}
 	if version < "1.7" {
 		skip = append(skip, "Version")
 	}
-	if err := cp.entries(root, skip, 1); err != nil {
-		return nil, err
+	if err := w.cp.entries(root, skip, 1); err != nil {
+		return err
 	}
 	if version < "1.7" {
-		out.WriteString(" /Version /1.7") // SHA-256 in adbe.pkcs7.detached is PDF 1.6
+		w.out.WriteString(" /Version /1.7") // SHA-256 in adbe.pkcs7.detached is PDF 1.6
 	}
-	out.WriteString(" /AcroForm <<")
+	if err := w.writeAcroForm(acro, fields); err != nil {
+		return err
+	}
+	w.out.WriteString(" /Perms <<")
+	if perms := root.Key("Perms"); perms.Kind() == pdf.Dict {
+		if err := w.cp.entries(perms, []string{"DocMDP"}, 2); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w.out, " /DocMDP %s >> >>\nendobj\n", w.sigRef)
+	return nil
+}
+
+// writeAcroForm writes the catalog's /AcroForm entry: acro's entries, its /Fields with the
+// widget last, and /SigFlags 3. It refuses an /AcroForm that is not a dictionary and /Fields
+// that are not an array (either may be null).
+func (w *revisionWriter) writeAcroForm(acro, fields pdf.Value) error {
+	w.out.WriteString(" /AcroForm <<")
 	if acro.Kind() == pdf.Dict {
-		if err := cp.entries(acro, []string{"Fields", "SigFlags"}, 2); err != nil {
-			return nil, err
+		if err := w.cp.entries(acro, []string{"Fields", "SigFlags"}, 2); err != nil {
+			return err
 		}
 	} else if !acro.IsNull() {
-		return nil, unsupported("the catalog's /AcroForm is not a dictionary")
+		return unsupported("the catalog's /AcroForm is not a dictionary")
 	}
-	out.WriteString(" /Fields [")
+	w.out.WriteString(" /Fields [")
 	if fields.Kind() == pdf.Array {
-		if err := cp.elements(fields, 2); err != nil {
-			return nil, err
+		if err := w.cp.elements(fields, 2); err != nil {
+			return err
 		}
 	} else if !fields.IsNull() {
-		return nil, unsupported("the form's /Fields is not an array")
+		return unsupported("the form's /Fields is not an array")
 	}
-	fmt.Fprintf(out, " %s] /SigFlags 3 >> /Perms <<", widgetRef)
-	if perms := root.Key("Perms"); perms.Kind() == pdf.Dict {
-		if err := cp.entries(perms, []string{"DocMDP"}, 2); err != nil {
-			return nil, err
-		}
-	}
-	fmt.Fprintf(out, " /DocMDP %s >> >>\nendobj\n", sigRef)
+	fmt.Fprintf(w.out, " %s] /SigFlags 3 >>", w.widgetRef)
+	return nil
+}
 
-	// The cross-reference section: one subsection per run of consecutive object numbers.
+// writeXref writes the cross-reference section of the objects written so far, one subsection
+// per run of consecutive object numbers, and returns its offset.
+func (w *revisionWriter) writeXref() int {
+	out := w.out
 	xrefAt := out.Len()
-	refs := make([]objRef, 0, len(offsets))
-	for ref := range offsets {
+	refs := make([]objRef, 0, len(w.offsets))
+	for ref := range w.offsets {
 		refs = append(refs, ref)
 	}
 	slices.SortFunc(refs, func(a, b objRef) int { return int(a.id) - int(b.id) })
@@ -416,35 +536,56 @@ func buildRevision(doc []byte, r *pdf.Reader, d sigDetails) (*sigRevision, error
 		}
 		fmt.Fprintf(out, "%d %d\n", refs[i].id, j-i)
 		for _, ref := range refs[i:j] {
-			fmt.Fprintf(out, "%010d %05d n \n", offsets[ref], ref.gen) // 20 bytes each
+			fmt.Fprintf(out, "%010d %05d n \n", w.offsets[ref], ref.gen) // 20 bytes each
 		}
 		i = j
 	}
-	fmt.Fprintf(out, "trailer\n<< /Size %d /Root %s /Prev %d", newSize, rootRef, prev)
+	return xrefAt
+}
+
+// writeTrailer writes the trailer, chained to the previous section at prev and keeping the
+// previous trailer's /Info, with revisionID's /ID, then startxref (xrefAt) and %%EOF.
+func (w *revisionWriter) writeTrailer(doc []byte, trailer pdf.Value, rootRef objRef, prev int64, d sigDetails, xrefAt int) error {
+	fmt.Fprintf(w.out, "trailer\n<< /Size %d /Root %s /Prev %d", w.newSize, rootRef, prev)
 	if info := trailer.Key("Info"); !info.IsNull() {
-		out.WriteString(" /Info ")
-		if err := cp.value(info, trailer, 1); err != nil {
-			return nil, err
+		w.out.WriteString(" /Info ")
+		if err := w.cp.value(info, trailer, 1); err != nil {
+			return err
 		}
 	}
-	// /ID: the file's permanent identifier stays; the second changes with this revision.
+	first, second := revisionID(doc, trailer, d)
+	fmt.Fprintf(w.out, " /ID [<%x> <%x>] >>\nstartxref\n%d\n%%%%EOF\n", first, second, xrefAt)
+	return nil
+}
+
+// revisionID returns the two halves of the new trailer's /ID. The file's permanent identifier
+// stays (the previous /ID's first, when a non-empty string; else the first 16 bytes of doc's
+// SHA-256); the second changes with this revision: the first 16 bytes of a SHA-256 over doc's
+// SHA-256 and d's time, name, reason and location.
+func revisionID(doc []byte, trailer pdf.Value, d sigDetails) (first, second []byte) {
 	sum := sha256.Sum256(doc)
-	first := sum[:16]
+	first = sum[:16]
 	if id := trailer.Key("ID"); id.Len() == 2 && id.Index(0).Kind() == pdf.String && id.Index(0).RawString() != "" {
 		first = []byte(id.Index(0).RawString())
 	}
 	h := sha256.New()
 	h.Write(sum[:])
 	h.Write([]byte(pdfDate(d.Time) + "\x00" + d.Name + "\x00" + d.Reason + "\x00" + d.Location))
-	fmt.Fprintf(out, " /ID [<%x> <%x>] >>\nstartxref\n%d\n%%%%EOF\n", first, h.Sum(nil)[:16], xrefAt)
+	return first, h.Sum(nil)[:16]
+}
 
-	rev.out = out.Bytes()
+// finish writes the final /ByteRange, which covers the whole buffer but /Contents, into the
+// room kept for it and returns the revision, which then owns the buffer. It refuses a file
+// whose offsets do not fit that room.
+func (w *revisionWriter) finish() (*sigRevision, error) {
+	rev := w.rev
+	rev.out = w.out.Bytes()
 	end := int64(len(rev.out))
 	br := fmt.Sprintf("[0 %d %d %d]", rev.contentsStart, rev.contentsEnd, end-int64(rev.contentsEnd))
 	if len(br) > byteRangeWidth {
 		return nil, unsupported("the file is too large to sign (%d bytes)", end)
 	}
-	copy(rev.out[byteRangeAt:], br)
+	copy(rev.out[w.byteRangeAt:], br)
 	return rev, nil
 }
 

@@ -188,6 +188,13 @@ func ResolveDir(flagValue string) string {
 	return DefaultDir()
 }
 
+// Exists reports whether the folder dir holds an Evidentia store (its database file), without
+// opening or creating anything.
+func Exists(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, dbName))
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // Open opens the data folder dir, creating it, its database and its sub-folders when missing.
 // A database of an older layout is upgraded in place, keeping its data; one written by a
 // newer version of Evidentia is refused. Open marks

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,6 +29,9 @@ func CopyArtifacts(ctx context.Context, st *store.Store, rec *store.Record, dir,
 		return 0, fmt.Errorf("workflow: copy %s: %w: the manifest hashes to %s, %s was recorded", rec.ID, store.ErrManifestMismatch, md, rec.ManifestSHA256)
 	}
 	if err := os.Mkdir(dir, 0o755); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return 0, fmt.Errorf("%w: %w", ErrOutputExists, err)
+		}
 		return 0, fmt.Errorf("workflow: copy: %w", err)
 	}
 	n, err := copyArtifacts(ctx, st, rec, dir, mj)

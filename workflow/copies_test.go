@@ -26,7 +26,7 @@ func TestCopyArtifacts(t *testing.T) {
 	if last := events[len(events)-1]; last.Action != store.ActionExported || last.Details["kind"] != "artifact copies" || last.Actor != "홍길동" {
 		t.Errorf("custody: %+v", last)
 	}
-	if _, err := CopyArtifacts(t.Context(), st, rec, dir, "홍길동"); !errors.Is(err, os.ErrExist) {
+	if _, err := CopyArtifacts(t.Context(), st, rec, dir, "홍길동"); !errors.Is(err, os.ErrExist) || !errors.Is(err, ErrOutputExists) {
 		t.Errorf("into an existing folder: %v", err)
 	}
 

@@ -138,16 +138,7 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 			req.Progress(ExportProgress{Stage: stage, Done: done, Total: total})
 		}
 	}
-	if req.Out == "" {
-		return nil, fmt.Errorf("workflow: no output file")
-	}
-	if req.Signer == nil {
-		return nil, ErrNeedSigner
-	}
-	if err := checkPeople(req.Operator, req.Unit); err != nil {
-		return nil, err
-	}
-	if err := store.CheckName("recipient", req.Recipient); err != nil {
+	if err := checkExportRequest(req); err != nil {
 		return nil, err
 	}
 	kase, recs, skipped, err := prepareOutput(ctx, st, req.Out, req.Case, req.CaptureIDs, req.Operator,
@@ -165,12 +156,49 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // after a successful link, only the temporary name goes
+	res := &ExportResult{BundleID: newBundleID(at), Captures: ids, Skipped: skipped,
+		Signer: signerName(req.Signer.Certificate), SignerCertSHA256: evidence.SumBytes(req.Signer.Certificate.Raw)}
+	meta, size, sum, err := streamBundle(ctx, st, tmp, req, kase, recs, res, at, progress)
+	if err != nil {
+		return nil, err
+	}
+	if err := publish(tmpName, req.Out, "bundle"); err != nil {
+		return nil, err
+	}
+	res.Path, res.Size = req.Out, size
+	res.SHA256 = sum
+	res.Files = len(meta.Files)
+	if err := recordHandover(ctx, st, req, res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// checkExportRequest checks, in this order, that req names an output file and a signer, its
+// operator and unit (checkPeople) and its recipient's name. It reads and writes nothing.
+func checkExportRequest(req ExportRequest) error {
+	if req.Out == "" {
+		return fmt.Errorf("workflow: no output file")
+	}
+	if req.Signer == nil {
+		return ErrNeedSigner
+	}
+	if err := checkPeople(req.Operator, req.Unit); err != nil {
+		return err
+	}
+	return store.CheckName("recipient", req.Recipient)
+}
+
+// streamBundle writes the bundle (writeBundle, with the same arguments) to tmp through a 1 MiB
+// buffer, flushes it, syncs and closes tmp (closed whatever happens), and returns the sealed
+// manifest with the size and SHA-256 of what was written. Its errors are writeBundle's,
+// flushing's, syncing's or closing's, the first of them; all but ErrNeedSigner,
+// signature.ErrTSA, context.Canceled and ErrEvidenceDamage are wrapped as "write bundle".
+func streamBundle(ctx context.Context, st *store.Store, tmp *os.File, req ExportRequest, kase store.Case, recs []store.Record,
+	res *ExportResult, at time.Time, progress func(string, int, int)) (*bundle.Manifest, int64, evidence.Digest, error) {
 	sum := sha256.New()
 	cw := &countWriter{w: io.MultiWriter(tmp, sum)}
 	buf := bufio.NewWriterSize(cw, 1<<20)
-
-	res := &ExportResult{BundleID: newBundleID(at), Captures: ids, Skipped: skipped,
-		Signer: signerName(req.Signer.Certificate), SignerCertSHA256: evidence.SumBytes(req.Signer.Certificate.Raw)}
 	meta, err := writeBundle(ctx, st, buf, req, kase, recs, res, at, progress)
 	if err == nil {
 		err = buf.Flush()
@@ -183,21 +211,45 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 	}
 	if err != nil {
 		if errors.Is(err, ErrNeedSigner) || errors.Is(err, signature.ErrTSA) || errors.Is(err, context.Canceled) || errors.Is(err, ErrEvidenceDamage) {
-			return nil, err
+			return nil, 0, "", err
 		}
-		return nil, fmt.Errorf("workflow: write bundle: %w", err)
+		return nil, 0, "", fmt.Errorf("workflow: write bundle: %w", err)
 	}
-	if err := publish(tmpName, req.Out, "bundle"); err != nil {
-		return nil, err
-	}
-	res.Path, res.Size = req.Out, cw.n
-	res.SHA256 = evidence.Digest(hex.EncodeToString(sum.Sum(nil)))
-	res.Files = len(meta.Files)
+	return meta, cw.n, evidence.Digest(hex.EncodeToString(sum.Sum(nil))), nil
+}
 
+// recordHandover records, once the bundle res is published, in the custody log of each capture
+// of each report volume (in volume order): a "reported" event (reportedDetails), then an
+// "exported" event (handoverDetails, with the volume's report). It appends under ctx without
+// its cancellation, and stops at the first event that cannot be appended, with an error saying
+// the bundle was written but its custody event was not.
+func recordHandover(ctx context.Context, st *store.Store, req ExportRequest, res *ExportResult) error {
 	// The handover and the report volume holding each capture go into its custody log.
+	base := handoverDetails(req, res)
+	bg := context.WithoutCancel(ctx)
+	for _, rep := range res.Reports {
+		reported := reportedDetails(req, rep, base)
+		exported := maps.Clone(base)
+		exported["report_id"], exported["report_sha256"] = rep.ID, string(rep.SHA256)
+		for _, id := range rep.Captures {
+			if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionReported, CaptureID: id, Details: reported}); err != nil {
+				return fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
+			}
+			if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionExported, CaptureID: id, Details: exported}); err != nil {
+				return fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// handoverDetails returns the details every "exported" event of the bundle res shares: the
+// bundle (ID, SHA-256, file name, size, captures, files), the signer and its certificate's
+// SHA-256, and when given the recipient, the unit and the manifest's timestamp.
+func handoverDetails(req ExportRequest, res *ExportResult) map[string]string {
 	base := map[string]string{
 		"bundle_id": res.BundleID, "bundle_sha256": string(res.SHA256), "file": filepath.Base(req.Out),
-		"size": fmt.Sprint(res.Size), "captures": fmt.Sprint(len(ids)), "files": fmt.Sprint(res.Files),
+		"size": fmt.Sprint(res.Size), "captures": fmt.Sprint(len(res.Captures)), "files": fmt.Sprint(res.Files),
 		"signer":                    req.Signer.Certificate.Subject.String(),
 		"signer_certificate_sha256": string(res.SignerCertSHA256),
 	}
@@ -211,29 +263,23 @@ func Export(ctx context.Context, st *store.Store, req ExportRequest) (*ExportRes
 		base["timestamp"] = ts.Time.UTC().Format(time.RFC3339)
 		base["timestamp_authority"] = ts.Authority
 	}
-	bg := context.WithoutCancel(ctx)
-	for _, rep := range res.Reports {
-		reported := map[string]string{
-			"report_id": rep.ID, "report_sha256": string(rep.SHA256), "file": filepath.Base(req.Out) + ":" + rep.Path,
-			"signed": "yes", "captures": fmt.Sprint(len(rep.Captures)), "lang": string(req.Lang),
-			"signer": base["signer"], "signer_certificate_sha256": base["signer_certificate_sha256"],
-		}
-		if ts := rep.Timestamp; ts != nil {
-			reported["timestamp"] = ts.Time.UTC().Format(time.RFC3339)
-			reported["timestamp_authority"] = ts.Authority
-		}
-		exported := maps.Clone(base)
-		exported["report_id"], exported["report_sha256"] = rep.ID, string(rep.SHA256)
-		for _, id := range rep.Captures {
-			if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionReported, CaptureID: id, Details: reported}); err != nil {
-				return res, fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
-			}
-			if _, err := st.AppendEvent(bg, store.Event{Actor: req.Operator, Action: store.ActionExported, CaptureID: id, Details: exported}); err != nil {
-				return res, fmt.Errorf("workflow: the bundle was written but its custody event was not: %w", err)
-			}
-		}
+	return base
+}
+
+// reportedDetails returns the details of the "reported" events of the report volume rep inside
+// the bundle req.Out: the report (ID, SHA-256, file:path, captures, language, signed), the
+// signer as in base (handoverDetails) and, when stamped, the report's timestamp.
+func reportedDetails(req ExportRequest, rep ExportedReport, base map[string]string) map[string]string {
+	reported := map[string]string{
+		"report_id": rep.ID, "report_sha256": string(rep.SHA256), "file": filepath.Base(req.Out) + ":" + rep.Path,
+		"signed": "yes", "captures": fmt.Sprint(len(rep.Captures)), "lang": string(req.Lang),
+		"signer": base["signer"], "signer_certificate_sha256": base["signer_certificate_sha256"],
 	}
-	return res, nil
+	if ts := rep.Timestamp; ts != nil {
+		reported["timestamp"] = ts.Time.UTC().Format(time.RFC3339)
+		reported["timestamp_authority"] = ts.Authority
+	}
+	return reported
 }
 
 // writeBundle writes the whole bundle to w, in this order: VERIFY.txt, the report volumes, the

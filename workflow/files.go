@@ -60,9 +60,11 @@ func publish(tmp, path, what string) error {
 			return fmt.Errorf("workflow: write %s: %w", what, err)
 		}
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("workflow: write %s: %w", what, err)
-	}
+	// The file is whole, synced and under its name: from here on it is written. Making its
+	// folder entry durable is done where the folder allows it; a folder that cannot be
+	// opened or synced (a drop folder without read permission, some network shares) does not
+	// make the written file a failure, or a report would exist that the custody log omits.
+	_ = syncDir(filepath.Dir(path))
 	return nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"evidentia/identity"
@@ -36,15 +38,58 @@ func (s *Session) HasIdentity() bool {
 // (identity-YYYYMMDDTHHMMSSZ.json in the data folder, see identity.Install), newest first;
 // unreadable files are left out.
 func (s *Session) ArchivedIdentities() []*identity.File {
-	paths, _ := filepath.Glob(filepath.Join(s.dir, "identity-*.json"))
-	sort.Sort(sort.Reverse(sort.StringSlice(paths)))
+	entries, _ := os.ReadDir(s.dir) // by name: a folder name holding [ or * is no pattern
+	type archived struct {
+		stamp string
+		n     int
+		path  string
+	}
+	var found []archived
+	for _, e := range entries {
+		stamp, n, ok := archivedName(e.Name())
+		if ok && e.Type().IsRegular() {
+			found = append(found, archived{stamp, n, filepath.Join(s.dir, e.Name())})
+		}
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].stamp != found[j].stamp {
+			return found[i].stamp > found[j].stamp
+		}
+		return found[i].n > found[j].n
+	})
 	var out []*identity.File
-	for _, p := range paths {
-		if f, err := identity.Load(p); err == nil {
+	for _, a := range found {
+		if f, err := identity.Load(a.path); err == nil {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// archivedName parses the name identity.Install gives a replaced identity,
+// identity-YYYYMMDDTHHMMSSZ.json or identity-YYYYMMDDTHHMMSSZ-N.json, into its time stamp and
+// counter (1 when none).
+func archivedName(name string) (stamp string, n int, ok bool) {
+	rest, found := strings.CutPrefix(name, "identity-")
+	if !found {
+		return "", 0, false
+	}
+	rest, found = strings.CutSuffix(rest, ".json")
+	if !found || len(rest) < 16 {
+		return "", 0, false
+	}
+	stamp, n = rest[:16], 1
+	if _, err := time.Parse("20060102T150405Z", stamp); err != nil {
+		return "", 0, false
+	}
+	if tail := rest[16:]; tail != "" {
+		v, err := strconv.Atoi(strings.TrimPrefix(tail, "-"))
+		if !strings.HasPrefix(tail, "-") || err != nil || v < 2 {
+			return "", 0, false
+		}
+		n = v
+	}
+	return stamp, n, true
 }
 
 // InstallIdentity seals id with passphrase and installs it as the data folder's signing

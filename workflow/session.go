@@ -43,12 +43,35 @@ type Session struct {
 	setMu sync.RWMutex
 	set   settings.Settings
 
-	engMu   sync.Mutex
-	eng     *capture.Engine
-	engFor  engineKey
-	stopped sync.WaitGroup // engines being closed in the background
-	closed  bool
+	// engMu guards the browser, the count of use cases under way and closed.
+	engMu    sync.Mutex
+	cur      *lease         // the browser new captures get; nil before the first
+	failed   *startFailure  // the last browser start that failed, reused for a moment
+	stopped  sync.WaitGroup // retired browsers being closed in the background
+	inflight sync.WaitGroup // use cases under way (begin/end); Close waits for them
+	closed   bool
 }
+
+// lease is one running browser and the captures that hold it: a browser that is replaced
+// (retired) is closed once the last of them has let go, never under a capture that was handed
+// it.
+type lease struct {
+	eng     *capture.Engine
+	key     engineKey
+	users   int
+	retired bool
+}
+
+// startFailure is a browser start that failed, for the key it was tried with.
+type startFailure struct {
+	key engineKey
+	err error
+	at  time.Time
+}
+
+// retryStartAfter is how long a failed browser start is reused instead of tried again (one
+// batch asks once; the next batch, a moment later, tries again).
+const retryStartAfter = 5 * time.Second
 
 // SessionConfig is what a Session is built from.
 type SessionConfig struct {
@@ -78,8 +101,10 @@ func NewSession(cfg SessionConfig) *Session {
 	}
 	if cfg.Store != nil {
 		s.st, s.dir = cfg.Store, cfg.Store.Dir()
+	} else if dir := s.pick(cfg.DataDir, EnvData, cfg.Settings.DataDir); dir != "" {
+		s.dir = dir
 	} else {
-		s.dir = store.ResolveDir(s.pick(cfg.DataDir, EnvData, cfg.Settings.DataDir))
+		s.dir = store.DefaultDir()
 	}
 	return s
 }
@@ -88,7 +113,14 @@ func NewSession(cfg SessionConfig) *Session {
 func (s *Session) Dir() string { return s.dir }
 
 // Store returns the session's store, opening (and creating) the data folder on first use.
+// After Close it fails with ErrSessionClosed.
 func (s *Session) Store(ctx context.Context) (*store.Store, error) {
+	s.engMu.Lock()
+	closed := s.closed
+	s.engMu.Unlock()
+	if closed {
+		return nil, ErrSessionClosed
+	}
 	s.stMu.Lock()
 	defer s.stMu.Unlock()
 	if s.st != nil {
@@ -102,8 +134,9 @@ func (s *Session) Store(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
-// OpenStoreIfExists returns the session's store when its data folder exists, and nil (no error)
-// when it does not: for the checks that can use the store but must not create one.
+// OpenStoreIfExists returns the session's store when its data folder holds one, and nil (no
+// error) when it does not: for the checks that can use the store but must not create one (a
+// folder holding something else, such as a crash log, is not a store).
 func (s *Session) OpenStoreIfExists(ctx context.Context) (*store.Store, error) {
 	s.stMu.Lock()
 	st := s.st
@@ -111,7 +144,7 @@ func (s *Session) OpenStoreIfExists(ctx context.Context) (*store.Store, error) {
 	if st != nil {
 		return st, nil
 	}
-	if _, err := os.Stat(s.dir); err != nil {
+	if !store.Exists(s.dir) {
 		return nil, nil
 	}
 	return s.Store(ctx)
@@ -157,7 +190,7 @@ const NoTSA = "none"
 // Operator: the URL given, else EVIDENTIA_TSA, else the settings' tsa (else "": none). Given
 // NoTSA, it returns "".
 func (s *Session) TSA(given string) string {
-	if strings.TrimSpace(given) == NoTSA {
+	if IsNoTSA(given) {
 		return ""
 	}
 	return s.pick(given, EnvTSA, s.Settings().TSA)
@@ -232,10 +265,26 @@ type engineKey struct {
 	timeout time.Duration
 }
 
-// browserPath returns the browser the session uses ("" = the installed one): --chrome, else
-// EVIDENTIA_CHROME, else the settings'.
-func (s *Session) browserPath() string {
-	return s.pick(s.chrome, capture.BrowserEnv, s.Settings().Chrome)
+// browserOverride returns what the session gives capture.FindBrowser, by the rule of Operator:
+// --chrome, else "" when EVIDENTIA_CHROME is set (FindBrowser reads it, and names it in its
+// errors), else the settings' chrome ("" = the installed browser).
+func (s *Session) browserOverride() string {
+	if v := strings.TrimSpace(s.chrome); v != "" {
+		return v
+	}
+	if _, set := s.Overridden(capture.BrowserEnv); set {
+		return ""
+	}
+	return strings.TrimSpace(s.Settings().Chrome)
+}
+
+// browserKey is the browser and time limit a capture with timeout needs.
+func (s *Session) browserKey(timeout time.Duration) (engineKey, error) {
+	lim, err := s.Limits(given(timeout), nil)
+	if err != nil {
+		return engineKey{}, err
+	}
+	return engineKey{chrome: s.pick(s.chrome, capture.BrowserEnv, s.Settings().Chrome), timeout: lim.Timeout}, nil
 }
 
 // FoundBrowser returns the browser the session uses when no path is given for it and the
@@ -244,45 +293,103 @@ func (s *Session) browserPath() string {
 func (s *Session) FoundBrowser() (string, error) { return capture.FindBrowser("") }
 
 // StartBrowser starts the browser for captures with the time limit timeout (0: the settings'),
-// or checks that the running one is alive and started with the same browser and limit. A
-// browser that died, or was started for another browser or limit, finishes its captures and
-// stops in the background while a new one starts. The error says why no browser could start
-// (capture.ErrNoBrowser and the like). It blocks while the browser starts.
+// or checks that the running one is alive and started with the same browser and limit, and
+// returns it. A browser that died, or was started for another browser or limit, is retired: it
+// stops once the captures it was handed have ended, while a new one starts. The error says why
+// no browser could start (capture.ErrBrowserNotFound and the like; a failure is reused for a
+// few seconds rather than tried again at once). It blocks while the browser starts.
 func (s *Session) StartBrowser(timeout time.Duration) (*capture.Engine, error) {
-	lim, err := s.Limits(given(timeout), nil)
+	l, err := s.leaseBrowser(timeout)
 	if err != nil {
 		return nil, err
 	}
-	key := engineKey{chrome: s.browserPath(), timeout: lim.Timeout}
+	s.releaseBrowser(l)
+	return l.eng, nil
+}
+
+// leaseBrowser is StartBrowser for one batch of captures: the browser it returns is not closed
+// until releaseBrowser, even if it is retired meanwhile.
+func (s *Session) leaseBrowser(timeout time.Duration) (*lease, error) {
+	key, err := s.browserKey(timeout)
+	if err != nil {
+		return nil, err
+	}
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
 	if s.closed {
-		return nil, errSessionClosed
+		return nil, ErrSessionClosed
 	}
-	if s.eng != nil && s.engFor == key && s.eng.Alive() {
-		return s.eng, nil
+	if c := s.cur; c != nil && c.key == key && c.eng.Alive() {
+		c.users++
+		return c, nil
 	}
-	if old := s.eng; old != nil {
-		// Never under the lock: Close waits for the captures the old engine runs.
-		s.eng = nil
-		s.stopped.Add(1)
-		go func() { defer s.stopped.Done(); old.Close() }()
+	if f := s.failed; f != nil && f.key == key && time.Since(f.at) < retryStartAfter {
+		return nil, f.err
 	}
-	path, err := capture.FindBrowser(key.chrome)
+	s.retire()
+	path, err := capture.FindBrowser(s.browserOverride())
+	var eng *capture.Engine
 	if err == nil {
-		// The browser outlives every caller's context: Close stops it once the captures
-		// cancelled by those contexts are sealed.
-		s.eng, err = capture.New(context.Background(), capture.WithExecPath(path), capture.WithTimeout(key.timeout))
+		// The browser outlives every caller's context: it is closed once retired and let go,
+		// or by Close, after the captures cancelled by those contexts are sealed.
+		eng, err = capture.New(context.Background(), capture.WithExecPath(path), capture.WithTimeout(key.timeout))
 	}
-	s.engFor = key
 	if err != nil {
-		s.eng = nil
+		s.failed = &startFailure{key: key, err: err, at: time.Now()}
 		return nil, err
 	}
-	return s.eng, nil
+	s.failed = nil
+	s.cur = &lease{eng: eng, key: key, users: 1}
+	return s.cur, nil
 }
 
-var errSessionClosed = errors.New("workflow: the session is closed")
+// releaseBrowser lets go of l; a retired browser nobody holds any more is closed.
+func (s *Session) releaseBrowser(l *lease) {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	l.users--
+	if l.retired && l.users == 0 {
+		s.closeInBackground(l.eng)
+	}
+}
+
+// retire retires the current browser, closing it now when nobody holds it. The caller holds
+// engMu.
+func (s *Session) retire() {
+	c := s.cur
+	if c == nil {
+		return
+	}
+	s.cur, c.retired = nil, true
+	if c.users == 0 {
+		s.closeInBackground(c.eng)
+	}
+}
+
+// closeInBackground closes eng without holding engMu (Close waits for the captures it runs);
+// Session.Close waits for it. The caller holds engMu.
+func (s *Session) closeInBackground(eng *capture.Engine) {
+	s.stopped.Add(1)
+	go func() { defer s.stopped.Done(); eng.Close() }()
+}
+
+// ErrSessionClosed is the error of a use case asked of a session after Close.
+var ErrSessionClosed = errors.New("workflow: the session is closed")
+
+// begin counts a use case under way, so that Close waits for it; it fails with
+// ErrSessionClosed once Close has begun. Every begin is followed by one end.
+func (s *Session) begin() error {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.closed {
+		return ErrSessionClosed
+	}
+	s.inflight.Add(1)
+	return nil
+}
+
+// end marks the end of a use case begin counted.
+func (s *Session) end() { s.inflight.Done() }
 
 // Capture captures every address of req into the session's store, with the session's rules
 // filling in what req leaves empty: the operator and unit (Operator, Unit), the limits
@@ -292,21 +399,27 @@ var errSessionClosed = errors.New("workflow: the session is closed")
 // limit out of range ends every address with the ErrBadLimit error. See Capturer.Capture for
 // progress, done and cancelling.
 func (s *Session) Capture(ctx context.Context, req CaptureRequest, progress Progress, done func(Outcome)) []Outcome {
-	req.Operator, req.Unit = s.Operator(req.Operator), s.Unit(req.Unit)
-	st, err := s.Store(ctx)
-	var eng *capture.Engine
-	if err == nil {
-		var lim Limits
-		if lim, err = s.Limits(given(req.Timeout), given(req.Parallel)); err == nil {
-			req.Parallel = lim.Parallel
-			eng, err = s.StartBrowser(lim.Timeout)
-		}
-	}
-	if st == nil {
+	if err := s.begin(); err != nil {
 		return refuseAll(req, err, done)
 	}
-	c := &Capturer{Store: st, Engine: eng, EngineErr: err}
-	return c.Capture(ctx, req, progress, done)
+	defer s.end()
+	req.Operator, req.Unit = s.Operator(req.Operator), s.Unit(req.Unit)
+	st, err := s.Store(ctx)
+	if err != nil {
+		return refuseAll(req, err, done)
+	}
+	lim, err := s.Limits(given(req.Timeout), given(req.Parallel))
+	if err != nil {
+		return refuseAll(req, err, done)
+	}
+	req.Parallel = lim.Parallel
+	l, err := s.leaseBrowser(lim.Timeout)
+	if err != nil {
+		// No capture begins: every address ends with why (after its own checks).
+		return (&Capturer{Store: st, EngineErr: err}).Capture(ctx, req, progress, done)
+	}
+	defer s.releaseBrowser(l)
+	return (&Capturer{Store: st, Engine: l.eng}).Capture(ctx, req, progress, done)
 }
 
 // refuseAll ends every address of req with err, none captured.
@@ -321,23 +434,24 @@ func refuseAll(req CaptureRequest, err error, done func(Outcome)) []Outcome {
 	return out
 }
 
-// Close stops the browser (once the captures under way are sealed) and closes the store when
-// the session opened it. Use cases called after Close fail.
+// Close waits for the use cases under way (a capture's sealing included: cancel their context
+// first to end them sooner), stops the browsers, and closes the store when the session opened
+// it. Use cases asked of the session afterwards fail with ErrSessionClosed. Calling Close again
+// does nothing more.
 func (s *Session) Close() error {
 	s.engMu.Lock()
 	s.closed = true
-	eng := s.eng
-	s.eng = nil
 	s.engMu.Unlock()
-	if eng != nil {
-		eng.Close()
-	}
+	s.inflight.Wait()
+	s.engMu.Lock()
+	s.retire()
+	s.engMu.Unlock()
 	s.stopped.Wait()
 	s.stMu.Lock()
 	defer s.stMu.Unlock()
 	if s.st != nil && s.ownsSt {
 		err := s.st.Close()
-		s.st = nil
+		s.st, s.ownsSt = nil, false
 		return err
 	}
 	return nil

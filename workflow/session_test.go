@@ -3,13 +3,16 @@ package workflow
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"evidentia/identity"
 	"evidentia/settings"
+	"evidentia/store"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -155,7 +158,7 @@ func TestSessionRefusesAfterClose(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.StartBrowser(0); !errors.Is(err, errSessionClosed) {
+	if _, err := s.StartBrowser(0); !errors.Is(err, ErrSessionClosed) {
 		t.Errorf("a browser after Close: %v", err)
 	}
 }
@@ -218,5 +221,161 @@ func TestSessionLanguage(t *testing.T) {
 	s = NewSession(SessionConfig{DataDir: t.TempDir(), Getenv: envOf(nil)})
 	if runtime.GOOS == "linux" && s.Language("") != LangEnglish {
 		t.Errorf("no setting: %s, want the system's (en)", s.Language(""))
+	}
+}
+
+// TestSessionKeepsALeasedBrowser: a browser replaced (another time limit) while a batch holds
+// it stays open until that batch lets go, and is closed then; Close closes the current one.
+func TestSessionKeepsALeasedBrowser(t *testing.T) {
+	if engine == nil {
+		t.Skip("no browser (CI is not set)")
+	}
+	s := NewSession(SessionConfig{Settings: settings.Settings{Timeout: 30 * time.Second, Parallel: 1}, DataDir: t.TempDir()})
+	held, err := s.leaseBrowser(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.StartBrowser(40 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other == held.eng {
+		t.Fatal("a browser for another time limit is the same browser")
+	}
+	if !held.eng.Alive() {
+		t.Fatal("the leased browser was closed under its batch")
+	}
+	s.releaseBrowser(held)
+	deadline := time.Now().Add(20 * time.Second)
+	for held.eng.Alive() && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if held.eng.Alive() {
+		t.Error("the retired browser was not closed once let go")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if other.Alive() {
+		t.Error("Close left the browser running")
+	}
+}
+
+// TestSessionCloseWaitsForUseCases: Close waits for a use case under way, and afterwards
+// every use case, the store included, fails with ErrSessionClosed.
+func TestSessionCloseWaitsForUseCases(t *testing.T) {
+	s := NewSession(SessionConfig{DataDir: t.TempDir(), Getenv: envOf(nil)})
+	started, release := make(chan struct{}), make(chan struct{})
+	var closedAt, finishedAt time.Time
+	go func() {
+		runGuarded(s, "test", func() (int, error) {
+			close(started)
+			<-release
+			finishedAt = time.Now()
+			return 0, nil
+		})
+	}()
+	<-started
+	done := make(chan struct{})
+	go func() { s.Close(); closedAt = time.Now(); close(done) }()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case <-done:
+		t.Fatal("Close returned while a use case was under way")
+	default:
+	}
+	close(release)
+	<-done
+	if closedAt.Before(finishedAt) {
+		t.Error("Close returned before the use case ended")
+	}
+	ctx := context.Background()
+	if _, err := s.Store(ctx); !errors.Is(err, ErrSessionClosed) {
+		t.Errorf("Store after Close: %v", err)
+	}
+	if _, err := s.CreateCase(ctx, store.Case{Name: "늦은 사건"}, ""); !errors.Is(err, ErrSessionClosed) {
+		t.Errorf("CreateCase after Close: %v", err)
+	}
+	if outs := s.Capture(ctx, CaptureRequest{URLs: []string{"https://example.com/"}}, nil, nil); !errors.Is(outs[0].Err, ErrSessionClosed) {
+		t.Errorf("Capture after Close: %v", outs[0].Err)
+	}
+}
+
+// TestSessionUseCasePanicIsAnInternalError: a panic inside a use case becomes ErrInternal,
+// naming the crash log, which holds the stack.
+func TestSessionUseCasePanicIsAnInternalError(t *testing.T) {
+	dir := t.TempDir()
+	s := NewSession(SessionConfig{DataDir: dir, Getenv: envOf(nil)})
+	defer s.Close()
+	_, err := runGuarded(s, "a test use case", func() (int, error) {
+		var p *store.Store
+		return 0, p.Close() // a nil pointer: a real panic
+	})
+	if !errors.Is(err, ErrInternal) || !strings.Contains(err.Error(), filepath.Join(dir, "logs", "crash.log")) {
+		t.Fatalf("err %v", err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "logs", "crash.log"))
+	if !strings.Contains(string(b), "a test use case") || !strings.Contains(string(b), "goroutine") {
+		t.Errorf("crash log:\n%s", b)
+	}
+	// A crash log alone is not a store: verifying a received file creates none.
+	if st, err := s.OpenStoreIfExists(context.Background()); st != nil || err != nil {
+		t.Errorf("a folder with only a crash log was opened as a store: %v %v", st, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "evidentia.db")); err == nil {
+		t.Error("a store was created")
+	}
+}
+
+func TestArchivedIdentityNames(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		stamp string
+		n     int
+		ok    bool
+	}{
+		{"identity-20261202T055900Z.json", "20261202T055900Z", 1, true},
+		{"identity-20261202T055900Z-2.json", "20261202T055900Z", 2, true},
+		{"identity-20261202T055900Z-12.json", "20261202T055900Z", 12, true},
+		{"identity.json", "", 0, false},
+		{"identity-20261202T055900Z-1.json", "", 0, false},
+		{"identity-20261302T055900Z.json", "", 0, false},
+		{"identity-20261202T055900Z.json.tmp", "", 0, false},
+		{"identity-20261202T055900Zx.json", "", 0, false},
+	} {
+		stamp, n, ok := archivedName(tc.name)
+		if ok != tc.ok || stamp != tc.stamp || n != tc.n {
+			t.Errorf("%s: %q %d %v", tc.name, stamp, n, ok)
+		}
+	}
+}
+
+// TestArchivedIdentitiesInAFolderWithBrackets: a data folder whose name holds [ ] (allowed on
+// Windows and elsewhere) still lists its replaced identities, newest (and last counted) first.
+func TestArchivedIdentitiesInAFolderWithBrackets(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "증거 [2026]")
+	s := NewSession(SessionConfig{DataDir: dir, Getenv: envOf(nil)})
+	defer s.Close()
+	pass := []byte("정확한 암호문 2026")
+	var names []string
+	for _, name := range []string{"첫째", "둘째", "셋째", "넷째"} {
+		id, err := identity.Create(identity.CreateOptions{Name: name, Org: "시험"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.InstallIdentity(id, pass, true); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	got := s.ArchivedIdentities()
+	if len(got) != 3 {
+		t.Fatalf("%d archived identities, want 3", len(got))
+	}
+	// All three were replaced within the same second or two: the counter orders them.
+	for i, want := range []string{"셋째", "둘째", "첫째"} {
+		if cn := got[i].Certificate().Subject.CommonName; cn != want {
+			t.Errorf("archived %d is %s, want %s (names %v)", i, cn, want, names)
+		}
 	}
 }

@@ -362,60 +362,95 @@ func readCustodyCSV(e bundle.Entry, state *bundleState) []error {
 
 // crossCheck ties the parts together: every capture the manifest lists has its folder, its
 // sealed manifest, every artifact that manifest names (with that SHA-256), its manifest embedded
-// in the report, and its WARC in the web archive.
+// in the report, and its WARC in the web archive. It returns, in this order, the problems of
+// checkLayout, of each listed capture (checkCaptureRef), then checkArchiveWARCs',
+// checkUnlisted's, checkCustodyTable's, checkCustodyCaptures' and unlistedEvents'.
 func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 	var out []bundle.Problem
 	files := map[string]bundle.File{}
 	for _, f := range m.Files {
 		files[f.Path] = f
 	}
-	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
 	out = append(out, checkLayout(m, state)...)
 	inBundle := map[string]bool{}
 	for _, ref := range m.Captures {
 		inBundle[ref.ID] = true
-		mpath := ref.Folder + "/manifest.json"
-		got, ok := state.captureManifests[ref.Folder]
-		if !ok {
-			add(mpath, fmt.Errorf("%w: capture %s has no readable sealed manifest", ErrBundleCapture, ref.ID))
-			continue
-		}
-		if got != ref.ManifestSHA256 {
-			add(mpath, fmt.Errorf("%w: capture %s: the manifest hashes to %s, the bundle says %s", ErrBundleCapture, ref.ID, got, ref.ManifestSHA256))
-		}
-		cm := state.captureParsed[ref.Folder]
-		if cm.CaptureID != ref.ID {
-			add(mpath, fmt.Errorf("%w: the folder of capture %s holds the manifest of %s", ErrBundleCapture, ref.ID, cm.CaptureID))
-		}
-		// What manifest.json lists of the capture is what its sealed manifest says.
-		if diff := refDiffers(ref, cm); len(diff) > 0 {
-			add(bundle.ManifestName, fmt.Errorf("%w: capture %s: the bundle's list says %s", ErrBundleCapture, ref.ID, strings.Join(diff, "; ")))
-		}
-		for _, a := range cm.Artifacts {
-			p := ref.Folder + "/" + a.Name
-			f, ok := files[p]
-			switch {
-			case !ok:
-				add(p, fmt.Errorf("%w: capture %s: artifact %s is not in the bundle", ErrBundleCapture, ref.ID, a.Name))
-			case f.SHA256 != a.SHA256 || f.Size != a.Size:
-				add(p, fmt.Errorf("%w: capture %s: %s is not the sealed artifact (SHA-256 %s, sealed %s)", ErrBundleCapture, ref.ID, a.Name, f.SHA256, a.SHA256))
-			}
-			if a.Role == evidence.RoleWARC && !state.waczUnreadable {
-				wp := "archive/" + ref.ID + ".warc.gz"
-				if got, ok := state.waczResources[wp]; !ok {
-					add(BundleWACZPath, fmt.Errorf("%w: %s (capture %s) is not in the web archive", ErrBundleMismatch, wp, ref.ID))
-				} else if got != a.SHA256 {
-					add(BundleWACZPath, fmt.Errorf("%w: %s in the web archive is not the sealed WARC of capture %s", ErrBundleMismatch, wp, ref.ID))
-				}
-			}
-		}
-		if got, ok := state.reportManifests[ref.ID]; !ok {
-			add(BundleReportPath, fmt.Errorf("%w: the report does not hold the manifest of capture %s", ErrBundleMismatch, ref.ID))
-		} else if got != ref.ManifestSHA256 {
-			add(BundleReportPath, fmt.Errorf("%w: the report's manifest of capture %s differs from the sealed one", ErrBundleMismatch, ref.ID))
+		out = append(out, checkCaptureRef(ref, files, state)...)
+	}
+	out = append(out, checkArchiveWARCs(m, state)...)
+	out = append(out, checkUnlisted(m, state, inBundle)...)
+	out = append(out, checkCustodyTable(state)...)
+	out = append(out, checkCustodyCaptures(m, state)...)
+	out = append(out, unlistedEvents(state, inBundle)...)
+	return out
+}
+
+// checkCaptureRef checks the capture ref that manifest.json lists (files: its files by path):
+// its folder has a readable sealed manifest (else nothing more is checked) with the SHA-256
+// listed, of that very capture, saying what the list says of it (refDiffers); every artifact
+// that manifest names is in the bundle as sealed (checkArtifact); and the report holds the
+// same manifest. It returns the problems in that order.
+func checkCaptureRef(ref bundle.CaptureRef, files map[string]bundle.File, state *bundleState) []bundle.Problem {
+	var out []bundle.Problem
+	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
+	mpath := ref.Folder + "/manifest.json"
+	got, ok := state.captureManifests[ref.Folder]
+	if !ok {
+		add(mpath, fmt.Errorf("%w: capture %s has no readable sealed manifest", ErrBundleCapture, ref.ID))
+		return out
+	}
+	if got != ref.ManifestSHA256 {
+		add(mpath, fmt.Errorf("%w: capture %s: the manifest hashes to %s, the bundle says %s", ErrBundleCapture, ref.ID, got, ref.ManifestSHA256))
+	}
+	cm := state.captureParsed[ref.Folder]
+	if cm.CaptureID != ref.ID {
+		add(mpath, fmt.Errorf("%w: the folder of capture %s holds the manifest of %s", ErrBundleCapture, ref.ID, cm.CaptureID))
+	}
+	// What manifest.json lists of the capture is what its sealed manifest says.
+	if diff := refDiffers(ref, cm); len(diff) > 0 {
+		add(bundle.ManifestName, fmt.Errorf("%w: capture %s: the bundle's list says %s", ErrBundleCapture, ref.ID, strings.Join(diff, "; ")))
+	}
+	for _, a := range cm.Artifacts {
+		out = append(out, checkArtifact(ref, a, files, state)...)
+	}
+	if got, ok := state.reportManifests[ref.ID]; !ok {
+		add(BundleReportPath, fmt.Errorf("%w: the report does not hold the manifest of capture %s", ErrBundleMismatch, ref.ID))
+	} else if got != ref.ManifestSHA256 {
+		add(BundleReportPath, fmt.Errorf("%w: the report's manifest of capture %s differs from the sealed one", ErrBundleMismatch, ref.ID))
+	}
+	return out
+}
+
+// checkArtifact checks the artifact a, sealed in capture ref's manifest: it is in the bundle
+// (files) in ref's folder with the sealed SHA-256 and size; and, a WARC, unless the web archive
+// could not be read, the web archive holds it as archive/<capture ID>.warc.gz with that SHA-256.
+func checkArtifact(ref bundle.CaptureRef, a evidence.Artifact, files map[string]bundle.File, state *bundleState) []bundle.Problem {
+	var out []bundle.Problem
+	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
+	p := ref.Folder + "/" + a.Name
+	f, ok := files[p]
+	switch {
+	case !ok:
+		add(p, fmt.Errorf("%w: capture %s: artifact %s is not in the bundle", ErrBundleCapture, ref.ID, a.Name))
+	case f.SHA256 != a.SHA256 || f.Size != a.Size:
+		add(p, fmt.Errorf("%w: capture %s: %s is not the sealed artifact (SHA-256 %s, sealed %s)", ErrBundleCapture, ref.ID, a.Name, f.SHA256, a.SHA256))
+	}
+	if a.Role == evidence.RoleWARC && !state.waczUnreadable {
+		wp := "archive/" + ref.ID + ".warc.gz"
+		if got, ok := state.waczResources[wp]; !ok {
+			add(BundleWACZPath, fmt.Errorf("%w: %s (capture %s) is not in the web archive", ErrBundleMismatch, wp, ref.ID))
+		} else if got != a.SHA256 {
+			add(BundleWACZPath, fmt.Errorf("%w: %s in the web archive is not the sealed WARC of capture %s", ErrBundleMismatch, wp, ref.ID))
 		}
 	}
-	// Every WARC in the web archive is the sealed WARC of a listed capture.
+	return out
+}
+
+// checkArchiveWARCs checks that every WARC in the web archive (a resource under archive/ in its
+// datapackage) is the sealed WARC, same SHA-256, of a capture the bundle lists. When the web
+// archive could not be read, no WARC counts as sealed.
+func checkArchiveWARCs(m *bundle.Manifest, state *bundleState) []bundle.Problem {
+	var out []bundle.Problem
 	sealedWARC := map[string]evidence.Digest{}
 	for _, ref := range m.Captures {
 		if cm := state.captureParsed[ref.Folder]; cm != nil {
@@ -431,9 +466,18 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 			continue
 		}
 		if want, ok := sealedWARC[p]; !ok || want != d {
-			add(BundleWACZPath, fmt.Errorf("%w: the web archive holds %s, which is not the sealed WARC of a capture the bundle lists", ErrBundleMismatch, p))
+			out = append(out, bundle.Problem{Path: BundleWACZPath,
+				Err: fmt.Errorf("%w: the web archive holds %s, which is not the sealed WARC of a capture the bundle lists", ErrBundleMismatch, p)})
 		}
 	}
+	return out
+}
+
+// checkUnlisted reports the captures the report holds and the capture folders the bundle
+// holds that manifest.json does not list (inBundle: the IDs it lists), the report's first.
+func checkUnlisted(m *bundle.Manifest, state *bundleState, inBundle map[string]bool) []bundle.Problem {
+	var out []bundle.Problem
+	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
 	for id := range state.reportManifests {
 		if !inBundle[id] {
 			add(BundleReportPath, fmt.Errorf("%w: the report holds capture %s, which the bundle does not list", ErrBundleMismatch, id))
@@ -448,40 +492,66 @@ func crossCheck(m *bundle.Manifest, state *bundleState) []bundle.Problem {
 			add(folder+"/manifest.json", fmt.Errorf("%w: a capture folder the bundle does not list", ErrBundleMismatch))
 		}
 	}
-	if state.custodyRead && state.csvRead {
-		same := len(state.csvRows) == len(state.custodyEvents)
-		for i := 0; same && i < len(state.csvRows); i++ {
-			row, e := state.csvRows[i], state.custodyEvents[i]
-			// Text cells are written through CSVText (bundles made before it: as they are).
-			same = len(row) == 10 && row[0] == fmt.Sprint(e.Seq) && csvSame(row[3], e.Actor) && csvSame(row[4], e.Action) &&
-				csvSame(row[6], e.CaptureID) && row[9] == string(e.Hash)
-		}
-		if !same {
-			add(BundleCustodyCSV, fmt.Errorf("%w: the table does not list the same events as custody.json", ErrBundleCustody))
+	return out
+}
+
+// checkCustodyTable checks, when both custody files were read, that custody.csv lists the
+// events of custody.json, in order: same number, and each row's sequence number, actor,
+// action, capture and hash (one problem at most).
+func checkCustodyTable(state *bundleState) []bundle.Problem {
+	if !state.custodyRead || !state.csvRead {
+		return nil
+	}
+	same := len(state.csvRows) == len(state.custodyEvents)
+	for i := 0; same && i < len(state.csvRows); i++ {
+		row, e := state.csvRows[i], state.custodyEvents[i]
+		// Text cells are written through CSVText (bundles made before it: as they are).
+		same = len(row) == 10 && row[0] == fmt.Sprint(e.Seq) && csvSame(row[3], e.Actor) && csvSame(row[4], e.Action) &&
+			csvSame(row[6], e.CaptureID) && row[9] == string(e.Hash)
+	}
+	if !same {
+		return []bundle.Problem{{Path: BundleCustodyCSV, Err: fmt.Errorf("%w: the table does not list the same events as custody.json", ErrBundleCustody)}}
+	}
+	return nil
+}
+
+// checkCustodyCaptures checks, when custody.json was read, that it is the log of the bundle's
+// case (when the manifest names one) and that it records the start and the sealing (or
+// failure) of every capture the bundle lists.
+func checkCustodyCaptures(m *bundle.Manifest, state *bundleState) []bundle.Problem {
+	if !state.custodyRead {
+		return nil
+	}
+	var out []bundle.Problem
+	add := func(p string, err error) { out = append(out, bundle.Problem{Path: p, Err: err}) }
+	if m.Case != nil && state.custodyCase != m.Case.Name {
+		add(BundleCustodyJSON, fmt.Errorf("%w: the custody log is of case %q, the bundle of %q", ErrBundleCustody, state.custodyCase, m.Case.Name))
+	}
+	began, ended := map[string]bool{}, map[string]bool{}
+	for _, e := range state.custodyEvents {
+		switch e.Action {
+		case store.ActionCaptureStarted:
+			began[e.CaptureID] = true
+		case store.ActionCaptureSealed, store.ActionCaptureFailed:
+			ended[e.CaptureID] = true
 		}
 	}
-	if state.custodyRead {
-		if m.Case != nil && state.custodyCase != m.Case.Name {
-			add(BundleCustodyJSON, fmt.Errorf("%w: the custody log is of case %q, the bundle of %q", ErrBundleCustody, state.custodyCase, m.Case.Name))
-		}
-		began, ended := map[string]bool{}, map[string]bool{}
-		for _, e := range state.custodyEvents {
-			switch e.Action {
-			case store.ActionCaptureStarted:
-				began[e.CaptureID] = true
-			case store.ActionCaptureSealed, store.ActionCaptureFailed:
-				ended[e.CaptureID] = true
-			}
-		}
-		for _, ref := range m.Captures {
-			if !began[ref.ID] || !ended[ref.ID] {
-				add(BundleCustodyJSON, fmt.Errorf("%w: the custody log lacks the start or the sealing of capture %s", ErrBundleCustody, ref.ID))
-			}
+	for _, ref := range m.Captures {
+		if !began[ref.ID] || !ended[ref.ID] {
+			add(BundleCustodyJSON, fmt.Errorf("%w: the custody log lacks the start or the sealing of capture %s", ErrBundleCustody, ref.ID))
 		}
 	}
+	return out
+}
+
+// unlistedEvents reports every custody event (of those read) about a capture that the bundle
+// does not list (inBundle: the IDs it lists).
+func unlistedEvents(state *bundleState, inBundle map[string]bool) []bundle.Problem {
+	var out []bundle.Problem
 	for _, e := range state.custodyEvents {
 		if e.CaptureID != "" && !inBundle[e.CaptureID] {
-			add(BundleCustodyJSON, fmt.Errorf("%w: event #%d is about capture %s, which the bundle does not list", ErrBundleCustody, e.Seq, e.CaptureID))
+			out = append(out, bundle.Problem{Path: BundleCustodyJSON,
+				Err: fmt.Errorf("%w: event #%d is about capture %s, which the bundle does not list", ErrBundleCustody, e.Seq, e.CaptureID)})
 		}
 	}
 	return out

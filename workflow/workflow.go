@@ -208,37 +208,23 @@ func (c *Capturer) safeOne(ctx context.Context, i int, raw string, req CaptureRe
 	return c.one(ctx, i, raw, req, progress)
 }
 
+// one captures raw, address i of the batch req: it checks the request (checkRequest), makes
+// sure of the case and begins the capture in the store (begin), runs the engine in a
+// temporary working folder (runEngine, under ctx), completes the facts (collectionFacts,
+// writeFacts), reports StageSealing and seals (seal). The store is written (case, begin,
+// seal) under ctx without its cancellation: what was collected is sealed even when ctx ends.
+// The working folder is removed when one returns.
 func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureRequest, progress Progress) Outcome {
 	o := Outcome{Index: i, Input: raw}
-	if err := checkPeople(req.Operator, req.Unit); err != nil {
-		o.Err = err
-		return o
-	}
-	u, err := weburl.Normalize(raw)
+	u, err := c.checkRequest(raw, req)
+	o.URL = u
 	if err != nil {
 		o.Err = err
 		return o
 	}
-	o.URL = u
-	if c.Engine == nil {
-		o.Err = c.EngineErr
-		if o.Err == nil {
-			o.Err = errors.New("workflow: no browser")
-		}
-		return o
-	}
 	// Sealing must finish even when the caller cancels: what was collected is kept.
 	keep := context.WithoutCancel(ctx)
-	if req.CaseMustExist {
-		if _, err := findCase(keep, c.Store, req.Case); err != nil {
-			o.Err = err
-			return o
-		}
-	} else if _, err := c.Store.EnsureCase(keep, req.Case, req.Operator); err != nil {
-		o.Err = err
-		return o
-	}
-	id, err := c.Store.BeginCapture(keep, req.Case, u, req.Operator)
+	id, err := c.begin(keep, req, u)
 	if err != nil {
 		o.Err = err
 		return o
@@ -250,6 +236,65 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 	}
 	defer os.RemoveAll(work)
 
+	res, started := c.runEngine(ctx, i, u, work, progress)
+	facts := collectionFacts(res.Facts, req, started)
+	files := writeFacts(work, res, facts)
+	if progress != nil {
+		progress(i, u, StageSealing)
+	}
+	rec, failure, err := c.seal(keep, id, store.SealRequest{
+		Status: res.Status, Reason: res.Reason, Facts: facts, Files: files, Actor: req.Operator,
+	})
+	o.Err = failure
+	if err != nil {
+		o.Err = errors.Join(o.Err, err)
+		return o
+	}
+	o.Record = rec
+	return o
+}
+
+// checkRequest checks, in this order, the operator and unit of req, the address raw and that
+// there is an engine, writing nothing. It returns the normalized address, "" when raw (or a
+// person) is refused; with no engine it returns the address and c.EngineErr (or an error
+// saying there is no browser).
+func (c *Capturer) checkRequest(raw string, req CaptureRequest) (string, error) {
+	if err := checkPeople(req.Operator, req.Unit); err != nil {
+		return "", err
+	}
+	u, err := weburl.Normalize(raw)
+	if err != nil {
+		return "", err
+	}
+	if c.Engine == nil {
+		err := c.EngineErr
+		if err == nil {
+			err = errors.New("workflow: no browser")
+		}
+		return u, err
+	}
+	return u, nil
+}
+
+// begin makes sure of req's case (it must exist with req.CaseMustExist, else it is created if
+// need be, by req.Operator) and then begins the capture of u in the store, returning its ID.
+// Nothing is begun when the case fails. keep must not be cancelled.
+func (c *Capturer) begin(keep context.Context, req CaptureRequest, u string) (string, error) {
+	if req.CaseMustExist {
+		if _, err := findCase(keep, c.Store, req.Case); err != nil {
+			return "", err
+		}
+	} else if _, err := c.Store.EnsureCase(keep, req.Case, req.Operator); err != nil {
+		return "", err
+	}
+	return c.Store.BeginCapture(keep, req.Case, u, req.Operator)
+}
+
+// runEngine captures u into the folder work under ctx, reporting each stage to progress (when
+// set) as address i, and returns the result and when the capture started (UTC). It
+// never fails: when the engine could not capture at all, the result is a failed one giving
+// the error as the reason, with only the requested URL as facts.
+func (c *Capturer) runEngine(ctx context.Context, i int, u, work string, progress Progress) (*capture.Result, time.Time) {
 	started := time.Now().UTC()
 	res, err := c.Engine.Capture(ctx, u, work, func(s capture.Stage) {
 		if progress != nil {
@@ -259,8 +304,13 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 	if err != nil {
 		res = &capture.Result{Status: evidence.StatusFailed, Reason: err.Error(), Facts: evidence.Facts{RequestedURL: u}}
 	}
+	return res, started
+}
 
-	facts := res.Facts
+// collectionFacts returns facts with its collection record replaced by this workstation's
+// (Workstation) and req's operator, unit and case, keeping the capture's start and end times:
+// the start is started when the capture recorded none, the end now (UTC) when it recorded none.
+func collectionFacts(facts evidence.Facts, req CaptureRequest, started time.Time) evidence.Facts {
 	col := Workstation()
 	col.Operator, col.Unit, col.Case = req.Operator, req.Unit, req.Case
 	col.StartedAt, col.FinishedAt = facts.Collection.StartedAt, facts.Collection.FinishedAt
@@ -271,7 +321,13 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 		col.FinishedAt = time.Now().UTC()
 	}
 	facts.Collection = col
+	return facts
+}
 
+// writeFacts writes facts, canonical, as facts.json in work and returns the files to seal:
+// res's, then facts.json. When facts.json cannot be written it is left out and res is marked
+// failed, the reason saying why (after res's own reason, if any).
+func writeFacts(work string, res *capture.Result, facts evidence.Facts) []store.SealFile {
 	files := make([]store.SealFile, 0, len(res.Files)+1)
 	for _, f := range res.Files {
 		files = append(files, store.SealFile{Name: f.Name, MediaType: f.MediaType, Role: f.Role, Path: f.Path})
@@ -288,27 +344,26 @@ func (c *Capturer) one(ctx context.Context, i int, raw string, req CaptureReques
 		res.Status = evidence.StatusFailed
 		res.Reason = strings.TrimPrefix(res.Reason+"; facts.json could not be written: "+err.Error(), "; ")
 	}
-	if progress != nil {
-		progress(i, u, StageSealing)
-	}
-	rec, err := c.Store.Seal(keep, id, store.SealRequest{
-		Status: res.Status, Reason: res.Reason, Facts: facts, Files: files, Actor: req.Operator,
-	})
+	return files
+}
+
+// seal seals the capture id as sr says. When that fails for another reason than the capture
+// being sealed already or interrupted, it records the failure itself instead (a failed seal
+// with sr's facts and actor and no files), so that the attempt is never silently lost: then,
+// if that record is made, failure says why the artifacts could not be stored, and rec is the
+// failed capture. err is the last seal's error. keep must not be cancelled.
+func (c *Capturer) seal(keep context.Context, id string, sr store.SealRequest) (rec *store.Record, failure, err error) {
+	rec, err = c.Store.Seal(keep, id, sr)
 	if err != nil && !errors.Is(err, store.ErrAlreadySealed) && !errors.Is(err, store.ErrInterrupted) {
 		// Sealing the artifacts failed (a full disk, an unreadable file): record the failure
 		// itself, with the facts alone, so that the attempt is never silently lost.
 		reason := fmt.Sprintf("the artifacts could not be stored: %v", err)
 		rec, err = c.Store.Seal(keep, id, store.SealRequest{
-			Status: evidence.StatusFailed, Reason: reason, Facts: facts, Actor: req.Operator,
+			Status: evidence.StatusFailed, Reason: reason, Facts: sr.Facts, Actor: sr.Actor,
 		})
 		if err == nil {
-			o.Err = errors.New(reason)
+			failure = errors.New(reason)
 		}
 	}
-	if err != nil {
-		o.Err = errors.Join(o.Err, err)
-		return o
-	}
-	o.Record = rec
-	return o
+	return rec, failure, err
 }

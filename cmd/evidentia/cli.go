@@ -62,7 +62,8 @@ Chromium where installed.
 Language of a report: --lang, else lang in the settings, else the system's (Korean unless it
 names another language).
 Limits: --timeout (5s to 10m) and --parallel (1 to 8), else the settings (default 60s and 2).
-Timestamp authority: --tsa, else EVIDENTIA_TSA, else the settings file (when signing).
+Timestamp authority: --tsa, else EVIDENTIA_TSA, else the settings file (when signing);
+--tsa none signs without a timestamp.
 An export is always signed with the signing identity (see identity create|import).
 Operator and unit: --operator and --unit, else EVIDENTIA_OPERATOR and EVIDENTIA_UNIT, else the
 settings file, else (operator) the name of the user logged in.
@@ -201,13 +202,15 @@ func (c *cli) session() *workflow.Session {
 	return c.sess
 }
 
-// dataFolder is the data folder of this run (the session's), without building a session that
-// does not exist yet.
-func (c *cli) dataFolder() string {
-	if c.sess != nil {
-		return c.sess.Dir()
-	}
-	return store.ResolveDir(c.dataDir)
+// dataFolder is the data folder of this run, the session's (for the crash log, after a
+// panic: should building the session fail too, the --data or default folder).
+func (c *cli) dataFolder() (dir string) {
+	defer func() {
+		if recover() != nil {
+			dir = store.ResolveDir(c.dataDir)
+		}
+	}()
+	return c.session().Dir()
 }
 
 // closeSession stops the browser and closes the store, if the command used them.

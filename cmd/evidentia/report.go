@@ -44,7 +44,7 @@ func newDocFlags(fs *flag.FlagSet, outHelp, operatorHelp string) *docFlags {
 	fs.Var(&f.ids, "capture", "a capture ID (repeatable)")
 	f.out = fs.String("out", "", outHelp)
 	f.lang = fs.String("lang", "", "report language: ko or en")
-	f.tsa = fs.String("tsa", "", "RFC 3161 timestamp authority URL")
+	f.tsa = fs.String("tsa", "", "RFC 3161 timestamp authority URL (none: no timestamp)")
 	f.tsaTimeout = fs.Duration("tsa-timeout", signature.DefaultTSATimeout, "how long to wait for the timestamp authority")
 	f.operator = fs.String("operator", "", operatorHelp+" (default: EVIDENTIA_OPERATOR, the settings, the user)")
 	f.unit = fs.String("unit", "", "the operator's team or office (default: EVIDENTIA_UNIT, the settings)")
@@ -90,9 +90,6 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	caseName, ids, out, tsa, tsaTimeout, operator, unit, asJSON := df.caseName, df.ids, df.out, df.tsa, df.tsaTimeout, df.operator, df.unit, df.asJSON
-	if *tsa != "" && !*sign {
-		return 0, usageError{"report: a timestamp (--tsa) stamps the signature: add --sign"}
-	}
 
 	req := workflow.ReportRequest{
 		Case: *caseName, CaptureIDs: ids, Lang: l, Operator: *operator, Unit: *unit, Out: *out,
@@ -107,6 +104,9 @@ func (c *cli) report(ctx context.Context, args []string) (int, error) {
 		c.noteNoTSA(*tsa)
 	}
 	res, err := c.session().Report(ctx, req)
+	if errors.Is(err, workflow.ErrTSAUnsigned) {
+		return 0, usageError{"report: a timestamp (--tsa) stamps the signature: add --sign"}
+	}
 	if res == nil {
 		return 0, err
 	}

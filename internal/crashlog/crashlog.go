@@ -75,11 +75,19 @@ func Record(dataDir, where string, value any, stack []byte) (path string, err er
 // recovered (see debug.SetCrashOutput): such a report then goes to the log as well as to
 // standard error, which a desktop application does not have on Windows. The caller passes the
 // file to debug.SetCrashOutput and may close it afterwards.
+//
+// The log is moved aside here when it is past MaxSize: while the runtime holds it, Windows
+// refuses to rename it, so Record cannot rotate it until the program's next start.
 func CrashOutput(dataDir string) (*os.File, error) {
 	path := Path(dataDir)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("crashlog: %w", err)
 	}
+	mu.Lock()
+	if fi, err := os.Stat(path); err == nil && fi.Size() > MaxSize {
+		_ = os.Rename(path, path+".1")
+	}
+	mu.Unlock()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("crashlog: %w", err)
