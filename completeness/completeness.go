@@ -1,0 +1,289 @@
+// Package completeness judges whether a capture holds the page the investigator asked for
+// (evidence.Completeness): the whole posting, part of it, or something else in its place — a
+// deletion notice, a login wall, a bot check, an error page or an empty page. Judge reads only
+// what the capture already knows (Input); it fetches nothing and never fails.
+//
+// # Rules
+//
+// Judge tries these in order; the first that applies gives the verdict:
+//
+//  1. HTTP status of the main document. 404 → deleted (http_404); 410 → deleted (http_410);
+//     429 → blocked (rate_limited). Any other 4xx or 5xx: a phrase of rule 4 anywhere on the
+//     page → blocked (a Cloudflare challenge answers 403 or 503); for 401 and 403, a login
+//     phrase anywhere or a login address → login_wall; otherwise → error_page. The phrase's
+//     reason comes first, error_status after it. On an error status a phrase needs no
+//     dominance: the status already says the page is not the posting, the phrase only says
+//     which kind of "not". Status 0 (unknown), 1xx, 2xx and 3xx go on to rule 2.
+//  2. A deletion notice that dominates the page → deleted (deleted_notice).
+//  3. A final address on a login page → login_wall (login_redirect, plus login_notice when a
+//     login notice dominates too); a login notice that dominates the page → login_wall
+//     (login_notice).
+//  4. A bot check, CAPTCHA, rate limit, access refusal or age gate that dominates the page, or
+//     a final address of a bot check → blocked (captcha, bot_check, rate_limited,
+//     access_denied, age_gate; one reason per code found, in page order).
+//  5. Fewer than 20 letters of visible text (title excluded; main document and frames; or
+//     Input.TextChars if larger) and no images or videos → empty (no_content).
+//  6. Any of: fewer comments captured than the page states (comments_fewer_than_claimed), an
+//     expansion limit (expansion_limit), lazy content still loading (lazy_content_not_loaded),
+//     the capture timed out (capture_timed_out), the engine sealed it partial
+//     (capture_partial) → incomplete, with every one of these as a reason, in this order.
+//  7. Otherwise → complete, with no reasons.
+//
+// The other verdicts do not repeat rule 6's findings: a login wall that also timed out is a
+// login wall. Rules 2 to 4 come before rule 5 so that a bare "삭제된 게시물입니다" (a few
+// letters) is called deleted, not empty.
+//
+// # Dominance
+//
+// A phrase such as "삭제된 게시물입니다" or "로그인이 필요합니다" also appears on pages that
+// are the posting: a news article quoting a deletion notice, a comment box saying a login is
+// needed to comment, a footer "protected by reCAPTCHA". So a phrase decides the verdict only
+// when it is the page's message, which Judge measures in letters (Unicode letters and digits)
+// over the lines of the visible text (title first, then the main document, then the frames):
+//
+//   - share: the line holding the phrase is the notice itself: the phrase is at least 30% of
+//     the line's letters, or the line has at most 40 letters. A phrase inside a sentence of a
+//     paragraph is a mention.
+//   - position: the line starts within the first 85% of the page's letters (notices sit at
+//     the top or centre; footers and comment boxes at the end), unless the page has fewer than
+//     300 letters in all.
+//   - remaining content: the page's content besides its notices is under 200 letters, where
+//     content is every body line of at least 50 letters that is not itself a notice (by the
+//     share test above, for any phrase of any list): paragraphs and comments, including those
+//     that quote a phrase; menus, buttons and list titles are shorter. Each image and video of
+//     the main content (Input.Images, Input.Videos) counts as 100 letters.
+//
+// The phrases and where they come from are in phrases.go.
+package completeness
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"evidentia/evidence"
+)
+
+// Input is what a capture knows about the page when it ends.
+type Input struct {
+	// Status is the HTTP status of the main document; 0 when unknown (a file, a failure).
+	Status int
+	// FinalURL is the address the main document ended at, after redirects.
+	FinalURL string
+	// Title is the page title.
+	Title string
+	// Text is the visible text of the main document (innerText, one element per line).
+	Text string
+	// FrameTexts are the visible texts of the frames (a Naver blog posting lives in one).
+	FrameTexts []string
+	// TextChars is the characters of visible text of the main content as the capture counted
+	// them; 0 when not counted (Judge counts Text and FrameTexts itself and takes the larger).
+	TextChars int
+	// Images and Videos are the images and videos (players) of the main content.
+	Images, Videos int
+	// CommentsStated says whether the page states a comment count, CommentsClaimed is that
+	// count and CommentsCaptured the comments the capture holds.
+	CommentsStated   bool
+	CommentsClaimed  int
+	CommentsCaptured int
+	// ExpansionLimit names the limit that stopped expanding "more", replies and threads
+	// ("max_clicks", "max_rounds", "time", ...); "" when expansion finished or was not tried.
+	ExpansionLimit string
+	// LazyPending says that lazy content (images, comments, infinite scroll) was still
+	// loading when the capture ended; LazyDetail says what, if known.
+	LazyPending bool
+	LazyDetail  string
+	// TimedOut says the capture ran out of time; Partial that the engine sealed it partial.
+	TimedOut, Partial bool
+}
+
+// Judge gives the verdict on a capture from what it knows (see the package documentation for
+// the rules). It never panics; the verdict is always one of the evidence.Verdict constants and
+// Reasons is never nil.
+func Judge(in Input) evidence.Completeness {
+	c := judge(in)
+	if c.Reasons == nil {
+		c.Reasons = []evidence.Reason{}
+	}
+	if in.CommentsStated || in.CommentsCaptured > 0 {
+		cc := &evidence.CommentCount{Expected: evidence.CommentsNotStated, Captured: max(in.CommentsCaptured, 0)}
+		if in.CommentsStated {
+			cc.Expected = max(in.CommentsClaimed, 0)
+		}
+		c.Comments = cc
+	}
+	return c
+}
+
+func judge(in Input) evidence.Completeness {
+	p := newPage(in)
+	media := max(in.Images, 0) + max(in.Videos, 0)
+	verdict := func(v evidence.Verdict, rs ...evidence.Reason) evidence.Completeness {
+		return evidence.Completeness{Verdict: v, Reasons: rs}
+	}
+	reason := evidence.NewReason
+
+	// 1. The HTTP status.
+	if s := in.Status; s >= 400 && s <= 599 {
+		status := fmt.Sprintf("the main document answered HTTP %d", s)
+		switch s {
+		case 404:
+			return verdict(evidence.VerdictDeleted, reason(evidence.ReasonHTTP404, status))
+		case 410:
+			return verdict(evidence.VerdictDeleted, reason(evidence.ReasonHTTP410, status))
+		case 429:
+			return verdict(evidence.VerdictBlocked, reason(evidence.ReasonRateLimited, status))
+		}
+		if ms := p.find(blockedPhrases); len(ms) > 0 {
+			return verdict(evidence.VerdictBlocked, append(p.reasons(ms), reason(evidence.ReasonErrorStatus, status))...)
+		}
+		if s == 401 || s == 403 {
+			if ms := p.find(loginPhrases); len(ms) > 0 {
+				return verdict(evidence.VerdictLoginWall, reason(evidence.ReasonLoginNotice, p.quote(ms[0])),
+					reason(evidence.ReasonErrorStatus, status))
+			}
+			if u, ok := loginURL(in.FinalURL); ok {
+				return verdict(evidence.VerdictLoginWall, reason(evidence.ReasonLoginRedirect, "the capture ended at a login page: "+u),
+					reason(evidence.ReasonErrorStatus, status))
+			}
+		}
+		return verdict(evidence.VerdictErrorPage, reason(evidence.ReasonErrorStatus, status))
+	}
+
+	// 2. A deletion notice.
+	if m, ok := p.firstDominant(deletedPhrases, media); ok {
+		return verdict(evidence.VerdictDeleted, reason(m.phrase.code, p.quote(m)))
+	}
+
+	// 3. A login wall.
+	if u, ok := loginURL(in.FinalURL); ok {
+		rs := []evidence.Reason{reason(evidence.ReasonLoginRedirect, "the capture ended at a login page: "+u)}
+		if m, ok := p.firstDominant(loginPhrases, media); ok {
+			rs = append(rs, reason(m.phrase.code, p.quote(m)))
+		}
+		return verdict(evidence.VerdictLoginWall, rs...)
+	}
+	if m, ok := p.firstDominant(loginPhrases, media); ok {
+		return verdict(evidence.VerdictLoginWall, reason(m.phrase.code, p.quote(m)))
+	}
+
+	// 4. A block.
+	var dom []match
+	for _, m := range p.find(blockedPhrases) {
+		if p.dominant(m, media) {
+			dom = append(dom, m)
+		}
+	}
+	rs := p.reasons(dom)
+	if ph, ok := blockedURL(in.FinalURL); ok && !hasCode(rs, ph.code) {
+		rs = append(rs, reason(ph.code, `the capture ended at a bot check address (`+ph.text+`): `+capRunes(in.FinalURL, 160)))
+	}
+	if len(rs) > 0 {
+		return verdict(evidence.VerdictBlocked, rs...)
+	}
+
+	// 5. Empty.
+	if n := max(p.bodyLetters, in.TextChars); n < minLetters && media == 0 {
+		return verdict(evidence.VerdictEmpty, reason(evidence.ReasonNoContent,
+			fmt.Sprintf("%d letters of visible text, no images or videos", n)))
+	}
+
+	// 6. Incomplete.
+	rs = nil
+	if in.CommentsStated && in.CommentsCaptured < in.CommentsClaimed {
+		rs = append(rs, reason(evidence.ReasonCommentsFewer,
+			fmt.Sprintf("the page states %d comments; %d were captured", in.CommentsClaimed, max(in.CommentsCaptured, 0))))
+	}
+	if in.ExpansionLimit != "" {
+		rs = append(rs, reason(evidence.ReasonExpansionLimit, "expansion stopped at the limit "+capRunes(in.ExpansionLimit, 80)))
+	}
+	if in.LazyPending {
+		d := "content was still loading when the capture ended"
+		if in.LazyDetail != "" {
+			d += ": " + in.LazyDetail
+		}
+		rs = append(rs, reason(evidence.ReasonLazyContent, d))
+	}
+	if in.TimedOut {
+		rs = append(rs, reason(evidence.ReasonTimedOut, "the capture reached its time limit"))
+	}
+	if in.Partial {
+		rs = append(rs, reason(evidence.ReasonPartial, "the capture was sealed as partial"))
+	}
+	if len(rs) > 0 {
+		return verdict(evidence.VerdictIncomplete, rs...)
+	}
+
+	// 7. Complete.
+	return verdict(evidence.VerdictComplete)
+}
+
+// firstDominant returns the first match of phrases that dominates the page.
+func (p *page) firstDominant(phrases []phrase, media int) (match, bool) {
+	for _, m := range p.find(phrases) {
+		if p.dominant(m, media) {
+			return m, true
+		}
+	}
+	return match{}, false
+}
+
+// reasons gives one reason per code of ms, the first match of each.
+func (p *page) reasons(ms []match) []evidence.Reason {
+	var rs []evidence.Reason
+	for _, m := range ms {
+		if !hasCode(rs, m.phrase.code) {
+			rs = append(rs, evidence.NewReason(m.phrase.code, p.quote(m)))
+		}
+	}
+	return rs
+}
+
+func hasCode(rs []evidence.Reason, code string) bool {
+	for _, r := range rs {
+		if r.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// hostPath returns u as lower-case "host/path" with "www." and "m." dropped; "" if u is not
+// an http(s) URL with a host.
+func hostPath(u string) string {
+	pu, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+		return ""
+	}
+	h := strings.ToLower(pu.Hostname())
+	h = strings.TrimPrefix(strings.TrimPrefix(h, "www."), "m.")
+	return h + strings.ToLower(pu.EscapedPath())
+}
+
+// loginURL reports whether u is a login page, and returns it capped for a detail.
+func loginURL(u string) (string, bool) {
+	hp := hostPath(u)
+	if hp == "" {
+		return "", false
+	}
+	for _, l := range loginURLs {
+		if strings.HasPrefix(hp, l) || strings.HasPrefix(hp+"/", l) {
+			return capRunes(u, 160), true
+		}
+	}
+	return "", false
+}
+
+// blockedURL returns the bot-check marker u contains, if any.
+func blockedURL(u string) (phrase, bool) {
+	if hostPath(u) == "" {
+		return phrase{}, false
+	}
+	lu := strings.ToLower(u)
+	for _, b := range blockedURLs {
+		if strings.Contains(lu, b.text) {
+			return b, true
+		}
+	}
+	return phrase{}, false
+}
