@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"context"
+	"encoding/json"
 	"errors"
 	"image"
 	_ "image/jpeg" // thumbnails are JPEG
@@ -68,13 +69,19 @@ type capturesPanel struct {
 	thumbs   *thumbLoader
 	caseName string
 	query    string
-	recs     []store.Record // what the list shows, newest first
+	recs     []store.Record                    // what the list shows, newest first
+	verdicts map[string]*evidence.Completeness // of recs, by ID: their manifests' verdicts (nil: none)
 	selected map[string]bool
 	gen      int // bumped by every load; older results are dropped
 	loading  bool
 	loadErr  error
 	debounce *time.Timer
 	timerMu  sync.Mutex // orders a debounced search after the typing that set it off
+
+	// verdictCache holds the verdicts read from sealed manifests, by manifest digest (a sealed
+	// manifest never changes); fetch fills it on background goroutines, under verdictMu.
+	verdictMu    sync.Mutex
+	verdictCache map[evidence.Digest]*evidence.Completeness
 
 	// pending counts the panel's background work (loads, searches, thumbnails); tests wait
 	// on it before looking at the widgets.
@@ -84,6 +91,7 @@ type capturesPanel struct {
 // newCapturesPanel builds the captures list of u, showing no case until setCase.
 func newCapturesPanel(u *ui) *capturesPanel {
 	p := &capturesPanel{u: u, selected: map[string]bool{}, rows: map[fyne.CanvasObject]*captureRow{}}
+	p.verdictCache = map[evidence.Digest]*evidence.Completeness{}
 	p.thumbs = newThumbLoader(u, &p.pending, func(id string) {
 		onMain(func() { p.thumbReady(id) })
 	})
@@ -223,14 +231,79 @@ func (p *capturesPanel) fetch(gen int, caseName, query string) {
 	if ctx.Err() != nil {
 		return
 	}
+	verdicts := p.readVerdicts(ctx, recs)
+	if ctx.Err() != nil {
+		return
+	}
 	onMain(func() {
 		if gen != p.gen {
 			return
 		}
-		p.recs, p.loading, p.loadErr = recs, false, err
+		p.recs, p.verdicts, p.loading, p.loadErr = recs, verdicts, false, err
 		p.update()
 		p.list.Refresh()
 	})
+}
+
+// maxVerdictCache bounds capturesPanel.verdictCache; past it the cache starts again.
+const maxVerdictCache = 50000
+
+// readVerdicts returns the completeness verdicts of the sealed recs (complete or partial) by ID:
+// the list of the store holds no manifests (store.Captures), and a capture sealed complete
+// whose page was a login screen must not be listed as complete. Each manifest is read once,
+// checked against its digest (store.OpenArtifact), and remembered by digest. A capture made
+// before verdicts, or whose manifest cannot be read, has none (nil); its detail says more.
+// It runs on a background goroutine.
+func (p *capturesPanel) readVerdicts(ctx context.Context, recs []store.Record) map[string]*evidence.Completeness {
+	out := map[string]*evidence.Completeness{}
+	for _, r := range recs {
+		if (r.Status != evidence.StatusComplete && r.Status != evidence.StatusPartial) || r.ManifestSHA256 == "" {
+			continue
+		}
+		p.verdictMu.Lock()
+		c, ok := p.verdictCache[r.ManifestSHA256]
+		p.verdictMu.Unlock()
+		if !ok {
+			var err error
+			c, err = readCompleteness(ctx, p.u.st, r.ManifestSHA256)
+			if ctx.Err() != nil {
+				return out
+			}
+			if err == nil {
+				p.verdictMu.Lock()
+				if len(p.verdictCache) >= maxVerdictCache {
+					clear(p.verdictCache)
+				}
+				p.verdictCache[r.ManifestSHA256] = c
+				p.verdictMu.Unlock()
+			}
+		}
+		if c != nil {
+			out[r.ID] = c
+		}
+	}
+	return out
+}
+
+// readCompleteness reads the verdict of the sealed manifest d (nil for a manifest without one).
+func readCompleteness(ctx context.Context, st *store.Store, d evidence.Digest) (*evidence.Completeness, error) {
+	rc, err := st.OpenArtifact(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	var m struct {
+		Facts struct {
+			Completeness *evidence.Completeness `json:"completeness"`
+		} `json:"facts"`
+	}
+	err = json.NewDecoder(rc).Decode(&m)
+	if cErr := rc.Close(); err == nil {
+		err = cErr // a manifest that does not match its digest is not believed
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.Facts.Completeness, nil
 }
 
 // update shows the counts and the empty-list message.
@@ -369,7 +442,7 @@ func (p *capturesPanel) bindRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r.check.OnChanged = func(on bool) { p.toggle(id, on) }
 	r.title.SetText(captureTitle(rec))
 	r.sub.SetText(siteOf(rec) + " · " + rec.StartedAt.In(displayZone).Format("2006-01-02 15:04"))
-	text, imp := statusText(rec.Status)
+	text, imp := listStatus(rec.Status, p.verdicts[rec.ID])
 	r.status.Importance = imp
 	r.status.SetText(text)
 	img, state := p.thumbs.get(rec)
@@ -462,6 +535,51 @@ func statusText(s evidence.Status) (string, widget.Importance) {
 		return T("status.capturing"), widget.MediumImportance
 	}
 	return string(s), widget.MediumImportance
+}
+
+// listStatus is what a list row (and the detail's heading) says of a capture: its status, except
+// that a capture sealed complete whose page was not captured in full (c's verdict is not
+// complete) shows the verdict's short name instead, never the green "complete"; a partial one
+// adds the verdict when it says more than "incomplete". c is nil for a capture made before
+// verdicts, shown by its status alone.
+func listStatus(s evidence.Status, c *evidence.Completeness) (string, widget.Importance) {
+	text, imp := statusText(s)
+	if c == nil || c.Verdict == evidence.VerdictComplete {
+		return text, imp
+	}
+	name, vimp := verdictName(c.Verdict)
+	switch s {
+	case evidence.StatusComplete:
+		return name, vimp
+	case evidence.StatusPartial:
+		if c.Verdict != evidence.VerdictIncomplete {
+			return text + " · " + name, vimp
+		}
+	}
+	return text, imp
+}
+
+// verdictName is the short name of a verdict (for a list row) and the importance it is shown
+// with: success for complete, warning for incomplete, danger for the verdicts that say the
+// posting itself is not in the capture (and for a verdict Evidentia does not know).
+func verdictName(v evidence.Verdict) (string, widget.Importance) {
+	switch v {
+	case evidence.VerdictComplete:
+		return T("verdict.complete"), widget.SuccessImportance
+	case evidence.VerdictIncomplete:
+		return T("verdict.incomplete"), widget.WarningImportance
+	case evidence.VerdictLoginWall:
+		return T("verdict.login_wall"), widget.DangerImportance
+	case evidence.VerdictDeleted:
+		return T("verdict.deleted"), widget.DangerImportance
+	case evidence.VerdictBlocked:
+		return T("verdict.blocked"), widget.DangerImportance
+	case evidence.VerdictEmpty:
+		return T("verdict.empty"), widget.DangerImportance
+	case evidence.VerdictErrorPage:
+		return T("verdict.error_page"), widget.DangerImportance
+	}
+	return T("verdict.unknown"), widget.DangerImportance
 }
 
 // groupDigits writes n with thousands separators: 1,000.

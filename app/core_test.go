@@ -294,7 +294,7 @@ func pages(t testing.TB) *httptest.Server {
 	for _, p := range []string{"a", "b", "c"} {
 		mux.HandleFunc("/"+p, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, "<!doctype html><html><head><title>게시글 %s</title></head><body><h1>후보자 비방 게시글 %s</h1><p>선거운동 기간 중 게시됨.</p></body></html>", p, p)
+			fmt.Fprintf(w, "<!doctype html><html><head><title>게시글 %s</title></head><body><h1>후보자 비방 게시글 %s</h1><p>선거운동 기간 중 게시됨.</p><p>○○시 후보자가 공약을 어겼다는 허위사실을 담은 글입니다.</p></body></html>", p, p)
 		})
 	}
 	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })

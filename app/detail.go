@@ -204,7 +204,7 @@ func (d *detailView) show(rec *store.Record, events []store.Event) {
 	d.w.SetTitle(T("detail.window") + " — " + captureTitle(*rec))
 	d.title.SetText(captureTitle(*rec))
 	d.address.SetText(rec.URL)
-	text, imp := statusText(rec.Status)
+	text, imp := listStatus(rec.Status, completenessOf(rec))
 	if rec.Reason != "" {
 		text += " — " + friendlyReason(rec.Reason)
 	}
@@ -402,10 +402,14 @@ func (d *detailView) fillInfo() {
 // captureSection is the group of what the catalogue records of the capture rec.
 func captureSection(rec *store.Record) []fyne.CanvasObject {
 	status, _ := statusText(rec.Status)
+	if c := completenessOf(rec); c != nil && c.Verdict != evidence.VerdictComplete && rec.Status.Sealed() {
+		name, _ := verdictName(c.Verdict) // what was sealed, and what it holds: as in the report
+		status += " · " + name
+	}
 	if rec.Reason != "" {
 		status += " — " + friendlyReason(rec.Reason)
 	}
-	return section(T("detail.secCapture"),
+	objs := section(T("detail.secCapture"),
 		field{T("detail.status"), status},
 		field{T("detail.requested"), textsafe.Bracket(rec.URL, pagemeta.MaxURL)},
 		field{T("detail.final"), textsafe.Bracket(rec.FinalURL, pagemeta.MaxURL)},
@@ -417,6 +421,78 @@ func captureSection(rec *store.Record) []fyne.CanvasObject {
 		field{T("detail.finished"), formTime(rec.FinishedAt)},
 		field{T("detail.manifest"), string(rec.ManifestSHA256)},
 	)
+	if !rec.Status.Sealed() || len(objs) < 2 {
+		return objs // nothing judged yet (capturing, interrupted)
+	}
+	// The verdict, right after the status: objs holds the heading, a spacer, then name/value
+	// pairs, the status first when it has a text.
+	at := 2
+	if status != "" {
+		at = 4
+	}
+	name, value := completenessRow(completenessOf(rec))
+	return append(objs[:at:at], append([]fyne.CanvasObject{name, value}, objs[at:]...)...)
+}
+
+// completenessOf is the verdict of rec's manifest; nil without a manifest or for a capture
+// made before Evidentia judged completeness.
+func completenessOf(rec *store.Record) *evidence.Completeness {
+	if rec == nil || rec.Manifest == nil {
+		return nil
+	}
+	return rec.Manifest.Facts.Completeness
+}
+
+// maxReasonShown caps, in characters, a reason's detail as the detail window shows it.
+const maxReasonShown = evidence.MaxReasonDetail
+
+// completenessRow is the name/value pair of the capture section that says whether the capture
+// holds the whole posting: the verdict in plain words, one line per reason with the matched
+// text (the page's words, escaped with textsafe.Bracket and capped, and labelled as matched,
+// never as an observed fact), and the comment count when there is one; for a capture made
+// before verdicts (c nil), that it was not judged. Complete in green, the rest in orange or red.
+func completenessRow(c *evidence.Completeness) (fyne.CanvasObject, fyne.CanvasObject) {
+	name := widget.NewLabelWithStyle(T("detail.completeness"), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	value := widget.NewLabel(completenessText(c))
+	value.Wrapping = fyne.TextWrapBreak
+	value.Selectable = true
+	switch {
+	case c == nil:
+		value.Importance = widget.MediumImportance
+	default:
+		_, value.Importance = verdictName(c.Verdict)
+	}
+	return name, value
+}
+
+// completenessText is the value of completenessRow, in lines.
+func completenessText(c *evidence.Completeness) string {
+	if c == nil {
+		return T("detail.notJudged")
+	}
+	text := c.Verdict.Text(currentLang)
+	if text == "" {
+		text = T("verdict.unknown") + ": " + textsafe.Bracket(string(c.Verdict), 50)
+	}
+	lines := []string{text}
+	for _, r := range c.Reasons {
+		line := r.Text(currentLang)
+		if line == "" {
+			line = T("detail.reasonOther", map[string]any{"Code": textsafe.Bracket(r.Code, 50)})
+		}
+		if d := strings.TrimSpace(r.Detail); d != "" {
+			line += " — " + T("detail.reasonMatched", map[string]any{"Detail": textsafe.Bracket(d, maxReasonShown)})
+		}
+		lines = append(lines, "• "+line)
+	}
+	if n := c.Comments; n != nil {
+		if n.Expected == evidence.CommentsNotStated {
+			lines = append(lines, T("detail.commentsNoCount", map[string]any{"Captured": groupDigits(n.Captured)}))
+		} else {
+			lines = append(lines, T("detail.commentsCount", map[string]any{"Captured": groupDigits(n.Captured), "Expected": groupDigits(n.Expected)}))
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // factKeys are the translation keys of the facts of evidence.NetworkRows, CollectionRows and

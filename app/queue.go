@@ -415,6 +415,14 @@ func outcomeText(o workflow.Outcome) (status, reason string, imp widget.Importan
 	}
 	switch rec.Status {
 	case evidence.StatusComplete:
+		// Every artifact written is not yet the posting: a login wall or a deletion notice
+		// captured whole says so here, with the verdict in plain words.
+		if rec.Manifest != nil {
+			if v := rec.Manifest.Facts.Completeness; v != nil && v.Verdict != evidence.VerdictComplete {
+				name, imp := verdictName(v.Verdict)
+				return name, v.Verdict.Text(currentLang), imp
+			}
+		}
 		return T("queue.complete"), "", widget.SuccessImportance
 	case evidence.StatusPartial:
 		return T("queue.partial"), friendlyReason(rec.Reason), widget.WarningImportance

@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"evidentia/archive"
+	"evidentia/completeness"
 	"evidentia/evidence"
 	"evidentia/pagemeta"
 	"evidentia/textsafe"
@@ -134,7 +135,12 @@ type run struct {
 	viewportTaken bool
 	problems      []string // reasons for a partial result
 	fatal         string   // reason for a failed result
+	timedOutAny   bool     // a step was cut short by the time limit
 	facts         evidence.Facts
+
+	// What the completeness verdict is judged from (see judge).
+	text           string // the visible text of the main document
+	images, videos int    // the main document's content images (at least 100×100) and videos
 }
 
 func (c *run) do(parent context.Context) (*Result, error) {
@@ -212,7 +218,35 @@ func (c *run) result(cancelled bool) *Result {
 	case len(c.problems) > 0:
 		res.Status, res.Reason = evidence.StatusPartial, strings.Join(c.problems, "; ")
 	}
+	res.Facts.Completeness = c.judge(res)
 	return res
+}
+
+// judge gives the completeness verdict on the capture res (see package completeness): what
+// the page turned out to be, beside what the engine managed to record. A capture that failed
+// holds no page: VerdictEmpty, with the reason it failed.
+func (c *run) judge(res *Result) *evidence.Completeness {
+	if res.Status == evidence.StatusFailed {
+		return FailedCompleteness(res.Reason)
+	}
+	v := completeness.Judge(completeness.Input{
+		Status:   c.facts.Network.HTTPStatus,
+		FinalURL: c.finalURL(),
+		Title:    c.facts.Metadata.Title,
+		Text:     c.text,
+		Images:   c.images,
+		Videos:   c.videos,
+		TimedOut: c.timedOutAny,
+		Partial:  res.Status == evidence.StatusPartial,
+	})
+	return &v
+}
+
+// FailedCompleteness is the verdict on a capture that failed for reason: nothing of the page
+// was captured.
+func FailedCompleteness(reason string) *evidence.Completeness {
+	return &evidence.Completeness{Verdict: evidence.VerdictEmpty,
+		Reasons: []evidence.Reason{evidence.NewReason(evidence.ReasonCaptureFailed, reason)}}
 }
 
 // problem records something that makes the capture partial.
@@ -232,6 +266,7 @@ func (c *run) timedOut(format string, args ...any) {
 	}
 	msg := fmt.Sprintf(format, args...)
 	c.problems = append(c.problems, msg)
+	c.timedOutAny = true
 	c.rec.event(evidence.EventTimeout, msg, "")
 }
 
@@ -624,8 +659,15 @@ func (c *run) collect() {
 		if err := c.eval(ctx, `document.body ? document.body.innerText : (document.documentElement ? document.documentElement.textContent : "")`, &text); err != nil {
 			return err
 		}
+		c.text = text
 		return c.write("text.txt", "text/plain; charset=utf-8", evidence.RoleText, []byte(text))
 	})
+	// The content images and videos, for the verdict: a notice beside real pictures is not
+	// all the page holds. Icons and tracking pixels (under 100×100) do not count.
+	var media struct{ Images, Videos int }
+	if err := c.eval(ctx, mediaCountJS, &media); err == nil {
+		c.images, c.videos = media.Images, media.Videos
+	}
 	var loc string
 	if err := c.eval(ctx, `location.href`, &loc); err == nil && (strings.HasPrefix(loc, "http:") || strings.HasPrefix(loc, "https:")) {
 		c.facts.FinalURL = loc
@@ -635,6 +677,17 @@ func (c *run) collect() {
 		c.chain = c.certChain(ctx, c.finalURL())
 	}
 }
+
+// mediaCountJS counts the main document's images of at least 100×100 pixels, as drawn and as
+// loaded, and its video elements.
+const mediaCountJS = `(() => {
+	let images = 0;
+	for (const img of document.images) {
+		const r = img.getBoundingClientRect();
+		if (img.naturalWidth >= 100 && img.naturalHeight >= 100 && r.width >= 100 && r.height >= 100) images++;
+	}
+	return {Images: images, Videos: document.querySelectorAll("video").length};
+})()`
 
 // documentCharset returns the character set the browser decoded the document with.
 func (c *run) documentCharset(ctx context.Context) string {

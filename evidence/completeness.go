@@ -49,6 +49,7 @@ const (
 	ReasonAccessDenied   = "access_denied"               // "Access Denied" / "you have been blocked"
 	ReasonAgeGate        = "age_gate"                    // an adult / age verification gate
 	ReasonNoContent      = "no_content"                  // (next to) no visible text and no images
+	ReasonCaptureFailed  = "capture_failed"              // the page could not be captured at all
 )
 
 const (
@@ -102,7 +103,7 @@ func ReasonCodes() []string {
 	return []string{ReasonCommentsFewer, ReasonExpansionLimit, ReasonLazyContent, ReasonTimedOut,
 		ReasonPartial, ReasonHTTP404, ReasonHTTP410, ReasonErrorStatus, ReasonDeletedNotice,
 		ReasonLoginNotice, ReasonLoginRedirect, ReasonCaptcha, ReasonBotCheck, ReasonRateLimited,
-		ReasonAccessDenied, ReasonAgeGate, ReasonNoContent}
+		ReasonAccessDenied, ReasonAgeGate, ReasonNoContent, ReasonCaptureFailed}
 }
 
 // Known reports whether v is one of the Verdict constants.
@@ -212,4 +213,6 @@ var reasonTexts = map[string][2]string{
 		"The site asks for age verification."},
 	ReasonNoContent: {"화면에 글자나 이미지가 거의 없습니다.",
 		"The page has almost no text and no images."},
+	ReasonCaptureFailed: {"페이지를 열지 못해 아무것도 저장하지 못했습니다.",
+		"The page could not be opened, so nothing of it was captured."},
 }

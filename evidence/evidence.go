@@ -248,6 +248,9 @@ type Facts struct {
 	Browser      Browser       `json:"browser"`
 	Collection   Collection    `json:"collection"`
 	Method       Method        `json:"method"`
+	// Completeness is the verdict on what the capture holds (see Completeness); nil in
+	// captures made before Evidentia judged it.
+	Completeness *Completeness `json:"completeness,omitempty"`
 }
 
 // ManifestFormat names the version of the manifest layout.

@@ -423,8 +423,11 @@ func (d *doc) cover(in Input) {
 	}
 	d.kv(t.CoverCaseHdr, rows, nil)
 
-	var nc, np, nf int
+	var nc, np, nf, notWhole int
 	for _, c := range in.Captures {
+		if v := c.Manifest.Facts.Completeness; v != nil && v.Verdict != evidence.VerdictComplete {
+			notWhole++
+		}
 		switch c.Manifest.Status {
 		case evidence.StatusComplete:
 			nc++
@@ -448,6 +451,9 @@ func (d *doc) cover(in Input) {
 		{t.AppSHA256, d.orNot(string(in.AppSHA256))},
 		{t.CaptureCount, fmt.Sprintf(t.CaptureCountFmt, len(in.Captures), nc, np, nf)},
 		{t.Signature, sig},
+	}
+	if notWhole > 0 {
+		rows[7][1] += "\n" + fmt.Sprintf(t.NotWholeFmt, notWhole)
 	}
 	if v := in.Volume; v != nil {
 		rows = append(rows, [2]string{t.VolumeLabel, fmt.Sprintf(t.VolumeFmt, v.Number, v.Of, v.First, v.First+len(in.Captures)-1, v.Total)})
@@ -491,6 +497,11 @@ func (d *doc) summary(in Input, links []int) {
 			title = t.Untitled
 		}
 		status, rgb := d.statusText(c.Manifest.Status)
+		if v := f.Completeness; v != nil && v.Verdict != evidence.VerdictComplete {
+			// A capture sealed complete may hold a login screen: never "complete" alone.
+			status += " · " + d.verdictName(v.Verdict)
+			rgb = verdictRed
+		}
 		site := line(host(f), 300)
 		rows[i] = []cell{
 			txt(strconv.Itoa(in.firstNumber() + i)),
@@ -541,6 +552,10 @@ func (d *doc) identification(c Capture) {
 	m := c.Manifest
 	f := &m.Facts
 	status, rgb := d.statusText(m.Status)
+	if v := f.Completeness; v != nil && v.Verdict != evidence.VerdictComplete {
+		status += " · " + d.verdictName(v.Verdict) // sealed complete is not the whole posting
+		rgb = verdictRed
+	}
 	st := cell{text: status, bold: true, rgb: rgb}
 	if m.Reason != "" {
 		st.text += " - " + t.Reason + ": " + m.Reason
@@ -549,13 +564,83 @@ func (d *doc) identification(c Capture) {
 	rows := [][2]string{
 		{t.CaptureID, c.ID},
 		{t.Status, st.text},
+	}
+	cells := map[int]cell{1: st}
+	if v := f.Completeness; v != nil { // none for a capture made before verdicts
+		vc := d.completeness(v)
+		cells[len(rows)] = vc
+		rows = append(rows, [2]string{t.Completeness, vc.text})
+	}
+	rows = append(rows, [][2]string{
 		{t.RequestedURL, d.orNot(line(f.RequestedURL, pagemeta.MaxURL))},
 		{t.FinalURL, d.orNot(line(f.FinalURL, pagemeta.MaxURL))},
 		{t.Host, d.orNot(line(host(f), 300))},
 		{t.HTTPStatus, observed},
 		{t.Started, d.both(f.Collection.StartedAt)},
+	}...)
+	d.kv(t.Identification, rows, cells)
+}
+
+// verdictRed is the colour of a verdict that says the posting was not captured in full, that
+// of a failed status; verdictGreen that of a complete one.
+var (
+	verdictRed   = [3]int{180, 30, 30}
+	verdictGreen = [3]int{20, 110, 40}
+)
+
+// completeness is the cell of c's verdict in the identification: the verdict in plain words
+// (evidence.Verdict.Text), one line per reason (evidence.Reason.Text) with its detail, which may
+// quote the page, escaped (line), capped and labelled as the matched text, never as an observed
+// fact; then the comment count. A verdict other than complete is set in bold red.
+func (d *doc) completeness(c *evidence.Completeness) cell {
+	t := d.t
+	text := c.Verdict.Text(t.LangCode)
+	if text == "" {
+		text = fmt.Sprintf(t.VerdictUnknown, line(string(c.Verdict), 50))
 	}
-	d.kv(t.Identification, rows, map[int]cell{1: st})
+	lines := []string{text}
+	for _, r := range c.Reasons {
+		l := r.Text(t.LangCode)
+		if l == "" {
+			l = fmt.Sprintf(t.ReasonUnknown, line(r.Code, 50))
+		}
+		if det := strings.TrimSpace(r.Detail); det != "" {
+			l += "\n  " + fmt.Sprintf(t.ReasonMatched, line(det, evidence.MaxReasonDetail))
+		}
+		lines = append(lines, "• "+l)
+	}
+	if n := c.Comments; n != nil {
+		if n.Expected == evidence.CommentsNotStated {
+			lines = append(lines, fmt.Sprintf(t.CommentsNoCount, group(int64(n.Captured))))
+		} else {
+			lines = append(lines, fmt.Sprintf(t.CommentsCount, group(int64(n.Captured)), group(int64(n.Expected))))
+		}
+	}
+	out := cell{text: strings.Join(lines, "\n"), rgb: verdictGreen}
+	if c.Verdict != evidence.VerdictComplete {
+		out.bold, out.rgb = true, verdictRed
+	}
+	return out
+}
+
+// verdictName is the short name of a verdict other than complete, for the summary table.
+func (d *doc) verdictName(v evidence.Verdict) string {
+	t := d.t
+	switch v {
+	case evidence.VerdictIncomplete:
+		return t.VerdictIncomplete
+	case evidence.VerdictLoginWall:
+		return t.VerdictLoginWall
+	case evidence.VerdictDeleted:
+		return t.VerdictDeleted
+	case evidence.VerdictBlocked:
+		return t.VerdictBlocked
+	case evidence.VerdictEmpty:
+		return t.VerdictEmpty
+	case evidence.VerdictErrorPage:
+		return t.VerdictErrorPage
+	}
+	return fmt.Sprintf(t.VerdictUnknown, line(string(v), 50))
 }
 
 // redirects writes the redirect chain that led to the final URL.

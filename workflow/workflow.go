@@ -302,7 +302,8 @@ func (c *Capturer) runEngine(ctx context.Context, i int, u, work string, progres
 		}
 	})
 	if err != nil {
-		res = &capture.Result{Status: evidence.StatusFailed, Reason: err.Error(), Facts: evidence.Facts{RequestedURL: u}}
+		res = &capture.Result{Status: evidence.StatusFailed, Reason: err.Error(),
+			Facts: evidence.Facts{RequestedURL: u, Completeness: capture.FailedCompleteness(err.Error())}}
 	}
 	return res, started
 }

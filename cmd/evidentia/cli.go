@@ -253,20 +253,23 @@ func (c *cli) unit() string { return c.session().Unit("") }
 
 // captureJSON is the line printed per URL by capture --json; the contract other tools rely on.
 type captureJSON struct {
-	ID             string            `json:"id"`
-	URL            string            `json:"url"`
-	Input          string            `json:"input,omitempty"`
-	FinalURL       string            `json:"final_url"`
-	Case           string            `json:"case"`
-	Status         string            `json:"status"`
-	Error          string            `json:"error"`
-	HTTPStatus     int               `json:"http_status"`
-	Title          string            `json:"title"`
-	Metadata       evidence.Metadata `json:"metadata"`
-	Artifacts      []artifactJSON    `json:"artifacts"`
-	ManifestSHA256 string            `json:"manifest_sha256"`
-	StartedAt      *time.Time        `json:"started_at"`
-	FinishedAt     *time.Time        `json:"finished_at"`
+	ID         string            `json:"id"`
+	URL        string            `json:"url"`
+	Input      string            `json:"input,omitempty"`
+	FinalURL   string            `json:"final_url"`
+	Case       string            `json:"case"`
+	Status     string            `json:"status"`
+	Error      string            `json:"error"`
+	HTTPStatus int               `json:"http_status"`
+	Title      string            `json:"title"`
+	Metadata   evidence.Metadata `json:"metadata"`
+	// Completeness is the verdict on what the capture holds; null for a capture made before
+	// Evidentia judged it, or never begun.
+	Completeness   *evidence.Completeness `json:"completeness"`
+	Artifacts      []artifactJSON         `json:"artifacts"`
+	ManifestSHA256 string                 `json:"manifest_sha256"`
+	StartedAt      *time.Time             `json:"started_at"`
+	FinishedAt     *time.Time             `json:"finished_at"`
 }
 
 type artifactJSON struct {
@@ -297,6 +300,7 @@ func recordJSON(r *store.Record) captureJSON {
 	}
 	if r.Manifest != nil {
 		out.Metadata = r.Manifest.Facts.Metadata
+		out.Completeness = r.Manifest.Facts.Completeness
 	}
 	for _, a := range r.Artifacts {
 		out.Artifacts = append(out.Artifacts, artifactJSON{
@@ -420,9 +424,12 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 			}
 		}
 		line.Input = o.Input
-		if o.Record == nil {
+		switch {
+		case o.Record == nil:
 			counts["refused"]++ // never captured: bad address, no browser, cancelled first
-		} else {
+		case line.Status == string(evidence.StatusComplete) && !wholePosting(line.Completeness):
+			counts["not whole"]++ // every artifact written, but of a login wall, a deletion notice...
+		default:
 			counts[line.Status]++
 		}
 		if *asJSON {
@@ -445,19 +452,47 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 		if line.Error != "" {
 			fmt.Fprintf(c.stdout, "        reason: %s\n", safeProblem(line.Error))
 		}
+		if v := line.Completeness; v != nil && v.Verdict != evidence.VerdictComplete {
+			fmt.Fprintf(c.stdout, "        verdict: %s: %s\n", safe(string(v.Verdict)), v.Verdict.Text("en"))
+			for _, r := range v.Reasons {
+				fmt.Fprintf(c.stdout, "          - %s (%s)\n", r.Text("en"), safeProblem(r.Detail))
+			}
+		}
 	}
 	sess.Capture(ctx, workflow.CaptureRequest{
 		URLs: urls, Case: *caseName, Operator: *operator, Unit: *unit, Parallel: lim.Parallel, Timeout: lim.Timeout,
 	}, progress, done)
 
 	if !*asJSON {
-		fmt.Fprintf(c.stdout, "%d address(es): %d complete, %d partial, %d failed, %d not captured (case \"%s\", data %s)\n",
-			total, counts["complete"], counts["partial"], counts["failed"], counts["refused"], safe(*caseName), safe(st.Dir()))
+		fmt.Fprintf(c.stdout, "%d address(es): %d complete, %d not the whole posting (see verdict), %d partial, %d failed, %d not captured (case \"%s\", data %s)\n",
+			total, counts["complete"], counts["not whole"], counts["partial"], counts["failed"], counts["refused"], safe(*caseName), safe(st.Dir()))
 	}
 	if counts["complete"] == total {
 		return exitOK, nil
 	}
 	return exitProblem, nil
+}
+
+// completenessOf is the verdict of a capture's manifest (nil without one, or before verdicts).
+func completenessOf(r *store.Record) *evidence.Completeness {
+	if r.Manifest == nil {
+		return nil
+	}
+	return r.Manifest.Facts.Completeness
+}
+
+// statedCount says the comment count a page states, or that it states none.
+func statedCount(n int) string {
+	if n == evidence.CommentsNotStated {
+		return "no count"
+	}
+	return fmt.Sprint(n)
+}
+
+// wholePosting tells whether a capture's verdict says it holds the whole posting (a capture made
+// before verdicts were judged, nil, is taken at its status).
+func wholePosting(v *evidence.Completeness) bool {
+	return v == nil || v.Verdict == evidence.VerdictComplete
 }
 
 // localTime shows t in the workstation's time zone with its offset (JSON output stays UTC).
@@ -587,6 +622,18 @@ func (c *cli) show(ctx context.Context, args []string) (int, error) {
 	fmt.Fprintf(w, "Capture    %s\nCase       %s\nStatus     %s\n", r.ID, one(r.Case), r.Status)
 	if r.Reason != "" {
 		fmt.Fprintf(w, "Reason     %s\n", one(r.Reason))
+	}
+	switch v := completenessOf(r); {
+	case v == nil:
+		fmt.Fprintln(w, "Verdict    not judged (captured before Evidentia judged completeness)")
+	default:
+		fmt.Fprintf(w, "Verdict    %s: %s\n", one(string(v.Verdict)), v.Verdict.Text("en"))
+		for _, rs := range v.Reasons {
+			fmt.Fprintf(w, "           - %s (%s)\n", rs.Text("en"), safeProblem(rs.Detail))
+		}
+		if cc := v.Comments; cc != nil {
+			fmt.Fprintf(w, "           comments: %d captured, the page states %s\n", cc.Captured, statedCount(cc.Expected))
+		}
 	}
 	fmt.Fprintf(w, "URL        %s\nFinal URL  %s\nHTTP       %d\n", one(r.URL), one(r.FinalURL), r.HTTPStatus)
 	fmt.Fprintf(w, "Operator   %s\n", one(r.Operator))

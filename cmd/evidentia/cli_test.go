@@ -62,11 +62,11 @@ func testPages(t *testing.T) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!doctype html><html lang="ko"><head><title>허위사실 게시물 A</title><meta name="author" content="작성자A"><meta property="og:site_name" content="테스트 포털"></head><body><p>본문 A</p></body></html>`)
+		fmt.Fprint(w, `<!doctype html><html lang="ko"><head><title>허위사실 게시물 A</title><meta name="author" content="작성자A"><meta property="og:site_name" content="테스트 포털"></head><body><p>본문 A</p><p>○○시 후보자가 선거 공약을 어겼다는 허위사실을 퍼뜨리는 게시물입니다.</p></body></html>`)
 	})
 	mux.HandleFunc("/b", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!doctype html><html><head><title>Post B</title></head><body><p>body B</p></body></html>`)
+		fmt.Fprint(w, `<!doctype html><html><head><title>Post B</title></head><body><p>body B</p><p>A post that spreads a false claim about a candidate during the campaign.</p></body></html>`)
 	})
 	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -383,5 +383,51 @@ func TestREADMEQuotesTheUsage(t *testing.T) {
 	}
 	if got := strings.Split(strings.TrimSuffix(block, "\n"), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("README.md's command list differs from usageText:\nREADME:\n%s\nusageText:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestCaptureOfALoginWallIsNotComplete: a login screen is captured whole (every artifact), but
+// the capture is not the posting: its verdict says so in --json and in the text output, `show`
+// repeats it, and the exit status is 1, so that a batch script notices.
+func TestCaptureOfALoginWallIsNotComplete(t *testing.T) {
+	needChrome(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="ko"><head><title>Instagram</title></head><body>
+<div><h2>로그인하고 게시물 보기</h2><p>친구들의 사진과 동영상을 보려면 로그인하세요.</p>
+<form><input name="username"><input type="password"><button>로그인</button></form></div></body></html>`)
+	}))
+	t.Cleanup(srv.Close)
+	data := t.TempDir()
+	code, out, stderr := evidentia(t, "--data", data, "--chrome", chromePath, "capture", "--json", srv.URL+"/p/abc")
+	if code != exitProblem {
+		t.Errorf("exit %d, want 1\n%s%s", code, out, stderr)
+	}
+	if n := len(decodeLines(t, out)); n != 1 {
+		t.Fatalf("%d lines", n)
+	}
+	var line struct {
+		ID           string
+		Status       string
+		Completeness struct {
+			Verdict string
+			Reasons []struct{ Code, Detail string }
+		}
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &line); err != nil {
+		t.Fatal(err)
+	}
+	if line.Status != "complete" || line.Completeness.Verdict != "login_wall" || len(line.Completeness.Reasons) == 0 ||
+		line.Completeness.Reasons[0].Code != "login_notice" || !strings.Contains(line.Completeness.Reasons[0].Detail, "로그인하고 게시물 보기") {
+		t.Errorf("line %+v", line)
+	}
+	code, out, _ = evidentia(t, "--data", data, "--chrome", chromePath, "capture", srv.URL+"/p/abc")
+	if code != exitProblem || !strings.Contains(out, "verdict: login_wall: A login screen was captured, not the posting itself.") ||
+		!strings.Contains(out, "0 complete, 1 not the whole posting") {
+		t.Errorf("text output, exit %d:\n%s", code, out)
+	}
+	_, out, _ = evidentia(t, "--data", data, "show", line.ID)
+	if !strings.Contains(out, "Verdict    login_wall: A login screen was captured") {
+		t.Errorf("show:\n%s", out)
 	}
 }

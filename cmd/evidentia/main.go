@@ -10,9 +10,11 @@
 // here as the desktop app builds its own.
 //
 // Results go to standard output (one JSON object per line with --json); diagnostics go to
-// standard error, prefixed "evidentia: ". Exit status: 0 when every capture is complete or
-// everything verified intact; 1 when a capture is partial or failed, verification found a
-// problem, or an operation failed; 2 for a usage error. For a PDF, verify exits 0 when the
+// standard error, prefixed "evidentia: ". Exit status: 0 when every capture is complete and
+// its completeness verdict says it holds the whole posting (not a login wall, a deletion
+// notice, a bot check, an error page or next to nothing), or everything verified intact; 1
+// when a capture is partial, failed or not the whole posting, verification found a problem,
+// or an operation failed; 2 for a usage error. For a PDF, verify exits 0 when the
 // signature is valid and covers the whole file and the embedded manifests do not contradict
 // the store, 1 otherwise, naming the reason.
 //
