@@ -563,23 +563,17 @@ func listStatus(s evidence.Status, c *evidence.Completeness) (string, widget.Imp
 // with: success for complete, warning for incomplete, danger for the verdicts that say the
 // posting itself is not in the capture (and for a verdict Evidentia does not know).
 func verdictName(v evidence.Verdict) (string, widget.Importance) {
+	name := v.Name(currentLang)
+	if name == "" {
+		return T("verdict.unknown"), widget.DangerImportance
+	}
 	switch v {
 	case evidence.VerdictComplete:
-		return T("verdict.complete"), widget.SuccessImportance
+		return name, widget.SuccessImportance
 	case evidence.VerdictIncomplete:
-		return T("verdict.incomplete"), widget.WarningImportance
-	case evidence.VerdictLoginWall:
-		return T("verdict.login_wall"), widget.DangerImportance
-	case evidence.VerdictDeleted:
-		return T("verdict.deleted"), widget.DangerImportance
-	case evidence.VerdictBlocked:
-		return T("verdict.blocked"), widget.DangerImportance
-	case evidence.VerdictEmpty:
-		return T("verdict.empty"), widget.DangerImportance
-	case evidence.VerdictErrorPage:
-		return T("verdict.error_page"), widget.DangerImportance
+		return name, widget.WarningImportance
 	}
-	return T("verdict.unknown"), widget.DangerImportance
+	return name, widget.DangerImportance
 }
 
 // groupDigits writes n with thousands separators: 1,000.

@@ -59,15 +59,14 @@ func judged(v evidence.Verdict, code string) *evidence.Completeness {
 var notComplete = []struct {
 	v    evidence.Verdict
 	code string
-	key  string
 	imp  widget.Importance
 }{
-	{evidence.VerdictIncomplete, evidence.ReasonExpansionLimit, "verdict.incomplete", widget.WarningImportance},
-	{evidence.VerdictLoginWall, evidence.ReasonLoginNotice, "verdict.login_wall", widget.DangerImportance},
-	{evidence.VerdictDeleted, evidence.ReasonDeletedNotice, "verdict.deleted", widget.DangerImportance},
-	{evidence.VerdictBlocked, evidence.ReasonCaptcha, "verdict.blocked", widget.DangerImportance},
-	{evidence.VerdictEmpty, evidence.ReasonNoContent, "verdict.empty", widget.DangerImportance},
-	{evidence.VerdictErrorPage, evidence.ReasonHTTP404, "verdict.error_page", widget.DangerImportance},
+	{evidence.VerdictIncomplete, evidence.ReasonExpansionLimit, widget.WarningImportance},
+	{evidence.VerdictLoginWall, evidence.ReasonLoginNotice, widget.DangerImportance},
+	{evidence.VerdictDeleted, evidence.ReasonDeletedNotice, widget.DangerImportance},
+	{evidence.VerdictBlocked, evidence.ReasonCaptcha, widget.DangerImportance},
+	{evidence.VerdictEmpty, evidence.ReasonNoContent, widget.DangerImportance},
+	{evidence.VerdictErrorPage, evidence.ReasonHTTP404, widget.DangerImportance},
 }
 
 // TestCompletenessListBadge: a capture sealed complete whose verdict is not complete is never
@@ -105,8 +104,8 @@ func TestCompletenessListBadge(t *testing.T) {
 					if r.status.Text == T("status.complete") || r.status.Importance == widget.SuccessImportance {
 						t.Errorf("%s: listed as complete (%q, importance %v)", c.v, r.status.Text, r.status.Importance)
 					}
-					if r.status.Text != T(c.key) || r.status.Importance != c.imp {
-						t.Errorf("%s: row says %q (%v), want %q (%v)", c.v, r.status.Text, r.status.Importance, T(c.key), c.imp)
+					if r.status.Text != c.v.Name(currentLang) || r.status.Importance != c.imp {
+						t.Errorf("%s: row says %q (%v), want %q (%v)", c.v, r.status.Text, r.status.Importance, c.v.Name(currentLang), c.imp)
 					}
 					continue
 				}
@@ -116,7 +115,7 @@ func TestCompletenessListBadge(t *testing.T) {
 						t.Errorf("a complete capture shows %q (%v)", r.status.Text, r.status.Importance)
 					}
 				case part.ID:
-					if want := T("status.partial") + " · " + T("verdict.login_wall"); r.status.Text != want || r.status.Importance != widget.DangerImportance {
+					if want := T("status.partial") + " · " + evidence.VerdictLoginWall.Name(currentLang); r.status.Text != want || r.status.Importance != widget.DangerImportance {
 						t.Errorf("partial login wall shows %q (%v), want %q", r.status.Text, r.status.Importance, want)
 					}
 				}
@@ -153,7 +152,7 @@ func TestCompletenessDetail(t *testing.T) {
 				if strings.ContainsAny(txt, "\u202e\x1b") {
 					t.Errorf("%s: a raw U+202E or ESC is shown", c.v)
 				}
-				if d.status.Importance == widget.SuccessImportance || strings.HasPrefix(d.status.Text, T("status.complete")) && !strings.Contains(d.status.Text, T(c.key)) {
+				if d.status.Importance == widget.SuccessImportance || strings.HasPrefix(d.status.Text, T("status.complete")) && !strings.Contains(d.status.Text, c.v.Name(currentLang)) {
 					t.Errorf("%s: the heading says %q (%v)", c.v, d.status.Text, d.status.Importance)
 				}
 				if v := verdictLabel(d); v == nil || v.Importance != c.imp {
@@ -251,7 +250,7 @@ func TestQueueSaysALoginWallIsNotThePosting(t *testing.T) {
 	if r.outcome.Record == nil || r.outcome.Record.Status != evidence.StatusComplete {
 		t.Fatalf("outcome %+v", r.outcome)
 	}
-	if status != T("verdict.login_wall") || status == T("queue.complete") || !strings.Contains(info, "로그인") {
+	if status != evidence.VerdictLoginWall.Name(currentLang) || status == T("queue.complete") || !strings.Contains(info, "로그인") {
 		t.Errorf("row %q %q", status, info)
 	}
 	var imp widget.Importance

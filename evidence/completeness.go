@@ -159,6 +159,25 @@ func pick(t [2]string, lang string) string {
 	return t[1]
 }
 
+// Name returns the short name of v for a list row or a status cell ("로그인 화면", "Login
+// wall") in lang ("ko", else English); "" for a verdict that is not one of the constants.
+func (v Verdict) Name(lang string) string { return pick(verdictNames[v], lang) }
+
+// Whole reports whether c says the capture holds the whole posting. A capture made before
+// verdicts were judged (nil) is taken at its status.
+func (c *Completeness) Whole() bool { return c == nil || c.Verdict == VerdictComplete }
+
+// verdictNames are the verdicts' short names: {Korean, English}.
+var verdictNames = map[Verdict][2]string{
+	VerdictComplete:   {"빠짐없음", "Complete"},
+	VerdictIncomplete: {"일부 누락", "Incomplete"},
+	VerdictLoginWall:  {"로그인 화면", "Login wall"},
+	VerdictDeleted:    {"삭제됨", "Deleted"},
+	VerdictBlocked:    {"차단됨", "Blocked"},
+	VerdictEmpty:      {"내용 없음", "Empty"},
+	VerdictErrorPage:  {"오류 화면", "Error page"},
+}
+
 // verdictTexts are the verdicts in plain words: {Korean, English}.
 var verdictTexts = map[Verdict][2]string{
 	VerdictComplete: {"게시물이 빠짐없이 저장되었습니다.",

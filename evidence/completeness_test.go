@@ -128,3 +128,24 @@ func TestCompletenessJSON(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestVerdictNames: every verdict has a short name in both languages (the app's rows and the
+// report's status cells use these, nothing else), and Whole agrees with the verdict.
+func TestVerdictNames(t *testing.T) {
+	for _, v := range Verdicts() {
+		if v.Name("ko") == "" || v.Name("en") == "" || v.Name("ko") == v.Name("en") {
+			t.Errorf("%s: names %q %q", v, v.Name("ko"), v.Name("en"))
+		}
+		c := &Completeness{Verdict: v}
+		if c.Whole() != (v == VerdictComplete) {
+			t.Errorf("%s: Whole() = %v", v, c.Whole())
+		}
+	}
+	if Verdict("made_up").Name("ko") != "" {
+		t.Error("an unknown verdict has a name")
+	}
+	var none *Completeness
+	if !none.Whole() {
+		t.Error("a capture made before verdicts is not taken at its status")
+	}
+}

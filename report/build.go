@@ -623,24 +623,12 @@ func (d *doc) completeness(c *evidence.Completeness) cell {
 	return out
 }
 
-// verdictName is the short name of a verdict other than complete, for the summary table.
+// verdictName is the short name of a verdict (evidence.Verdict.Name), for the status cells.
 func (d *doc) verdictName(v evidence.Verdict) string {
-	t := d.t
-	switch v {
-	case evidence.VerdictIncomplete:
-		return t.VerdictIncomplete
-	case evidence.VerdictLoginWall:
-		return t.VerdictLoginWall
-	case evidence.VerdictDeleted:
-		return t.VerdictDeleted
-	case evidence.VerdictBlocked:
-		return t.VerdictBlocked
-	case evidence.VerdictEmpty:
-		return t.VerdictEmpty
-	case evidence.VerdictErrorPage:
-		return t.VerdictErrorPage
+	if n := v.Name(d.t.LangCode); n != "" {
+		return n
 	}
-	return fmt.Sprintf(t.VerdictUnknown, line(string(v), 50))
+	return fmt.Sprintf(d.t.VerdictUnknown, line(string(v), 50))
 }
 
 // redirects writes the redirect chain that led to the final URL.

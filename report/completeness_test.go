@@ -64,7 +64,7 @@ func TestCompletenessInReport(t *testing.T) {
 				t.Errorf("the cover does not say one capture is not whole:\n%s", pages[1])
 			}
 			// The summary: the login wall is not "complete" alone.
-			if !strings.Contains(pages[2], squash(tx.StatusComplete+" · "+tx.VerdictLoginWall)) {
+			if !strings.Contains(pages[2], squash(tx.StatusComplete+" · "+evidence.VerdictLoginWall.Name(tx.LangCode))) {
 				t.Errorf("the summary does not name the login wall:\n%s", pages[2])
 			}
 			// Each capture's section, by its ID.

@@ -51,20 +51,14 @@ type texts struct {
 	// The completeness verdict (evidence.Completeness), shown only for captures that have one:
 	// the verdicts and reasons in plain words come from package evidence (Verdict.Text,
 	// Reason.Text in LangCode), the one place that words them.
-	LangCode          string // the language code evidence's texts take: "ko", "en"
-	Completeness      string
-	NotWholeFmt       string // %d captures whose posting was not captured in full
-	VerdictIncomplete string
-	VerdictLoginWall  string
-	VerdictDeleted    string
-	VerdictBlocked    string
-	VerdictEmpty      string
-	VerdictErrorPage  string
-	VerdictUnknown    string // %s the verdict as recorded
-	ReasonUnknown     string // %s the reason code as recorded
-	ReasonMatched     string // %s the reason's detail (may quote the page), escaped
-	CommentsCount     string // %[1]s comments captured, %[2]s comments the page states
-	CommentsNoCount   string // %s comments captured
+	LangCode        string // the language code evidence's texts take: "ko", "en"
+	Completeness    string
+	NotWholeFmt     string // %d captures whose posting was not captured in full
+	VerdictUnknown  string // %s the verdict as recorded
+	ReasonUnknown   string // %s the reason code as recorded
+	ReasonMatched   string // %s the reason's detail (may quote the page), escaped
+	CommentsCount   string // %[1]s comments captured, %[2]s comments the page states
+	CommentsNoCount string // %s comments captured
 
 	CaptureHeading string // %d number, %d total
 	Identification string
@@ -368,20 +362,14 @@ var textsKo = texts{
 	StatusPartial:  "부분",
 	StatusFailed:   "실패",
 
-	LangCode:          "ko",
-	Completeness:      "완전성 판정",
-	NotWholeFmt:       "이 중 %d건은 게시물이 빠짐없이 저장되지 않았습니다 (각 채증의 완전성 판정 참조)",
-	VerdictIncomplete: "일부 누락",
-	VerdictLoginWall:  "로그인 화면",
-	VerdictDeleted:    "삭제됨",
-	VerdictBlocked:    "차단됨",
-	VerdictEmpty:      "내용 없음",
-	VerdictErrorPage:  "오류 화면",
-	VerdictUnknown:    "알 수 없는 판정 (%s)",
-	ReasonUnknown:     "알 수 없는 사유 (%s)",
-	ReasonMatched:     "찾은 문구(기록 그대로): %s",
-	CommentsCount:     "댓글: 페이지 표시 %[2]s개 중 %[1]s개 저장",
-	CommentsNoCount:   "댓글: %s개 저장 (페이지에 댓글 수 표시 없음)",
+	LangCode:        "ko",
+	Completeness:    "완전성 판정",
+	NotWholeFmt:     "이 중 %d건은 게시물이 빠짐없이 저장되지 않았습니다 (각 채증의 완전성 판정 참조)",
+	VerdictUnknown:  "알 수 없는 판정 (%s)",
+	ReasonUnknown:   "알 수 없는 사유 (%s)",
+	ReasonMatched:   "찾은 문구(기록 그대로): %s",
+	CommentsCount:   "댓글: 페이지 표시 %[2]s개 중 %[1]s개 저장",
+	CommentsNoCount: "댓글: %s개 저장 (페이지에 댓글 수 표시 없음)",
 
 	CaptureHeading: "채증 %d / %d",
 	Identification: "식별 정보",
@@ -592,20 +580,14 @@ var textsEn = texts{
 	StatusPartial:  "Partial",
 	StatusFailed:   "Failed",
 
-	LangCode:          "en",
-	Completeness:      "Completeness",
-	NotWholeFmt:       "of which %d do not hold the whole posting (see each capture's completeness)",
-	VerdictIncomplete: "Incomplete",
-	VerdictLoginWall:  "Login wall",
-	VerdictDeleted:    "Deleted",
-	VerdictBlocked:    "Blocked",
-	VerdictEmpty:      "Empty",
-	VerdictErrorPage:  "Error page",
-	VerdictUnknown:    "Unknown verdict (%s)",
-	ReasonUnknown:     "Unknown reason (%s)",
-	ReasonMatched:     "matched text, as recorded: %s",
-	CommentsCount:     "Comments: %[1]s of the %[2]s the page states",
-	CommentsNoCount:   "Comments: %s saved; the page states no count",
+	LangCode:        "en",
+	Completeness:    "Completeness",
+	NotWholeFmt:     "of which %d do not hold the whole posting (see each capture's completeness)",
+	VerdictUnknown:  "Unknown verdict (%s)",
+	ReasonUnknown:   "Unknown reason (%s)",
+	ReasonMatched:   "matched text, as recorded: %s",
+	CommentsCount:   "Comments: %[1]s of the %[2]s the page states",
+	CommentsNoCount: "Comments: %s saved; the page states no count",
 
 	CaptureHeading: "Capture %d of %d",
 	Identification: "Identification",

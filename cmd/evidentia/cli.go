@@ -427,7 +427,7 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 		switch {
 		case o.Record == nil:
 			counts["refused"]++ // never captured: bad address, no browser, cancelled first
-		case line.Status == string(evidence.StatusComplete) && !wholePosting(line.Completeness):
+		case line.Status == string(evidence.StatusComplete) && !line.Completeness.Whole():
 			counts["not whole"]++ // every artifact written, but of a login wall, a deletion notice...
 		default:
 			counts[line.Status]++
@@ -487,12 +487,6 @@ func statedCount(n int) string {
 		return "no count"
 	}
 	return fmt.Sprint(n)
-}
-
-// wholePosting tells whether a capture's verdict says it holds the whole posting (a capture made
-// before verdicts were judged, nil, is taken at its status).
-func wholePosting(v *evidence.Completeness) bool {
-	return v == nil || v.Verdict == evidence.VerdictComplete
 }
 
 // localTime shows t in the workstation's time zone with its offset (JSON output stays UTC).
