@@ -418,7 +418,7 @@ func outcomeText(o workflow.Outcome) (status, reason string, imp widget.Importan
 		// Every artifact written is not yet the posting: a login wall or a deletion notice
 		// captured whole says so here, with the verdict in plain words.
 		if rec.Manifest != nil {
-			if v := rec.Manifest.Facts.Completeness; v != nil && v.Verdict != evidence.VerdictComplete {
+			if v := rec.Manifest.Facts.Completeness; !v.Whole() {
 				name, imp := verdictName(v.Verdict)
 				return name, v.Verdict.Text(currentLang), imp
 			}

@@ -143,7 +143,8 @@ mkdir -p "$work/site"
 cat >"$work/site/index.html" <<'EOF'
 <!doctype html>
 <html lang="ko"><head><meta charset="utf-8"><title>증거 페이지</title></head>
-<body><h1>게시물</h1><p>윈도우에서 검증할 채증 결과입니다.</p></body></html>
+<body><h1>게시물</h1><p>윈도우에서 검증할 채증 결과입니다.</p>
+<p>○○시 후보자가 공약을 어겼다는 허위사실을 퍼뜨리는 게시물의 본문입니다.</p></body></html>
 EOF
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/site" >"$work/http.log" 2>&1 &

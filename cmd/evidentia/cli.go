@@ -452,7 +452,7 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 		if line.Error != "" {
 			fmt.Fprintf(c.stdout, "        reason: %s\n", safeProblem(line.Error))
 		}
-		if v := line.Completeness; v != nil && v.Verdict != evidence.VerdictComplete {
+		if v := line.Completeness; !v.Whole() {
 			fmt.Fprintf(c.stdout, "        verdict: %s: %s\n", safe(string(v.Verdict)), v.Verdict.Text("en"))
 			for _, r := range v.Reasons {
 				fmt.Fprintf(c.stdout, "          - %s (%s)\n", r.Text("en"), safeProblem(r.Detail))
