@@ -209,11 +209,9 @@ func (p *capturesPanel) load() {
 	p.loading = true
 	p.update()
 	gen, caseName, query := p.gen, p.caseName, p.query
-	p.pending.Add(1)
-	go func() {
-		defer p.pending.Done()
+	p.u.goPending(&p.pending, func() {
 		p.fetch(gen, caseName, query)
-	}()
+	})
 }
 
 // fetch reads the captures of caseName matching query (all when empty) and shows them if no

@@ -169,9 +169,7 @@ func newDetailView(u *ui, id string) *detailView {
 
 // load reads the capture and its custody log in the background, then shows them.
 func (d *detailView) load() {
-	d.pending.Add(1)
-	go func() {
-		defer d.pending.Done()
+	d.u.goPending(&d.pending, func() {
 		rec, err := d.u.st.Capture(d.ctx, d.id)
 		var events []store.Event
 		if err == nil {
@@ -187,7 +185,7 @@ func (d *detailView) load() {
 			}
 			d.show(rec, events)
 		})
-	}()
+	})
 }
 
 // showLoadError says why the capture cannot be shown; Verify stays available to say more.
@@ -240,9 +238,7 @@ func (d *detailView) reloadCustody() {
 		return
 	}
 	id := d.rec.ID
-	d.pending.Add(1)
-	go func() {
-		defer d.pending.Done()
+	d.u.goPending(&d.pending, func() {
 		events, err := d.u.st.Custody(d.ctx, id)
 		if d.ctx.Err() != nil {
 			return
@@ -254,7 +250,7 @@ func (d *detailView) reloadCustody() {
 			}
 			d.setEvents(events)
 		})
-	}()
+	})
 }
 
 // showError shows err on the detail window, in plain words.

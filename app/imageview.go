@@ -104,9 +104,7 @@ func (v *imageViewer) load(ctx context.Context, u *ui, rec *store.Record, pendin
 		return
 	}
 	v.setMessage(T("detail.loadingImage"))
-	pending.Add(1)
-	go func() {
-		defer pending.Done()
+	u.goPending(pending, func() {
 		var imgs []image.Image
 		var err error
 		for _, a := range arts {
@@ -127,7 +125,7 @@ func (v *imageViewer) load(ctx context.Context, u *ui, rec *store.Record, pendin
 			}
 			v.setImages(imgs)
 		})
-	}()
+	})
 }
 
 // decodeArtifact reads the object d whole, checked against d, and decodes it.

@@ -235,9 +235,7 @@ func (f *outputForm) fileForm() *fyne.Container {
 func (f *outputForm) load() {
 	f.signChanged()
 	u, ids, caseName := f.u, f.ids, f.caseName
-	f.pending.Add(1)
-	go func() {
-		defer f.pending.Done()
+	u.goPending(&f.pending, func() {
 		ctx := u.ctx
 		var err error
 		if len(ids) > 0 {
@@ -262,7 +260,7 @@ func (f *outputForm) load() {
 			f.loaded(caseName, sealed, err, id, idErr)
 			f.offerIdentities(id, others)
 		})
-	}()
+	})
 }
 
 func (f *outputForm) loaded(caseName string, recs []store.Record, err error, id *identity.File, idErr error) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -105,6 +106,16 @@ func (u *ui) background(f func()) bool {
 		f()
 	}()
 	return true
+}
+
+// goPending runs f through background, counted on pending (a window's or a panel's own wait
+// group, which its tests wait on) until it returns; when background refuses (the window is
+// closing), f does not run and pending is left as it was.
+func (u *ui) goPending(pending *sync.WaitGroup, f func()) {
+	pending.Add(1)
+	if !u.background(func() { defer pending.Done(); f() }) {
+		pending.Done()
+	}
 }
 
 // storeProblem is what the window shows when the data folder could not be opened.
