@@ -139,8 +139,9 @@ type run struct {
 	facts         evidence.Facts
 
 	// What the completeness verdict is judged from (see judge).
-	text           string // the visible text of the main document
-	images, videos int    // the main document's content images (at least 100×100) and videos
+	text           string   // the visible text of the main document
+	frameTexts     []string // the visible text of the frames it can reach (pageContentJS)
+	images, videos int      // content images (at least 100×100) and videos, frames included
 }
 
 func (c *run) do(parent context.Context) (*Result, error) {
@@ -230,14 +231,15 @@ func (c *run) judge(res *Result) *evidence.Completeness {
 		return FailedCompleteness(res.Reason)
 	}
 	v := completeness.Judge(completeness.Input{
-		Status:   c.facts.Network.HTTPStatus,
-		FinalURL: c.finalURL(),
-		Title:    c.facts.Metadata.Title,
-		Text:     c.text,
-		Images:   c.images,
-		Videos:   c.videos,
-		TimedOut: c.timedOutAny,
-		Partial:  res.Status == evidence.StatusPartial,
+		Status:     c.facts.Network.HTTPStatus,
+		FinalURL:   c.finalURL(),
+		Title:      c.facts.Metadata.Title,
+		Text:       c.text,
+		FrameTexts: c.frameTexts,
+		Images:     c.images,
+		Videos:     c.videos,
+		TimedOut:   c.timedOutAny,
+		Partial:    res.Status == evidence.StatusPartial,
 	})
 	return &v
 }
@@ -662,11 +664,17 @@ func (c *run) collect() {
 		c.text = text
 		return c.write("text.txt", "text/plain; charset=utf-8", evidence.RoleText, []byte(text))
 	})
-	// The content images and videos, for the verdict: a notice beside real pictures is not
-	// all the page holds. Icons and tracking pixels (under 100×100) do not count.
-	var media struct{ Images, Videos int }
-	if err := c.eval(ctx, mediaCountJS, &media); err == nil {
-		c.images, c.videos = media.Images, media.Videos
+	// For the verdict: the content images and videos (a notice beside real pictures is not
+	// all the page holds; icons and tracking pixels under 100×100 do not count), and the
+	// visible text of the frames the page can reach (a Naver blog posting lives in
+	// iframe#mainFrame: without it the outer page looks empty, and a deletion notice in it
+	// would go unseen).
+	var seen struct {
+		Images, Videos int
+		Frames         []string
+	}
+	if err := c.eval(ctx, pageContentJS, &seen); err == nil {
+		c.images, c.videos, c.frameTexts = seen.Images, seen.Videos, seen.Frames
 	}
 	var loc string
 	if err := c.eval(ctx, `location.href`, &loc); err == nil && (strings.HasPrefix(loc, "http:") || strings.HasPrefix(loc, "https:")) {
@@ -678,15 +686,31 @@ func (c *run) collect() {
 	}
 }
 
-// mediaCountJS counts the main document's images of at least 100×100 pixels, as drawn and as
-// loaded, and its video elements.
-const mediaCountJS = `(() => {
-	let images = 0;
-	for (const img of document.images) {
-		const r = img.getBoundingClientRect();
-		if (img.naturalWidth >= 100 && img.naturalHeight >= 100 && r.width >= 100 && r.height >= 100) images++;
-	}
-	return {Images: images, Videos: document.querySelectorAll("video").length};
+// pageContentJS counts the images of at least 100×100 pixels (as drawn and as loaded) and the
+// video elements of the main document and of the frames it can reach (same-origin, drawn at
+// least 100×50, three levels deep), and returns those frames' visible text: at most 16
+// frames, 500,000 characters each. Frames of other origins are out of its reach.
+const pageContentJS = `(() => {
+	const out = {Images: 0, Videos: 0, Frames: []};
+	const walk = (doc, depth) => {
+		for (const img of doc.images) {
+			const r = img.getBoundingClientRect();
+			if (img.naturalWidth >= 100 && img.naturalHeight >= 100 && r.width >= 100 && r.height >= 100) out.Images++;
+		}
+		out.Videos += doc.querySelectorAll("video").length;
+		if (depth >= 3) return;
+		for (const f of doc.querySelectorAll("iframe, frame")) {
+			if (out.Frames.length >= 16) return;
+			let d = null;
+			try { d = f.contentDocument; } catch (e) { d = null; }
+			const r = f.getBoundingClientRect();
+			if (!d || !d.body || r.width < 100 || r.height < 50) continue;
+			out.Frames.push(String(d.body.innerText || "").slice(0, 500000));
+			walk(d, depth + 1);
+		}
+	};
+	walk(document, 0);
+	return out;
 })()`
 
 // documentCharset returns the character set the browser decoded the document with.

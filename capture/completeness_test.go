@@ -106,3 +106,34 @@ func TestFailedCaptureIsJudgedEmpty(t *testing.T) {
 		t.Fatalf("status %s, verdict %+v", res.Status, v)
 	}
 }
+
+// TestVerdictReadsThePostInsideAFrame: a blog built as Naver's is (the posting in
+// iframe#mainFrame, the outer page a shell that does not scroll) is judged by the frame's
+// content: a long post is complete, not empty, and a deletion notice inside the frame is seen.
+func TestVerdictReadsThePostInsideAFrame(t *testing.T) {
+	needBrowser(t)
+	post := strings.Repeat("<p>○○시 선거관리위원회는 후보자에 관한 허위사실을 게시한 블로그 글을 조사하고 있다. 글은 여러 곳에 퍼졌다.</p>", 10)
+	mux := http.NewServeMux()
+	outer := func(frame string) string {
+		return `<!doctype html><html lang="ko"><head><title>블로그</title><style>html,body{margin:0;height:100%;overflow:hidden}</style></head>
+<body><div id="gnb">블로그 홈</div><iframe id="mainFrame" name="mainFrame" src="` + frame + `" style="width:100%;height:90%;border:0"></iframe></body></html>`
+	}
+	page := func(body string) func(http.ResponseWriter, *http.Request) {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, body)
+		}
+	}
+	mux.HandleFunc("/blog/post", page(outer("/PostView?logNo=1")))
+	mux.HandleFunc("/PostView", page(`<!doctype html><html lang="ko"><head><title>글</title></head><body><h3>허위사실 게시물</h3>`+post+`</body></html>`))
+	mux.HandleFunc("/blog/gone", page(outer("/PostGone")))
+	mux.HandleFunc("/PostGone", page(`<!doctype html><html lang="ko"><body><p>삭제되었거나 존재하지 않는 게시물입니다.</p></body></html>`))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for path, want := range map[string]evidence.Verdict{"/blog/post": evidence.VerdictComplete, "/blog/gone": evidence.VerdictDeleted} {
+		res, _ := captureURL(t, srv.URL+path)
+		if v := res.Facts.Completeness; v == nil || v.Verdict != want {
+			t.Errorf("%s: verdict %+v, want %s", path, v, want)
+		}
+	}
+}

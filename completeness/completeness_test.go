@@ -228,13 +228,37 @@ func TestDominance(t *testing.T) {
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
-		"Sign in to confirm you’re not a bot": "signintoconfirmyou'renotabot",
-		"Just a moment…":                      "justamoment...",
+		"Sign in to confirm you’re not a bot": "signintoconfirmyourenotabot",
+		"Just a moment…":                      "justamoment",
 		"로그인 후  이용":                           "로그인후이용",
 		"ＣＡＰＴＣＨＡ":                             "captcha",
+		"삭제된\u200b게시물입니다":                     "삭제된게시물입니다",
+		"로그인\u2060이 필요합니다":                    "로그인이필요합니다",
+		"삭제된\u3164게시물\u00ad입니다":               "삭제된게시물입니다",
+		"삭제된·게시물-입니다":                         "삭제된게시물입니다",
+		"\ufeff로그인\u200d후 이용":                 "로그인후이용",
 	} {
 		if got := fold(in); got != want {
 			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestInvisibleCharactersDoNotHideANotice: a deletion or login notice broken up with
+// characters that draw nothing, or with punctuation, is still the notice.
+func TestInvisibleCharactersDoNotHideANotice(t *testing.T) {
+	menu := strings.Repeat("홈 갤러리 목록 글쓰기 설정\n", 3)
+	for _, tc := range []struct {
+		text string
+		want evidence.Verdict
+	}{
+		{"삭제된\u200b게시물입니다\n" + menu, evidence.VerdictDeleted},
+		{"해당 게시물은\u3164삭제되었습니다\n" + menu, evidence.VerdictDeleted},
+		{"로그인\u2060이 필요합니다\n" + menu, evidence.VerdictLoginWall},
+		{"삭제된·게시물입니다\n" + menu, evidence.VerdictDeleted},
+	} {
+		if got := Judge(Input{Status: 200, Text: tc.text}); got.Verdict != tc.want {
+			t.Errorf("%q: got %s %+v, want %s", tc.text, got.Verdict, got.Reasons, tc.want)
 		}
 	}
 }

@@ -154,23 +154,20 @@ func (p *page) quote(m match) string {
 	return `matched "` + m.phrase.text + `" in the ` + where + `: "` + capRunes(l.raw, 160) + `"`
 }
 
-// fold prepares text for matching: NFKC, lower case, straight quotes, "..." for "…", and no
-// spaces at all.
+// fold prepares text for matching: NFKC, lower case, letters and digits only. Spaces,
+// punctuation and symbols are dropped, and so are the characters that draw nothing: format
+// characters (zero-width space and joiners, word joiner, soft hyphen, byte order mark) and
+// the Hangul fillers. A page cannot then dodge a phrase with "삭제된\u200b게시물입니다",
+// "로그인·이 필요합니다" or curly quotes, and phrase and page are folded alike.
 func fold(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
 		switch {
-		case unicode.IsSpace(r):
-			continue
-		case r == '\u2018' || r == '\u2019' || r == '\u02bc' || r == '`':
-			b.WriteByte('\'')
-		case r == '\u201c' || r == '\u201d':
-			b.WriteByte('"')
-		case r == '\u2026':
-			b.WriteString("...")
-		default:
+		case r == '\u3164' || r == '\u115f' || r == '\u1160' || r == '\uffa0':
+			continue // Hangul fillers
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
