@@ -441,8 +441,13 @@ func (c *cli) capture(ctx context.Context, args []string) (int, error) {
 			shown = o.Input
 		}
 		status := line.Status
-		if o.Record == nil {
+		switch {
+		case o.Record == nil:
 			status = "refused"
+		case status == string(evidence.StatusComplete) && !line.Completeness.Whole():
+			// Every artifact was written, of something that is not the posting: the line
+			// says what it is, as the summary counts it, never "complete".
+			status = safe(string(line.Completeness.Verdict))
 		}
 		fmt.Fprintf(c.stdout, "[%d/%d] %-8s %s\n", o.Index+1, total, status, safe(shown))
 		if line.ID != "" {

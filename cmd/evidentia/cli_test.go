@@ -423,6 +423,7 @@ func TestCaptureOfALoginWallIsNotComplete(t *testing.T) {
 	}
 	code, out, _ = evidentia(t, "--data", data, "--chrome", chromePath, "capture", srv.URL+"/p/abc")
 	if code != exitProblem || !strings.Contains(out, "verdict: login_wall: A login screen was captured, not the posting itself.") ||
+		!strings.Contains(out, "[1/1] login_wall ") || strings.Contains(out, "] complete") ||
 		!strings.Contains(out, "0 complete, 1 not the whole posting") {
 		t.Errorf("text output, exit %d:\n%s", code, out)
 	}

@@ -268,7 +268,7 @@ func TestCLINoControlCharacterReachesTheTerminal(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/p", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><html lang="ko"><head><title>x</title><meta name="author" content="x"><meta property="og:site_name" content="x"></head><body><p>본문 %s</p>
+		fmt.Fprintf(w, `<!doctype html><html lang="ko"><head><title>x</title><meta name="author" content="x"><meta property="og:site_name" content="x"></head><body><p>본문 %s</p><p>○○시 후보자가 공약을 어겼다는 허위사실을 퍼뜨리는 게시물의 본문입니다.</p>
 <script>document.title = "TITLE" + %s; document.querySelector('meta[name=author]').content = "AUTHOR" + %s; document.querySelector('meta[property="og:site_name"]').content = %s;</script></body></html>`, hostile, js, js, js)
 	})
 	srv := httptest.NewServer(mux)
