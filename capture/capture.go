@@ -43,6 +43,7 @@ const (
 	StageOpening    Stage = "opening"
 	StageLoading    Stage = "loading"
 	StageScrolling  Stage = "scrolling"
+	StageExpanding  Stage = "expanding"
 	StageScreenshot Stage = "screenshot"
 	StageArchiving  Stage = "archiving"
 )
@@ -121,6 +122,7 @@ type run struct {
 
 	mainFrame cdp.FrameID
 	world     runtime.ExecutionContextID
+	worlds    map[cdp.FrameID]runtime.ExecutionContextID // isolated worlds of other frames (evalIn)
 
 	framesMu sync.Mutex
 	frames   map[cdp.FrameID]bool
@@ -142,6 +144,33 @@ type run struct {
 	text           string   // the visible text of the main document
 	frameTexts     []string // the visible text of the frames it can reach (pageContentJS)
 	images, videos int      // content images (at least 100×100) and videos, frames included
+
+	// What text.txt and posting.json are made of, gathered as the capture goes.
+	sections    []textSection // the text of frames and comment pages, after the main document's
+	docs        []pageDoc     // the rendered DOMs read: main document, frames, comment pages
+	expandLimit string        // the limit that stopped expansion, "" when none did
+	textTaken   bool          // the main document's text was read
+	noExpand    bool          // set by WithoutExpansion
+	target      scrollTarget  // what scrolls the main content (findScrollTarget)
+}
+
+// textSection is one part of text.txt after the main document's text.
+type textSection struct {
+	heading string
+	text    string
+}
+
+// pageDoc is one rendered DOM the capture read.
+type pageDoc struct {
+	url   string
+	frame string // the frame's URL, "" for the main document
+	page  int    // the numbered comment page, 1 for the page as captured
+	html  string
+}
+
+// addText adds a section to text.txt under heading (one line, naming where the text is from).
+func (c *run) addText(heading, text string) {
+	c.sections = append(c.sections, textSection{heading: heading, text: text})
 }
 
 func (c *run) do(parent context.Context) (*Result, error) {
@@ -177,10 +206,10 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	}
 
 	c.progress(StageLoading)
-	c.navigate()
+	c.timed("load", c.navigate)
 	if parent.Err() == nil && c.fatal == "" && time.Now().Before(c.waitEnd) {
 		c.progress(StageScrolling)
-		c.scroll()
+		c.timed("scroll", c.scroll)
 	}
 	c.freeze()
 	switch {
@@ -190,16 +219,31 @@ func (c *run) do(parent context.Context) (*Result, error) {
 		// recorded as the page. The WARC and the facts say what happened.
 		c.rec.event(evidence.EventNote, "the browser's error page is not recorded as the page", "")
 	default:
+		if time.Now().Before(c.waitEnd) {
+			c.progress(StageExpanding)
+			c.timed("expand", c.expand)
+		}
 		c.progress(StageScreenshot)
-		c.collect()
+		c.timed("collect", c.collect)
+		if parent.Err() == nil {
+			c.timed("comment pages", c.commentPages)
+		}
+		c.timed("text and posting", c.finishText)
 	}
 	c.progress(StageArchiving)
-	c.waitBodies()
-	c.archive()
+	c.timed("wait for bodies", c.waitBodies)
+	c.timed("archive", c.archive)
 	if parent.Err() != nil {
 		return c.result(true), nil
 	}
 	return c.result(false), nil
+}
+
+// timed runs step f and records how long it took in the facts' timings.
+func (c *run) timed(step string, f func()) {
+	t := time.Now()
+	f()
+	c.facts.Method.Timings = append(c.facts.Method.Timings, evidence.StepTime{Step: step, MS: time.Since(t).Milliseconds()})
 }
 
 // result assembles the Result; cancelled overrides the status.
@@ -554,9 +598,12 @@ func (c *run) scroll() {
 		case <-ctx.Done():
 		}
 	}
+	c.target = c.findScrollTarget(ctx)
+	c.facts.Method.ScrollTarget = c.target.desc
+	frame, stepJS, heightJS, topJS := c.target.scrollJS()
 	var st struct{ Y, VH, H int }
 	for ctx.Err() == nil {
-		if err := c.eval(ctx, scrollStepJS, &st); err != nil {
+		if err := c.evalIn(ctx, frame, stepJS, &st); err != nil {
 			if ctx.Err() == nil {
 				c.rec.event(evidence.EventError, "scrolling stopped: "+err.Error(), "")
 			}
@@ -573,7 +620,7 @@ func (c *run) scroll() {
 			sleep(200 * time.Millisecond)
 			c.waitQuietUntil(300*time.Millisecond, time.Now().Add(1500*time.Millisecond), limit)
 			var h int
-			if err := c.eval(ctx, pageHeightJS, &h); err != nil || h <= st.H {
+			if err := c.evalIn(ctx, frame, heightJS, &h); err != nil || h <= st.H {
 				c.facts.Method.ReachedBottom = err == nil
 				break
 			}
@@ -590,7 +637,7 @@ func (c *run) scroll() {
 	}
 	bctx, bcancel := c.until(c.deadline)
 	defer bcancel()
-	_ = c.eval(bctx, `window.scrollTo(0, 0)`, nil)
+	_ = c.evalIn(bctx, frame, topJS, nil)
 	c.waitQuiet(300*time.Millisecond, 2*time.Second)
 }
 
@@ -632,7 +679,6 @@ func (c *run) collect() {
 	if !c.viewportTaken {
 		step("viewport screenshot", func() error { return c.viewportShot(ctx) })
 	}
-	step("full-page screenshot", func() error { return c.fullShot(ctx) })
 	var domHTML string
 	step("rendered DOM", func() error {
 		var err error
@@ -661,8 +707,8 @@ func (c *run) collect() {
 		if err := c.eval(ctx, `document.body ? document.body.innerText : (document.documentElement ? document.documentElement.textContent : "")`, &text); err != nil {
 			return err
 		}
-		c.text = text
-		return c.write("text.txt", "text/plain; charset=utf-8", evidence.RoleText, []byte(text))
+		c.text, c.textTaken = text, true
+		return nil
 	})
 	// For the verdict: the content images and videos (a notice beside real pictures is not
 	// all the page holds; icons and tracking pixels under 100×100 do not count), and the
@@ -674,13 +720,35 @@ func (c *run) collect() {
 		Frames         []string
 	}
 	if err := c.eval(ctx, pageContentJS, &seen); err == nil {
-		c.images, c.videos, c.frameTexts = seen.Images, seen.Videos, seen.Frames
+		c.images, c.videos = seen.Images, seen.Videos
 	}
 	var loc string
 	if err := c.eval(ctx, `location.href`, &loc); err == nil && (strings.HasPrefix(loc, "http:") || strings.HasPrefix(loc, "https:")) {
 		c.facts.FinalURL = loc
 	}
+	if domHTML != "" {
+		c.docs = append(c.docs, pageDoc{url: c.finalURL(), page: 1, html: domHTML})
+	}
 	c.facts.Metadata = pagemeta.Extract(domHTML, c.finalURL())
+	// Every frame's document, text and metadata (a blog post inside iframe#mainFrame is the
+	// posting: its title, author and time win over the outer page's).
+	var mainFrame *frameDoc
+	if ctx.Err() == nil {
+		_, mainFrame = c.readFrames(ctx)
+	}
+	if mainFrame != nil && mainFrame.read.HTML != "" {
+		c.facts.Metadata = mergeFrameMetadata(c.facts.Metadata, pagemeta.Extract(mainFrame.read.HTML, mainFrame.rec.URL), mainFrame.rec)
+	}
+	// The screenshot comes last: to show a frame's or a scrolling element's whole content,
+	// growLayout changes the layout, which the DOM, MHTML and text must not hold.
+	if ctx.Err() == nil {
+		t := c.target
+		if t.kind == "" || t.kind == "document" {
+			t = c.findScrollTarget(ctx)
+		}
+		c.growLayout(ctx, t)
+	}
+	step("full-page screenshot", func() error { return c.fullShot(ctx) })
 	if strings.HasPrefix(c.finalURL(), "https:") {
 		c.chain = c.certChain(ctx, c.finalURL())
 	}
@@ -769,6 +837,23 @@ func (c *run) fullShot(ctx context.Context) error {
 		height = float64(c.e.cfg.maxPageHeight)
 	}
 	c.facts.Method.PageHeight = full
+	if c.crossFrames() && height > float64(c.e.cfg.height) {
+		// A browser paints a frame only where the window shows it: a frame below the window
+		// would be blank in the screenshot. For the screenshot the window is as tall as the
+		// page (at most one image), and set back after.
+		wh := int64(min(height, MaxSingleShot))
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: int64(c.e.cfg.width), Height: wh, DeviceScaleFactor: c.e.cfg.scale}); err == nil {
+			defer chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+				Width: int64(c.e.cfg.width), Height: int64(c.e.cfg.height), DeviceScaleFactor: c.e.cfg.scale})
+			c.waitQuietUntil(200*time.Millisecond, time.Now().Add(time.Second), c.deadline.Add(-time.Second))
+			note := fmt.Sprintf("the page has frames of other origins, which a browser paints only where the window shows them: for the full-page screenshot the window was made %d px tall", wh)
+			if c.facts.Method.Layout != "" {
+				note = c.facts.Method.Layout + "; " + note
+			}
+			c.facts.Method.Layout = note
+		}
+	}
 	shot := func(y, h float64) ([]byte, error) {
 		res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 			Format:                page.CaptureScreenshotFormatPng,

@@ -21,8 +21,8 @@
 //  4. A bot check, CAPTCHA, rate limit, access refusal or age gate that dominates the page, or
 //     a final address of a bot check → blocked (captcha, bot_check, rate_limited,
 //     access_denied, age_gate; one reason per code found, in page order).
-//  5. Fewer than 20 letters of visible text (title excluded; main document and frames; or
-//     Input.TextChars if larger) and no images or videos → empty (no_content).
+//  5. Fewer than 20 letters of visible text (title excluded; main document and frames; emoji
+//     counted; or Input.TextChars if larger) and no images or videos → empty (no_content).
 //  6. Any of: fewer comments captured than the page states (comments_fewer_than_claimed), an
 //     expansion limit (expansion_limit), lazy content still loading (lazy_content_not_loaded),
 //     the capture timed out (capture_timed_out), the engine sealed it partial
@@ -37,21 +37,48 @@
 //
 // A phrase such as "삭제된 게시물입니다" or "로그인이 필요합니다" also appears on pages that
 // are the posting: a news article quoting a deletion notice, a comment box saying a login is
-// needed to comment, a footer "protected by reCAPTCHA". So a phrase decides the verdict only
-// when it is the page's message, which Judge measures in letters (Unicode letters and digits)
-// over the lines of the visible text (title first, then the main document, then the frames):
+// needed to comment, a footer "protected by reCAPTCHA", a hidden 404 template. So a phrase
+// decides the verdict only when it is the page's message. Judge measures in letters (Unicode
+// letters and digits) over the lines of the visible text (title, main document, frames):
 //
 //   - share: the line holding the phrase is the notice itself: the phrase is at least 30% of
 //     the line's letters, or the line has at most 40 letters. A phrase inside a sentence of a
 //     paragraph is a mention.
-//   - position: the line starts within the first 85% of the page's letters (notices sit at
-//     the top or centre; footers and comment boxes at the end), unless the page has fewer than
-//     300 letters in all.
-//   - remaining content: the page's content besides its notices is under 200 letters, where
-//     content is every body line of at least 50 letters that is not itself a notice (by the
-//     share test above, for any phrase of any list): paragraphs and comments, including those
-//     that quote a phrase; menus, buttons and list titles are shorter. Each image and video of
-//     the main content (Input.Images, Input.Videos) counts as 100 letters.
+//   - comment form: a login or CAPTCHA phrase within 3 lines of a line that mentions comments
+//     ("댓글", "답글", "comment", "reply") is the comment form, never a wall.
+//   - content: the body's content besides its notices is under 200 letters for a notice in the
+//     body, under 60 (a near-empty body) for a notice in the title: a title only supports a
+//     body finding or speaks for an empty body. Each image and video of the main content
+//     (Input.Images, Input.Videos) counts as 100 letters.
+//   - content before: less than 120 letters of content come before a body notice. A notice
+//     after a posting is a footer or comment-box string; site chrome before it is no content,
+//     so a notice at the end of a page of menus still decides. Position as such does not count.
+//
+// Content weighs posting text against site chrome, which pull opposite ways: a poem or a chat
+// log of short lines is a posting, a menu or a ranking list of short lines is not. The rule:
+//
+//   - a line of at least 50 letters counts in full (paragraphs, comments), unless it is chrome
+//     (below) or a menu the browser laid out as one line: under 200 letters, no sentence
+//     punctuation at all, and not ending like a Korean sentence (…다, …요, …ㅋ);
+//   - of the shorter lines, only text lines count: at least 8 letters, appearing once on the
+//     page, and not chrome: no "|" link separators, no ©/copyright, not mostly digits (dates,
+//     counters), not a list entry ending in a count ("제목 [23]"). Menu items, buttons and
+//     labels are shorter or repeated;
+//   - text lines count at half their letters, and only the longest run of them: consecutive
+//     text lines, a run broken by two non-text lines in a row (paragraph lines do not break
+//     it). A posting of short lines is one long run (a 760-letter poem counts 380); menus,
+//     ranking lists and ads are several short runs between headings and buttons (a ten-title
+//     ranking list counts about 100), so no number of them outweighs a notice.
+//
+// For the empty test (rule 5) an emoji counts as 4 letters, so "😡😡😡🔥🔥" is a posting.
+//
+// # Comments
+//
+// Comments count only in rule 6: a stronger verdict (deleted, login_wall, blocked, empty) does
+// not list them, but Judge records the counts (Completeness.Comments) whatever the verdict.
+// A stated count of 0 is a count (Expected 0); no stated count is CommentsNotStated. More
+// comments captured than stated (sites leave deleted or hidden comments out of the count) is
+// complete with no reason, as a complete verdict has none; the counts show the difference.
 //
 // The phrases and where they come from are in phrases.go.
 package completeness
@@ -134,11 +161,11 @@ func judge(in Input) evidence.Completeness {
 		case 429:
 			return verdict(evidence.VerdictBlocked, reason(evidence.ReasonRateLimited, status))
 		}
-		if ms := p.find(blockedPhrases); len(ms) > 0 {
+		if ms := p.findAnywhere(blockedPhrases); len(ms) > 0 {
 			return verdict(evidence.VerdictBlocked, append(p.reasons(ms), reason(evidence.ReasonErrorStatus, status))...)
 		}
 		if s == 401 || s == 403 {
-			if ms := p.find(loginPhrases); len(ms) > 0 {
+			if ms := p.findAnywhere(loginPhrases); len(ms) > 0 {
 				return verdict(evidence.VerdictLoginWall, reason(evidence.ReasonLoginNotice, p.quote(ms[0])),
 					reason(evidence.ReasonErrorStatus, status))
 			}
@@ -185,7 +212,7 @@ func judge(in Input) evidence.Completeness {
 	// 5. Empty.
 	if n := max(p.bodyLetters, in.TextChars); n < minLetters && media == 0 {
 		return verdict(evidence.VerdictEmpty, reason(evidence.ReasonNoContent,
-			fmt.Sprintf("%d letters of visible text, no images or videos", n)))
+			fmt.Sprintf("%d letters of visible text (emoji counted), no images or videos", n)))
 	}
 
 	// 6. Incomplete.

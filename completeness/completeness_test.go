@@ -217,7 +217,9 @@ func TestDominance(t *testing.T) {
 		{"with a little content", notice + strings.Repeat(para, 3), evidence.VerdictDeleted}, // 153 letters besides
 		{"with an article", notice + strings.Repeat(para, 4), evidence.VerdictComplete},      // 204 letters besides
 		{"inside a sentence", "게시판에 들어가 보니 작성자가 올린 글은 이미 사라졌고 '존재하지 않는 게시물입니다'라는 안내만 남아 있어 확인이 어려웠다는 것이다.\n", evidence.VerdictComplete},
-		{"at the bottom of a page", strings.Repeat("메뉴 항목\n", 80) + notice, evidence.VerdictComplete},
+		// Position does not count: a notice after a long menu is still the page's message.
+		{"at the bottom of a page of menus", strings.Repeat("메뉴 항목\n", 80) + notice, evidence.VerdictDeleted},
+		{"after a posting", strings.Repeat(para, 3) + notice, evidence.VerdictComplete}, // 153 letters before it
 		{"at the centre of a page", strings.Repeat("메뉴 항목\n", 40) + notice + strings.Repeat("메뉴 항목\n", 40), evidence.VerdictDeleted},
 	} {
 		if got := Judge(Input{Status: 200, Text: tc.text}).Verdict; got != tc.want {

@@ -7,55 +7,67 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// The measures of the dominance test (see Judge). Letters are Unicode letters and digits: a
-// Hangul syllable is one, a space or a punctuation mark none.
+// The measures of the dominance test (see the package documentation). Letters are Unicode
+// letters and digits: a Hangul syllable is one, a space or a punctuation mark none.
 const (
 	// noticeShare: a line is a notice when the phrase is at least this share of its letters...
 	noticeShare = 0.3
 	// noticeLine: ...or when the line has at most this many letters (a heading, a button).
 	noticeLine = 40
-	// contentLine: a line of at least this many letters is content (a paragraph, a comment);
-	// shorter lines are menus, buttons, list titles and labels and do not count.
+	// contentLine: a line of at least this many letters is a paragraph or a comment and counts
+	// in full as content.
 	contentLine = 50
-	// maxOtherContent: a notice decides the verdict only when the content outside the notice
-	// lines is below this many letters (a deletion or login page has next to none; a short
-	// article has several hundred)...
+	// minTextLine: a shorter line of at least this many letters may be posting text (a line of
+	// a poem, a chat message, a one-line post); shorter lines are menu items, buttons, labels.
+	minTextLine = 8
+	// maxOtherContent: a body notice decides the verdict only when the page's content besides
+	// its notices is below this many letters (a deletion or login page has next to none; a
+	// short article has several hundred)...
 	maxOtherContent = 200
-	// mediaLetters: ...counting each image and video of the main content as this many letters.
+	// maxTitleContent: ...and a notice in the title only when it is below this many (the body
+	// is near empty): a title alone never outweighs a body.
+	maxTitleContent = 60
+	// maxContentBefore: ...and when less content than this comes before it: a notice after a
+	// posting is a footer or a comment-box string ("페이지를 찾을 수 없습니다" in a hidden
+	// template), not the page's message. Site chrome before a notice is no content.
+	maxContentBefore = 120
+	// mediaLetters: each image and video of the main content counts as this many letters.
 	mediaLetters = 100
-	// maxPosition: the notice must start within this share of the page's letters (not in the
-	// footer)...
-	maxPosition = 0.85
-	// tinyPage: ...unless the page has fewer letters than this (then position says nothing).
-	tinyPage = 300
+	// emojiLetters: for the empty test an emoji counts as this many letters (about a word), so
+	// that a reaction post of a few emoji is not empty.
+	emojiLetters = 4
 	// minLetters: a page with fewer letters than this and no images or videos is empty.
 	minLetters = 20
+	// maxCandidate: a line of more letters than this cannot be a notice (no phrase is
+	// noticeShare of it), so the dominance test does not look for phrases in it.
+	maxCandidate = 200
 	// maxLines caps the lines looked at, so that a hostile page cannot make Judge slow.
 	maxLines = 20000
 	// maxLineRunes caps the characters of a line looked at.
 	maxLineRunes = 4000
 	// maxBytes caps the bytes of text looked at in all (the rest of a longer page is not read:
-	// such a page is long, and a notice at its end would fail the position test anyway).
+	// such a page has far more than maxOtherContent letters of content anyway).
 	maxBytes = 2 << 20
 )
 
 // line is one line of the visible text.
 type line struct {
 	raw     string // as the page shows it (trimmed)
-	key     string // folded for matching
+	key     string // folded for matching; "" for a line longer than maxCandidate (see keyOf)
 	letters int    // letters and digits
-	start   int    // letters of the page before this line
 	title   bool   // the page title, not the body
-	phrase  bool   // contains a phrase of any list
-	notice  bool   // is a notice: contains a phrase of any list that is most of it (noticeLike)
+	notice  bool   // is a notice: holds a phrase of any list that is most of it (noticeLike)
+	before  int    // the page's content in the lines before this one (see measure)
 }
 
 // page is the visible text of a capture as lines: the title first, then the main document,
 // then each frame.
 type page struct {
 	lines       []line
-	letters     int // all lines' letters, the title's included
-	bodyLetters int // the body's letters (title excluded)
+	bodyLetters int // the body's letters (title excluded), emoji counted in (emojiLetters)
+	// content is what the body holds besides its notices, in letters (see the package doc):
+	// the long lines in full plus half the longest run of text lines.
+	content int
 }
 
 func newPage(in Input) *page {
@@ -71,18 +83,20 @@ func newPage(in Input) *page {
 			if raw == "" {
 				continue
 			}
-			l := line{raw: raw, key: fold(raw), letters: letters(raw), start: p.letters, title: title}
-			for _, list := range [][]phrase{deletedPhrases, loginPhrases, blockedPhrases} {
-				for _, ph := range list {
-					if strings.Contains(l.key, ph.key) {
-						l.phrase = true
-						l.notice = l.notice || noticeLike(ph, l)
+			n, emoji := count(raw)
+			l := line{raw: raw, letters: n, title: title}
+			if n <= maxCandidate {
+				l.key = fold(raw)
+				for _, list := range allPhrases {
+					for _, ph := range list {
+						if (!ph.titleOnly || title) && strings.Contains(l.key, ph.key) && noticeLike(ph, l) {
+							l.notice = true
+						}
 					}
 				}
 			}
-			p.letters += l.letters
 			if !title {
-				p.bodyLetters += l.letters
+				p.bodyLetters += n + emoji*emojiLetters
 			}
 			p.lines = append(p.lines, l)
 		}
@@ -92,7 +106,112 @@ func newPage(in Input) *page {
 	for _, f := range in.FrameTexts {
 		add(f, false)
 	}
+	p.measure()
 	return p
+}
+
+// measure sets the content of the page and, for each line, the content before it (see the
+// package documentation).
+func (p *page) measure() {
+	seen := make(map[string]int)
+	for _, l := range p.lines {
+		if !l.title && l.letters < contentLine {
+			seen[l.raw]++
+		}
+	}
+	long, run, best, gap := 0, 0, 0, 0
+	for i := range p.lines {
+		l := &p.lines[i]
+		l.before = long + best/2
+		switch {
+		case l.title || l.notice:
+			gap++
+		case l.letters >= contentLine:
+			if !chrome(l.raw, l.letters) && !linkRow(l.raw, l.letters) {
+				long += l.letters // a paragraph: counts in full, and does not break a run
+				continue
+			}
+			gap++
+		case l.letters >= minTextLine && seen[l.raw] == 1 && !chrome(l.raw, l.letters):
+			run += l.letters
+			gap = 0
+		default:
+			gap++
+		}
+		if gap >= 2 {
+			run = 0
+		}
+		best = max(best, run)
+	}
+	p.content = long + best/2
+}
+
+// chrome reports whether a line of n letters looks like site chrome rather than posting text:
+// a row of links ("이용약관 | 개인정보처리방침"), a copyright line, a line mostly of digits
+// (dates, times, counters: "공감 412 비공감 18") or a list entry with a count ("오늘자 출근길
+// [23]").
+func chrome(s string, n int) bool {
+	ls := strings.ToLower(s)
+	if strings.Contains(s, "|") || strings.Contains(s, "©") || strings.Contains(s, "ⓒ") ||
+		strings.Contains(ls, "copyright") || strings.Contains(ls, "all rights reserved") {
+		return true
+	}
+	d := 0
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			d++
+		}
+	}
+	if 2*d >= n {
+		return true
+	}
+	if e := s[len(s)-1]; e == ']' || e == ')' {
+		if i := strings.LastIndexAny(s, "[("); i >= 0 && isDigits(s[i+1:len(s)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// linkRow reports whether a long line of n letters is a menu the browser laid out as one line
+// ("홈 뉴스 정치 경제 사회 생활/문화 IT/과학 세계 랭킹 ..."): under maxCandidate letters, no
+// sentence punctuation at all, and not ending like a Korean sentence (…다, …요, …죠, …ㅋ).
+// A paragraph or a comment of that length nearly always has one or the other.
+func linkRow(s string, n int) bool {
+	if n >= maxCandidate || strings.ContainsAny(s, ".,!?…。\"'“”‘’~:;") {
+		return false
+	}
+	last := ' '
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			last = r
+		}
+	}
+	return !strings.ContainsRune(sentenceEnds, last)
+}
+
+// sentenceEnds are the last syllables of Korean sentences, including chat ("ㅋㅋ", "ㅠㅠ").
+const sentenceEnds = "다요죠네까지음함임셈냐니자라래어아야군걸데서며고ㅋㅎㅠㅜ"
+
+func isDigits(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// keyOf returns the folded text of line i, folding a long line on demand.
+func (p *page) keyOf(i int) string {
+	if l := p.lines[i]; l.key != "" || l.letters <= maxCandidate {
+		return l.key
+	}
+	return fold(p.lines[i].raw)
 }
 
 // match is a phrase found in a line.
@@ -101,15 +220,15 @@ type match struct {
 	line   int
 }
 
-// find returns every match of the phrases, in page order.
+// find returns every match of the phrases in the lines that can be notices, in page order.
 func (p *page) find(phrases []phrase) []match {
 	var out []match
 	for i, l := range p.lines {
-		if !l.phrase {
+		if !l.notice {
 			continue
 		}
 		for _, ph := range phrases {
-			if strings.Contains(l.key, ph.key) {
+			if (!ph.titleOnly || l.title) && strings.Contains(l.key, ph.key) {
 				out = append(out, match{ph, i})
 			}
 		}
@@ -117,31 +236,62 @@ func (p *page) find(phrases []phrase) []match {
 	return out
 }
 
-// otherContent returns the letters of the content lines that are not notices (a paragraph
-// that quotes a phrase is content), with the media counted in: what the page has besides its
-// notices.
-func (p *page) otherContent(media int) int {
-	n := max(media, 0) * mediaLetters
-	for _, l := range p.lines {
-		if !l.title && !l.notice && l.letters >= contentLine {
-			n += l.letters
+// findAnywhere returns every match of the phrases in any line, in page order (rule 1).
+func (p *page) findAnywhere(phrases []phrase) []match {
+	var out []match
+	for i, l := range p.lines {
+		k := p.keyOf(i)
+		for _, ph := range phrases {
+			if (!ph.titleOnly || l.title) && strings.Contains(k, ph.key) {
+				out = append(out, match{ph, i})
+			}
 		}
 	}
-	return n
+	return out
 }
 
 // dominant reports whether m is the page's message rather than a mention: the line is the
-// notice (the phrase is most of it, or the line is short), it is not in the page's last part,
-// and the page has little content besides its notices.
+// notice (the phrase is most of it, or the line is short), the page has little content besides
+// its notices (near none for a notice in the title), and a login or CAPTCHA phrase is not part
+// of a comment form.
 func (p *page) dominant(m match, media int) bool {
 	l := p.lines[m.line]
 	if !noticeLike(m.phrase, l) {
 		return false
 	}
-	if p.letters >= tinyPage && float64(l.start) > maxPosition*float64(p.letters) {
+	if m.phrase.formable && p.commentForm(m.line) {
 		return false
 	}
-	return p.otherContent(media) < maxOtherContent
+	other := p.content + max(media, 0)*mediaLetters
+	if l.title {
+		return other < maxTitleContent
+	}
+	return other < maxOtherContent && l.before < maxContentBefore
+}
+
+// commentWords mark a comment form: a login or CAPTCHA phrase on a line with one of these, or
+// within formLines lines of one, asks to log in (or type the code) to comment, not to see the
+// posting.
+var commentWords = []string{"댓글", "답글", "코멘트", "comment", "reply", "replies"}
+
+// formLines is how far from a comment word a form's login or CAPTCHA line may be (a form's
+// heading, then its name, password and code fields).
+const formLines = 3
+
+// commentForm reports whether body line i or a body line near it mentions comments.
+func (p *page) commentForm(i int) bool {
+	for j := max(i-formLines, 0); j <= min(i+formLines, len(p.lines)-1); j++ {
+		if p.lines[j].title {
+			continue
+		}
+		ls := strings.ToLower(p.lines[j].raw)
+		for _, w := range commentWords {
+			if strings.Contains(ls, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // quote is the evidence of m for a Reason's detail.
@@ -167,6 +317,12 @@ func fold(s string) string {
 		switch {
 		case r == '\u3164' || r == '\u115f' || r == '\u1160' || r == '\uffa0':
 			continue // Hangul fillers
+		case r < 0x80:
+			if 'A' <= r && r <= 'Z' {
+				b.WriteByte(byte(r + 'a' - 'A'))
+			} else if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				b.WriteByte(byte(r))
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
 		}
@@ -182,13 +338,26 @@ func noticeLike(ph phrase, l line) bool {
 
 // letters counts the letters and digits of s.
 func letters(s string) int {
-	n := 0
+	n, _ := count(s)
+	return n
+}
+
+// count returns the letters and digits of s and its emoji (pictographs and dingbats from
+// U+2600 up; not ©, arrows or the ▲ of a caption).
+func count(s string) (n, emoji int) {
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		switch {
+		case r < 0x80:
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+				n++
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			n++
+		case r >= 0x2600 && unicode.Is(unicode.So, r):
+			emoji++
 		}
 	}
-	return n
+	return n, emoji
 }
 
 // capRunes cuts s to at most n characters, marking a cut with "…".

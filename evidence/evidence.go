@@ -93,6 +93,13 @@ const (
 	RoleWARC       = "warc"
 	RoleText       = "text"
 	RoleFacts      = "facts"
+	// RolePosting is posting.json, the structured record of the posting (see Posting).
+	RolePosting = "posting"
+	// RoleFrameDOM is the rendered DOM of one frame (dom-frame-01.html, ...).
+	RoleFrameDOM = "frame-dom"
+	// RoleCommentPage is a screenshot or DOM of one numbered comment page after the first
+	// (comments-page-02.png, ...).
+	RoleCommentPage = "comment-page"
 )
 
 // Metadata is what the page says about itself, drawn from <title>, meta tags, OpenGraph,
@@ -228,6 +235,20 @@ type Method struct {
 	Events         []Event           `json:"events,omitempty"`
 	Reconstructed  []string          `json:"reconstructed,omitempty"`
 	Options        map[string]string `json:"options,omitempty"`
+	// Frames are the page's frames (see FrameRecord).
+	Frames []FrameRecord `json:"frames,omitempty"`
+	// ScrollTarget is what the lazy-load scroll moved: "document", or the element that
+	// scrolls the main content ("div#app > main.scroller").
+	ScrollTarget string `json:"scroll_target,omitempty"`
+	// Layout says how the full-page screenshot shows content that is not the document's own
+	// scroll height: a frame or a scrolling container expanded to its content's height.
+	Layout string `json:"layout,omitempty"`
+	// Expansion is what was opened before collecting; nil when it was not tried.
+	Expansion *Expansion `json:"expansion,omitempty"`
+	// CommentPages are the numbered comment pages after the first, in order.
+	CommentPages []CommentPage `json:"comment_pages,omitempty"`
+	// Timings are the durations of the capture's steps.
+	Timings []StepTime `json:"timings,omitempty"`
 }
 
 // Tile is one piece of a full-page screenshot that was taken in pieces: the image named Name
