@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -121,8 +120,7 @@ type run struct {
 	waitEnd  time.Time
 
 	mainFrame cdp.FrameID
-	world     runtime.ExecutionContextID
-	worlds    map[cdp.FrameID]runtime.ExecutionContextID // isolated worlds of other frames (evalIn)
+	worlds    map[cdp.FrameID]runtime.ExecutionContextID // isolated worlds by frame (worldOf)
 
 	framesMu sync.Mutex
 	frames   map[cdp.FrameID]bool
@@ -150,7 +148,6 @@ type run struct {
 	docs        []pageDoc     // the rendered DOMs read: main document, frames, comment pages
 	expandLimit string        // the limit that stopped expansion, "" when none did
 	textTaken   bool          // the main document's text was read
-	noExpand    bool          // set by WithoutExpansion
 	target      scrollTarget  // what scrolls the main content (findScrollTarget)
 }
 
@@ -275,15 +272,16 @@ func (c *run) judge(res *Result) *evidence.Completeness {
 		return FailedCompleteness(res.Reason)
 	}
 	v := completeness.Judge(completeness.Input{
-		Status:     c.facts.Network.HTTPStatus,
-		FinalURL:   c.finalURL(),
-		Title:      c.facts.Metadata.Title,
-		Text:       c.text,
-		FrameTexts: c.frameTexts,
-		Images:     c.images,
-		Videos:     c.videos,
-		TimedOut:   c.timedOutAny,
-		Partial:    res.Status == evidence.StatusPartial,
+		Status:         c.facts.Network.HTTPStatus,
+		FinalURL:       c.finalURL(),
+		Title:          c.facts.Metadata.Title,
+		Text:           c.text,
+		FrameTexts:     c.frameTexts,
+		Images:         c.images,
+		Videos:         c.videos,
+		ExpansionLimit: c.expandLimit,
+		TimedOut:       c.timedOutAny,
+		Partial:        res.Status == evidence.StatusPartial,
 	})
 	return &v
 }
@@ -538,35 +536,10 @@ func (c *run) waitQuietUntil(window time.Duration, end, hardEnd time.Time) (bool
 	}
 }
 
-// eval evaluates a JavaScript expression in an isolated world (the page's own scripts cannot
-// redefine what it sees) and decodes the JSON result into out.
+// eval evaluates a JavaScript expression in an isolated world of the main frame (the page's
+// own scripts cannot redefine what it sees) and decodes the JSON result into out.
 func (c *run) eval(ctx context.Context, expr string, out any) error {
-	for attempt := 0; attempt < 2; attempt++ {
-		if c.world == 0 {
-			w, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: c.mainFrame, WorldName: "evidentia"})
-			if err != nil {
-				return err
-			}
-			c.world = w.ExecutionContextID
-		}
-		res, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
-			Expression: expr, ContextID: c.world, ReturnByValue: new(true), AwaitPromise: new(true)})
-		if err != nil {
-			c.world = 0 // the page navigated: make a new world and try once more
-			if ctx.Err() != nil {
-				return err
-			}
-			continue
-		}
-		if res.ExceptionDetails != nil {
-			return fmt.Errorf("capture: script failed: %s", res.ExceptionDetails.Text)
-		}
-		if out == nil || res.Result == nil || len(res.Result.Value) == 0 {
-			return nil
-		}
-		return json.Unmarshal([]byte(res.Result.Value), out)
-	}
-	return errors.New("capture: the page kept navigating")
+	return c.evalIn(ctx, c.mainFrame, expr, out)
 }
 
 const scrollStepJS = `(() => {
@@ -742,11 +715,10 @@ func (c *run) collect() {
 	// The screenshot comes last: to show a frame's or a scrolling element's whole content,
 	// growLayout changes the layout, which the DOM, MHTML and text must not hold.
 	if ctx.Err() == nil {
-		t := c.target
-		if t.kind == "" || t.kind == "document" {
-			t = c.findScrollTarget(ctx)
+		if c.target.kind == "" { // the scroll did not run (no time was left for it)
+			c.target = c.findScrollTarget(ctx)
 		}
-		c.growLayout(ctx, t)
+		c.growLayout(ctx, c.target)
 	}
 	step("full-page screenshot", func() error { return c.fullShot(ctx) })
 	if strings.HasPrefix(c.finalURL(), "https:") {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -57,25 +56,37 @@ func (c *run) frameTree(ctx context.Context) ([]frameInfo, error) {
 	return out, nil
 }
 
-// evalIn evaluates expr in an isolated world of frame (the page's scripts cannot see or
-// redefine it) and decodes the JSON result into out. The main frame's world is c.world; each
-// other frame gets its own, made on first use and made again when the frame navigated.
-func (c *run) evalIn(ctx context.Context, frame cdp.FrameID, expr string, out any) error {
-	if frame == "" || frame == c.mainFrame {
-		return c.eval(ctx, expr, out)
+// worldOf returns the isolated world of frame ("evidentia": the page's scripts cannot see or
+// redefine what runs there), made on first use. forgetWorld drops it when the frame navigated.
+func (c *run) worldOf(ctx context.Context, frame cdp.FrameID) (runtime.ExecutionContextID, error) {
+	if w, ok := c.worlds[frame]; ok {
+		return w, nil
+	}
+	res, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: frame, WorldName: "evidentia"})
+	if err != nil {
+		if frame != c.mainFrame {
+			err = fmt.Errorf("capture: frame not reachable: %w", err)
+		}
+		return 0, err
 	}
 	if c.worlds == nil {
 		c.worlds = map[cdp.FrameID]runtime.ExecutionContextID{}
 	}
+	c.worlds[frame] = res.ExecutionContextID
+	return res.ExecutionContextID, nil
+}
+
+// evalIn evaluates expr in the isolated world of frame ("" is the main frame) and decodes the
+// JSON result into out. When the frame navigated away from its world, a new one is made and
+// the expression tried once more.
+func (c *run) evalIn(ctx context.Context, frame cdp.FrameID, expr string, out any) error {
+	if frame == "" {
+		frame = c.mainFrame
+	}
 	for attempt := 0; attempt < 2; attempt++ {
-		w, ok := c.worlds[frame]
-		if !ok {
-			res, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: frame, WorldName: "evidentia"})
-			if err != nil {
-				return fmt.Errorf("capture: frame not reachable: %w", err)
-			}
-			w = res.ExecutionContextID
-			c.worlds[frame] = w
+		w, err := c.worldOf(ctx, frame)
+		if err != nil {
+			return err
 		}
 		res, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
 			Expression: expr, ContextID: w, ReturnByValue: new(true), AwaitPromise: new(true)})
@@ -87,12 +98,15 @@ func (c *run) evalIn(ctx context.Context, frame cdp.FrameID, expr string, out an
 			continue
 		}
 		if res.ExceptionDetails != nil {
-			return fmt.Errorf("capture: script failed in a frame: %s", res.ExceptionDetails.Text)
+			return fmt.Errorf("capture: script failed: %s", res.ExceptionDetails.Text)
 		}
 		if out == nil || res.Result == nil || len(res.Result.Value) == 0 {
 			return nil
 		}
 		return json.Unmarshal([]byte(res.Result.Value), out)
+	}
+	if frame == c.mainFrame {
+		return errors.New("capture: the page kept navigating")
 	}
 	return errors.New("capture: the frame kept navigating")
 }
@@ -124,11 +138,9 @@ type frameRead struct {
 
 // frameDoc is one frame the capture read.
 type frameDoc struct {
-	info   frameInfo
-	read   frameRead
-	rec    evidence.FrameRecord
-	owner  cdp.BackendNodeID // the iframe element in its parent document
-	height int               // the frame element's content height (its viewport)
+	info frameInfo
+	read frameRead
+	rec  evidence.FrameRecord
 }
 
 // readFrames reads every frame of the page (at most maxFrames): its visible text becomes a
@@ -162,12 +174,7 @@ func (c *run) readFrames(ctx context.Context) (frames []*frameDoc, mainContent *
 				}
 			}
 		}
-		if owner, err := chromedp.Call(ctx, dom.GetFrameOwner, dom.GetFrameOwnerParams{FrameID: fi.id}); err == nil {
-			fd.owner = owner.BackendNodeID
-			if n, err := chromedp.Call(ctx, dom.DescribeNode, dom.DescribeNodeParams{BackendNodeID: owner.BackendNodeID, Depth: new(int64(0))}); err == nil && n.Node != nil {
-				fd.rec.Selector = selectorOf(n.Node)
-			}
-		}
+		fd.rec.Selector = c.frameSelector(ctx, fi.id)
 		js := fmt.Sprintf(frameReadJS, maxFrameHTML, maxFrameHTML)
 		if err := c.evalIn(ctx, fi.id, js, &fd.read); err != nil {
 			fd.rec.Note = "its document could not be read: " + textsafe.Cap(err.Error(), 300)
@@ -180,7 +187,6 @@ func (c *run) readFrames(ctx context.Context) (frames []*frameDoc, mainContent *
 			fd.rec.CrossSite = origin(u) != mainOrigin
 		}
 		fd.rec.Width, fd.rec.Height = fd.read.W, fd.read.H
-		fd.height = fd.read.H
 		fd.rec.TextChars = len([]rune(fd.read.Text))
 		frames = append(frames, fd)
 	}
@@ -274,7 +280,7 @@ func selectorOf(n *cdp.Node) string {
 		}
 		s += "." + cl
 	}
-	return textsafe.Cap(oneLine(s), 200)
+	return textsafe.Line(s, 200)
 }
 
 // origin returns scheme://host[:port] of u, or "" when u does not parse.
@@ -316,10 +322,14 @@ func mergeFrameMetadata(outer, frame evidence.Metadata, rec evidence.FrameRecord
 	take("keywords", &md.Keywords, frame.Keywords)
 	take("type", &md.Type, frame.Type)
 	take("image", &md.Image, frame.Image)
-	if frame.PublishedTime != "" {
-		take("published_time", &md.PublishedTime, frame.PublishedTime)
-		md.PublishedUTC, md.PublishedKST = frame.PublishedUTC, frame.PublishedKST
-		for _, k := range []string{"published_utc", "published_kst"} {
+	// A time comes with its normalised forms, all from the one source.
+	takeTime := func(field string, dst *string, v string, utc, kst *string, vUTC, vKST string) {
+		if v == "" {
+			return
+		}
+		take(field+"_time", dst, v)
+		*utc, *kst = vUTC, vKST
+		for _, k := range []string{field + "_utc", field + "_kst"} {
 			if src, ok := frame.Sources[k]; ok {
 				md.Sources[k] = "frame:" + src
 			} else {
@@ -327,17 +337,8 @@ func mergeFrameMetadata(outer, frame evidence.Metadata, rec evidence.FrameRecord
 			}
 		}
 	}
-	if frame.ModifiedTime != "" {
-		take("modified_time", &md.ModifiedTime, frame.ModifiedTime)
-		md.ModifiedUTC, md.ModifiedKST = frame.ModifiedUTC, frame.ModifiedKST
-		for _, k := range []string{"modified_utc", "modified_kst"} {
-			if src, ok := frame.Sources[k]; ok {
-				md.Sources[k] = "frame:" + src
-			} else {
-				delete(md.Sources, k)
-			}
-		}
-	}
+	takeTime("published", &md.PublishedTime, frame.PublishedTime, &md.PublishedUTC, &md.PublishedKST, frame.PublishedUTC, frame.PublishedKST)
+	takeTime("modified", &md.ModifiedTime, frame.ModifiedTime, &md.ModifiedUTC, &md.ModifiedKST, frame.ModifiedUTC, frame.ModifiedKST)
 	if len(frame.PostIDs) > 0 {
 		ids := maps.Clone(md.PostIDs)
 		if ids == nil {

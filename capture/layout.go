@@ -227,12 +227,11 @@ func (c *run) callOnFrameOwner(ctx context.Context, frame cdp.FrameID, fn string
 	if err != nil {
 		return err
 	}
-	if c.world == 0 {
-		if err := c.eval(ctx, `0`, nil); err != nil {
-			return err
-		}
+	world, err := c.worldOf(ctx, c.mainFrame)
+	if err != nil {
+		return err
 	}
-	obj, err := chromedp.Call(ctx, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: owner.BackendNodeID, ExecutionContextID: c.world})
+	obj, err := chromedp.Call(ctx, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: owner.BackendNodeID, ExecutionContextID: world})
 	if err != nil || obj.Object == nil {
 		return fmt.Errorf("the frame element is not in the top document: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"evidentia/evidence"
+	"evidentia/textsafe"
 )
 
 // finishText writes text.txt: the main document's visible text, then each section (frames,
@@ -22,20 +23,10 @@ func (c *run) finishText() {
 		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
 			b.WriteString("\n")
 		}
-		b.WriteString("\n=== " + oneLine(s.heading) + " ===\n")
+		b.WriteString("\n=== " + textsafe.Line(s.heading, textsafe.MaxLine) + " ===\n")
 		b.WriteString(s.text)
 	}
 	if err := c.write("text.txt", "text/plain; charset=utf-8", evidence.RoleText, []byte(b.String())); err != nil {
 		c.problem("visible text not written: %v", err)
 	}
-}
-
-// oneLine makes s fit on one heading line: line breaks and control characters become spaces.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029 || r == 0x85 {
-			return ' '
-		}
-		return r
-	}, s)
 }
