@@ -920,6 +920,12 @@ func (d *doc) method(me *evidence.Method) {
 		{t.PageHeight, fmt.Sprintf(t.Pixels, group(int64(me.PageHeight)))},
 		{t.ScreenshotMode, mode},
 	}
+	if me.ScrollTarget != "" {
+		rows = append(rows, [2]string{t.ScrollTarget, me.ScrollTarget})
+	}
+	if me.Layout != "" {
+		rows = append(rows, [2]string{t.Layout, me.Layout})
+	}
 	if len(me.Options) > 0 {
 		rows = append(rows, [2]string{t.Options, sortedPairs(me.Options, " = ")})
 	}

@@ -167,6 +167,8 @@ type texts struct {
 	ReachedBottom  string
 	PageHeight     string
 	ScreenshotMode string
+	ScrollTarget   string // what the scroll moved: the document, a frame or an element
+	Layout         string // what was changed in the layout for the full-page screenshot
 	Options        string
 	Yes            string
 	No             string
@@ -477,6 +479,8 @@ var textsKo = texts{
 	ReachedBottom:  "페이지 끝 도달",
 	PageHeight:     "페이지 높이",
 	ScreenshotMode: "캡처 방식",
+	ScrollTarget:   "스크롤 대상",
+	Layout:         "전체 화면 캡처를 위한 배치 변경",
 	Options:        "옵션",
 	Yes:            "예",
 	No:             "아니요",
@@ -695,6 +699,8 @@ var textsEn = texts{
 	ReachedBottom:  "Reached bottom",
 	PageHeight:     "Page height",
 	ScreenshotMode: "Screenshot mode",
+	ScrollTarget:   "Scrolled element",
+	Layout:         "Layout changed for the full-page screenshot",
 	Options:        "Options",
 	Yes:            "yes",
 	No:             "no",
