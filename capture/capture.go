@@ -149,6 +149,7 @@ type run struct {
 	expandLimit string        // the limit that stopped expansion, "" when none did
 	textTaken   bool          // the main document's text was read
 	target      scrollTarget  // what scrolls the main content (findScrollTarget)
+	noExpand    bool          // set by WithoutExpansion
 }
 
 // textSection is one part of text.txt after the main document's text.

@@ -1,8 +1,368 @@
 package capture
 
-// expand opens what a reader would open to see the whole posting ("더보기", "답글 N"). Not
-// built yet: nothing is clicked, and Method.Expansion stays nil (issue 11 is open).
-func (c *run) expand() {}
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
 
-// commentPages keeps every numbered comment page after the first. Not built yet (issue 11).
-func (c *run) commentPages() {}
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"evidentia/evidence"
+	"evidentia/textsafe"
+)
+
+// Bounds of expansion and of comment paging.
+const (
+	expandMaxClicks   = 300              // clicks in all frames
+	expandMaxTime     = 30 * time.Second // and never past waitEnd
+	expandMaxRecorded = 200              // clicks listed one by one in the facts
+	expandQuietWindow = 300 * time.Millisecond
+	expandQuietLimit  = 3 * time.Second
+	commentMaxPages   = 50 // numbered comment pages, the first included
+	commentPageChange = 3 * time.Second
+)
+
+// WithoutExpansion captures the page as loaded and scrolled: no "더보기" or reply control is
+// clicked and numbered comment pages are not followed (Method.Expansion is then nil).
+func WithoutExpansion() CaptureOption {
+	return func(r *run) { r.noExpand = true }
+}
+
+// expandFrame is one frame expansion looks into; id "" is the main frame.
+type expandFrame struct {
+	id  cdp.FrameID
+	url string // "" for the main frame
+}
+
+type expandMeasure struct {
+	Chars int `json:"chars"`
+	Items int `json:"items"`
+	H     int `json:"h"`
+}
+
+type expandScan struct {
+	Cands []struct {
+		I      int    `json:"i"`
+		Label  string `json:"label"`
+		Where  string `json:"where"`
+		Toggle bool   `json:"toggle"`
+	} `json:"cands"`
+	Refused map[string]int `json:"refused"`
+	Height  int            `json:"height"`
+}
+
+type expandClick struct {
+	OK     bool          `json:"ok"`
+	Reason string        `json:"reason"`
+	Before expandMeasure `json:"before"`
+}
+
+// expand opens what a reader would open to see the whole posting: "더보기", "댓글 더보기",
+// "이전 댓글", "답글 N", "펼치기", "Show more", "View replies"... in the main frame and in
+// every frame (cross-origin ones too: site isolation is off), round after round until a scan
+// finds nothing left to click or a limit is reached (clicks, time, page height). Controls that
+// would leave the page, submit, vote, report, share, log in or out or open a writing box are
+// refused and counted by reason (the rules are in expandLibJS). Numbered comment pages are
+// left to commentPages.
+func (c *run) expand() {
+	if c.noExpand {
+		return
+	}
+	end := time.Now().Add(expandMaxTime)
+	if end.After(c.waitEnd) {
+		end = c.waitEnd
+	}
+	ctx, cancel := c.until(end)
+	defer cancel()
+	exp := &evidence.Expansion{Clicks: []evidence.Click{}, Refused: map[string]int{}}
+	c.facts.Method.Expansion = exp
+	clicks := 0
+	stop := func(limit, why string) {
+		exp.Stopped = limit
+		if c.expandLimit == "" {
+			c.expandLimit = limit
+		}
+		c.rec.event(evidence.EventNote, "expansion stopped at its limit: "+why+"; some content may not have been opened", "")
+	}
+	defer func() {
+		if len(exp.Refused) == 0 {
+			exp.Refused = nil
+		}
+		if clicks > len(exp.Clicks) {
+			c.rec.event(evidence.EventNote, fmt.Sprintf("%d controls were clicked to expand the page; the first %d are listed", clicks, len(exp.Clicks)), "")
+		}
+		if clicks > 0 {
+			bctx, bcancel := c.until(c.deadline)
+			_ = c.eval(bctx, `window.scrollTo(0, 0)`, nil)
+			bcancel()
+		}
+	}()
+	overTime := func() bool { return time.Now().After(end) || ctx.Err() != nil }
+rounds:
+	for {
+		if overTime() {
+			stop("time", "the time for expansion ran out")
+			break
+		}
+		exp.Rounds++
+		clicked := 0
+		for _, f := range c.expandFrames(ctx) {
+			var sc expandScan
+			if err := c.evalIn(ctx, f.id, expandLibJS+expandScanJS, &sc); err != nil {
+				continue
+			}
+			for k, n := range sc.Refused {
+				exp.Refused[k] += n
+			}
+			if sc.Height >= c.e.cfg.maxPageHeight {
+				stop("page_height", fmt.Sprintf("the page is %d px tall, the limit is %d px", sc.Height, c.e.cfg.maxPageHeight))
+				break rounds
+			}
+			for _, cand := range sc.Cands {
+				if clicks >= expandMaxClicks {
+					stop("max_clicks", fmt.Sprintf("%d clicks were made", clicks))
+					break rounds
+				}
+				if overTime() {
+					stop("time", "the time for expansion ran out")
+					break rounds
+				}
+				reqs := c.requestSeq()
+				var cr expandClick
+				if err := c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandClickJSFormat, cand.I), &cr); err != nil || !cr.OK {
+					continue
+				}
+				clicks++
+				clicked++
+				at := time.Since(c.start).Milliseconds()
+				c.settle(end)
+				var after expandMeasure
+				if err := c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandAfterJSFormat, 0), &after); err != nil {
+					continue
+				}
+				added := after.Chars - cr.Before.Chars
+				if added != 0 {
+					_ = c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandAfterJSFormat, added), &after)
+				}
+				if len(exp.Clicks) < expandMaxRecorded {
+					exp.Clicks = append(exp.Clicks, evidence.Click{
+						Label: textsafe.Line(cand.Label, 80), Where: textsafe.Line(cand.Where, 200), Frame: f.url,
+						AddedChars: added, Requests: c.requestSeq() - reqs,
+						Revealed: revealed(added, after.Items-cr.Before.Items), AtMS: at,
+					})
+				}
+				if after.H >= c.e.cfg.maxPageHeight {
+					stop("page_height", fmt.Sprintf("the page is %d px tall, the limit is %d px", after.H, c.e.cfg.maxPageHeight))
+					break rounds
+				}
+			}
+		}
+		if clicked == 0 {
+			break
+		}
+	}
+}
+
+// revealed says in words what one click brought.
+func revealed(chars, items int) string {
+	switch {
+	case chars <= 0 && items <= 0:
+		return "nothing new"
+	case items > 0:
+		return fmt.Sprintf("%d list items, %d characters", items, max(chars, 0))
+	default:
+		return fmt.Sprintf("%d characters", chars)
+	}
+}
+
+// expandFrames lists the main frame and the frames under it (at most maxFrames).
+func (c *run) expandFrames(ctx context.Context) []expandFrame {
+	out := []expandFrame{{}}
+	fs, err := c.frameTree(ctx)
+	if err != nil {
+		return out
+	}
+	for _, f := range fs {
+		if len(out) > maxFrames {
+			break
+		}
+		if !strings.HasPrefix(f.url, "http:") && !strings.HasPrefix(f.url, "https:") && f.url != "about:srcdoc" {
+			continue
+		}
+		out = append(out, expandFrame{id: f.id, url: f.url})
+	}
+	return out
+}
+
+// requestSeq is the number of requests the page has made so far.
+func (c *run) requestSeq() int {
+	c.rec.mu.Lock()
+	defer c.rec.mu.Unlock()
+	return c.rec.seq
+}
+
+// settle waits after a click: a moment for the request it starts to begin, then for the
+// network to be quiet for expandQuietWindow (at most expandQuietLimit, never past end).
+func (c *run) settle(end time.Time) {
+	time.Sleep(80 * time.Millisecond)
+	c.waitQuietUntil(expandQuietWindow, time.Now().Add(expandQuietLimit), end)
+}
+
+type pagerInfo struct {
+	Found   bool   `json:"found"`
+	Current int    `json:"current"`
+	Where   string `json:"where"`
+	Pages   []struct {
+		N   int  `json:"n"`
+		Nav bool `json:"nav"`
+	} `json:"pages"`
+	Next bool `json:"next"`
+}
+
+type pagerState struct {
+	Found   bool    `json:"found"`
+	Sig     string  `json:"sig"`
+	Text    string  `json:"text"`
+	Current int     `json:"current"`
+	X       float64 `json:"x"`
+	Y       float64 `json:"y"`
+	W       float64 `json:"w"`
+	H       float64 `json:"h"`
+}
+
+type pagerClick struct {
+	OK      bool   `json:"ok"`
+	Label   string `json:"label"`
+	ViaNext bool   `json:"viaNext"`
+}
+
+// commentPages keeps every numbered comment page after the first (collect recorded the
+// first): where the main document's comments come in numbered pages that replace each other
+// without loading another document (DC Inside's div.cmt_paging "1 2 3" loads each page by a
+// POST; XE and gnuboard skins by XHR), each page is clicked in turn and kept as
+// comments-page-NN.png (the comment area, clipped: at most MaxSingleShot px tall),
+// comments-page-NN.html (the rendered DOM), a text.txt section and a CommentPage in the
+// facts. Pagination whose links load another document (?cpage=2) cannot be followed once the
+// page is frozen: that is noted and marked as an expansion limit ("comment_pages_navigate").
+func (c *run) commentPages() {
+	if c.noExpand {
+		return
+	}
+	end := c.deadline.Add(-min(bodyGrace+time.Second, c.timeout/5))
+	if time.Now().After(end) {
+		return
+	}
+	ctx, cancel := c.until(end)
+	defer cancel()
+	var info pagerInfo
+	if err := c.eval(ctx, expandLibJS+pagerInfoJS, &info); err != nil || !info.Found {
+		return
+	}
+	nonNav := 0
+	for _, p := range info.Pages {
+		if !p.Nav {
+			nonNav++
+		}
+	}
+	limit := func(code, why string) {
+		if c.expandLimit == "" {
+			c.expandLimit = code
+		}
+		c.rec.event(evidence.EventNote, why, "")
+	}
+	if nonNav == 0 && !info.Next {
+		limit("comment_pages_navigate", fmt.Sprintf("the comments come in numbered pages (%s) whose links load another document; only the page as loaded was recorded, the other comment pages were not followed", textsafe.Line(info.Where, 200)))
+		return
+	}
+	current := max(info.Current, 1)
+	var before pagerState
+	if err := c.eval(ctx, expandLibJS+pagerStateJS, &before); err != nil || !before.Found {
+		return
+	}
+	for k := 2; ; k++ {
+		if k > commentMaxPages {
+			limit("comment_pages_max", fmt.Sprintf("comment pages were followed up to the limit of %d pages", commentMaxPages))
+			return
+		}
+		if ctx.Err() != nil {
+			limit("comment_pages_time", "comment pages were followed until the time limit; later pages were not recorded")
+			return
+		}
+		want := current + 1
+		var pc pagerClick
+		if err := c.eval(ctx, expandLibJS+fmt.Sprintf(pagerClickJSFormat, want), &pc); err != nil || !pc.OK {
+			return // no further page
+		}
+		c.settle(end)
+		var st pagerState
+		changed := false
+		for wait := time.Now().Add(commentPageChange); ; {
+			if err := c.eval(ctx, expandLibJS+pagerStateJS, &st); err == nil && st.Found && st.Sig != before.Sig {
+				changed = true
+				break
+			}
+			if time.Now().After(wait) || ctx.Err() != nil {
+				break
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+		if !changed {
+			c.rec.event(evidence.EventNote, fmt.Sprintf("comment page %d did not replace the comments within %s; no further comment page was followed", want, commentPageChange), "")
+			return
+		}
+		if st.Current > 0 {
+			current = st.Current
+		} else {
+			current = want
+		}
+		label := pc.Label
+		if pc.ViaNext || label == "" {
+			label = fmt.Sprint(current)
+		}
+		cp := evidence.CommentPage{Page: k, Label: textsafe.Line(label, 40), TextChars: utf8.RuneCountInString(st.Text)}
+		shot := fmt.Sprintf("comments-page-%02d.png", k)
+		if err := c.commentShot(ctx, shot, st); err != nil {
+			c.problem("comment page %d screenshot failed: %v", k, err)
+		} else {
+			cp.Screenshot = shot
+		}
+		if html, err := c.outerHTML(ctx); err != nil {
+			c.problem("comment page %d DOM not read: %v", k, err)
+		} else {
+			name := fmt.Sprintf("comments-page-%02d.html", k)
+			if err := c.write(name, "text/html; charset=utf-8", evidence.RoleCommentPage, []byte(html)); err != nil {
+				c.problem("comment page %d DOM not written: %v", k, err)
+			} else {
+				cp.DOM = name
+			}
+			c.docs = append(c.docs, pageDoc{url: c.finalURL(), page: k, html: html})
+		}
+		c.addText(fmt.Sprintf("comments page %d (page %s)", k, label), st.Text)
+		c.facts.Method.CommentPages = append(c.facts.Method.CommentPages, cp)
+		before = st
+	}
+}
+
+// commentShot writes a screenshot of the comment area st (document coordinates), at most
+// MaxSingleShot px tall; the whole viewport when the area has no size.
+func (c *run) commentShot(ctx context.Context, name string, st pagerState) error {
+	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng}
+	if st.W >= 1 && st.H >= 1 {
+		h := st.H
+		if h > MaxSingleShot {
+			c.rec.event(evidence.EventNote, fmt.Sprintf("%s shows the first %d px of a comment area %d px tall", name, MaxSingleShot, int(st.H)), "")
+			h = MaxSingleShot
+		}
+		params.CaptureBeyondViewport = new(true)
+		params.Clip = &page.Viewport{X: max(st.X, 0), Y: max(st.Y, 0), Width: st.W, Height: h, Scale: 1}
+	}
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, params)
+	if err != nil {
+		return err
+	}
+	return c.write(name, "image/png", evidence.RoleCommentPage, res.Data)
+}

@@ -1,0 +1,371 @@
+package capture
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"evidentia/evidence"
+)
+
+// keepRun is a CaptureOption that hands the test the capture's state.
+func keepRun(p **run) CaptureOption { return func(r *run) { *p = r } }
+
+// checkNoTrapClicked fails for every trap (and its endpoint) the server saw hit.
+func checkNoTrapClicked(t *testing.T, s *expandSite) {
+	t.Helper()
+	for _, tr := range traps {
+		if n := s.count(tr.name); n != 0 {
+			t.Errorf("trap %s was clicked %d times", tr.name, n)
+		}
+		if tr.endpoint != "" && s.count(tr.endpoint) != 0 {
+			t.Errorf("endpoint %s of trap %s was reached", tr.endpoint, tr.name)
+		}
+	}
+}
+
+// TestExpandCboxOpensAllCommentsAndReplies: a Naver-style cbox list of 100 comments shown 20
+// at a time behind "더보기", with 5 threads of 3 replies behind "답글 3", is opened in full:
+// text.txt holds every comment and every reply, and each click is recorded with what it
+// revealed. Vote, report and writing controls are never used.
+func TestExpandCboxOpensAllCommentsAndReplies(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	before := map[string]int{"vote-cbox": s.count("vote-cbox"), "report-cbox": s.count("report-cbox"), "write-cbox": s.count("write-cbox")}
+	res, files := captureURL(t, s.srv.URL+"/cbox")
+	exp := res.Facts.Method.Expansion
+	if exp == nil {
+		t.Fatal("no expansion recorded")
+	}
+	text := string(files["text.txt"])
+	var missing []string
+	for i := 1; i <= 100; i++ {
+		if !strings.Contains(text, cboxCommentText(i)) {
+			missing = append(missing, fmt.Sprintf("c%03d", i))
+		}
+		if cboxThreads[i] {
+			for j := 1; j <= 3; j++ {
+				if !strings.Contains(text, cboxReplyText(i, j)) {
+					missing = append(missing, fmt.Sprintf("r%03d-%d", i, j))
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("text.txt lacks %d comments/replies: %v", len(missing), missing)
+	}
+	var more, reply int
+	for _, c := range exp.Clicks {
+		if c.AddedChars <= 0 || c.AtMS <= 0 || c.Where == "" {
+			t.Errorf("click %q at %q: added %d chars at %d ms", c.Label, c.Where, c.AddedChars, c.AtMS)
+		}
+		switch {
+		case c.Label == "더보기" && strings.Contains(c.Where, "u_cbox_btn_more"):
+			more++
+		case strings.HasPrefix(c.Label, "답글") && strings.Contains(c.Where, "u_cbox_btn_reply"):
+			reply++
+			if c.Requests < 1 {
+				t.Errorf("reply click %q made no request", c.Label)
+			}
+		}
+	}
+	if more != 4 || reply != 5 || len(exp.Clicks) != 9 {
+		t.Errorf("clicks: %d 더보기, %d 답글, %d in all; want 4, 5, 9: %+v", more, reply, len(exp.Clicks), exp.Clicks)
+	}
+	if exp.Stopped != "" || exp.Rounds < 2 {
+		t.Errorf("stopped %q after %d rounds", exp.Stopped, exp.Rounds)
+	}
+	if exp.Refused["no_replies"] != 95 {
+		t.Errorf("refused %v: want the 95 reply buttons with no replies", exp.Refused)
+	}
+	t.Logf("%d clicks in %d rounds, refused %v", len(exp.Clicks), exp.Rounds, exp.Refused)
+	checkNoTrapClicked(t, s)
+	for k, n := range before {
+		if s.count(k) != n {
+			t.Errorf("cbox %s was used", k)
+		}
+	}
+}
+
+// TestExpandRefusals: every control that would vote, report, delete, like, share, submit a
+// form, log in or out, open a writing box, leave the page, open a window or download is left
+// alone and counted under its own reason, on a page whose comment pages are followed too.
+func TestExpandRefusals(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	res, _ := captureURL(t, s.srv.URL+"/board")
+	exp := res.Facts.Method.Expansion
+	if exp == nil {
+		t.Fatal("no expansion recorded")
+	}
+	for _, tr := range traps {
+		t.Run(tr.name, func(t *testing.T) {
+			if n := s.count(tr.name); n != 0 {
+				t.Errorf("clicked %d times", n)
+			}
+			if tr.endpoint != "" && s.count(tr.endpoint) != 0 {
+				t.Errorf("its endpoint %s was reached", tr.endpoint)
+			}
+			if exp.Refused[tr.reason] != 1 {
+				t.Errorf("refused %v: want %s once", exp.Refused, tr.reason)
+			}
+		})
+	}
+	if len(exp.Clicks) != 0 {
+		t.Errorf("clicked %+v on a page with nothing to expand", exp.Clicks)
+	}
+}
+
+// TestExpandVocabulary: the Korean and English labels readers open are clicked, counts and
+// all; "답글 0", "답글쓰기" and "답글 달기" (they open only a writing box) are not.
+func TestExpandVocabulary(t *testing.T) {
+	needBrowser(t)
+	open := []string{"더보기", "댓글 더보기 (25)", "+ 더보기", "이전 댓글 보기", "답글 3", "답글 보기", "펼치기", "전체 댓글",
+		"Show more", "View replies", "Load more comments", "See more", "View 3 replies", "Show 12 more comments", "Replies 114"}
+	closed := map[string]string{"답글 0": "no_replies", "답글쓰기": "forbidden_word:답글쓰기", "답글 달기": "forbidden_word:달기",
+		"View more posts to write": "forbidden_word:write"}
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="ko"><head><title>어휘</title></head><body><div id="out"></div>`)
+	for i, l := range open {
+		fmt.Fprintf(&b, `<p><span style="cursor:pointer" data-k="%d">%s</span></p>`, i, l)
+	}
+	for l := range closed {
+		fmt.Fprintf(&b, `<p><a href="#" class="btn_more bad">%s</a></p>`, l)
+	}
+	b.WriteString(`<script>
+let bad = 0;
+document.addEventListener('click', e => {
+  const s = e.target.closest('[data-k]');
+  if (s) { const p = document.createElement('p'); p.textContent = 'revealed number ' + s.dataset.k; document.getElementById('out').appendChild(p); s.style.display = 'none'; return; }
+  if (e.target.closest('.bad')) { e.preventDefault(); fetch('/bad'); }
+});
+</script></body></html>`)
+	var badHits atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/vocab", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, b.String())
+	})
+	mux.HandleFunc("/bad", func(w http.ResponseWriter, r *http.Request) { badHits.Add(1) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	res, files := captureURL(t, srv.URL+"/vocab")
+	exp := res.Facts.Method.Expansion
+	if exp == nil {
+		t.Fatal("no expansion recorded")
+	}
+	var got []string
+	for _, c := range exp.Clicks {
+		got = append(got, c.Label)
+	}
+	for i, l := range open {
+		if !slices.Contains(got, l) {
+			t.Errorf("%q was not clicked", l)
+		}
+		if !strings.Contains(string(files["text.txt"]), fmt.Sprintf("revealed number %d\n", i)) {
+			t.Errorf("what %q revealed is not in text.txt", l)
+		}
+	}
+	for l, reason := range closed {
+		if slices.Contains(got, l) {
+			t.Errorf("%q was clicked", l)
+		}
+		if exp.Refused[reason] < 1 {
+			t.Errorf("%q: refused %v, want %s", l, exp.Refused, reason)
+		}
+	}
+	if n := badHits.Load(); n != 0 {
+		t.Errorf("refused controls were clicked %d times", n)
+	}
+}
+
+// TestCommentPagesKeptInOrder: comments in numbered pages that replace each other (loaded by
+// POST, as DC Inside's are) are each kept: a screenshot, the DOM, a text.txt section and a
+// CommentPage, in order. The board's own article-list pages are not followed.
+func TestCommentPagesKeptInOrder(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	posts := s.count("comments-post")
+	res, files := captureURL(t, s.srv.URL+"/board")
+	cps := res.Facts.Method.CommentPages
+	if len(cps) != 2 || cps[0].Page != 2 || cps[1].Page != 3 || cps[0].Label != "2" || cps[1].Label != "3" {
+		t.Fatalf("comment pages %+v, want pages 2 and 3", cps)
+	}
+	if s.count("comments-post")-posts != 2 {
+		t.Errorf("%d POSTs for comment pages, want 2", s.count("comments-post")-posts)
+	}
+	var shots []image.Image
+	for _, cp := range cps {
+		name := fmt.Sprintf("comments-page-%02d.png", cp.Page)
+		if cp.Screenshot != name || cp.DOM != fmt.Sprintf("comments-page-%02d.html", cp.Page) || cp.TextChars == 0 {
+			t.Errorf("page %d: %+v", cp.Page, cp)
+		}
+		img, err := png.Decode(bytes.NewReader(files[name]))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if img.Bounds().Dy() <= 0 || img.Bounds().Dx() <= 0 {
+			t.Errorf("%s is %v", name, img.Bounds())
+		}
+		shots = append(shots, img)
+		dom := string(files[cp.DOM])
+		if !strings.Contains(dom, boardCommentText(cp.Page, 1)) || strings.Contains(dom, boardCommentText(1, 1)) {
+			t.Errorf("%s does not hold page %d alone", cp.DOM, cp.Page)
+		}
+	}
+	if !differ(shots[0], shots[1]) {
+		t.Error("the screenshots of pages 2 and 3 are the same")
+	}
+	for _, f := range res.Files {
+		if strings.HasPrefix(f.Name, "comments-page-") && f.Role != evidence.RoleCommentPage {
+			t.Errorf("%s has role %s", f.Name, f.Role)
+		}
+	}
+	text := string(files["text.txt"])
+	i2, i3 := strings.Index(text, "=== comments page 2"), strings.Index(text, "=== comments page 3")
+	if i2 < 0 || i3 < i2 {
+		t.Fatalf("text.txt sections at %d, %d", i2, i3)
+	}
+	if p1 := strings.Index(text, boardCommentText(1, 10)); p1 < 0 || p1 > i2 {
+		t.Error("page 1's comments are not in the main text")
+	}
+	for i := 1; i <= 10; i++ {
+		if k := strings.Index(text, boardCommentText(2, i)); k < i2 || k > i3 {
+			t.Errorf("comment %d of page 2 is not in its section", i)
+		}
+		if k := strings.Index(text, boardCommentText(3, i)); k < i3 {
+			t.Errorf("comment %d of page 3 is not in its section", i)
+		}
+	}
+}
+
+// differ reports whether two images differ in size or in any sampled pixel.
+func differ(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return true
+	}
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y += 3 {
+		for x := r.Min.X; x < r.Max.X; x += 3 {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestCommentPagesNavigatingNotFollowed: comment pages whose links load another document
+// cannot be followed once the page is frozen: that is said, and marked as a limit.
+func TestCommentPagesNavigatingNotFollowed(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	var r *run
+	res, files := captureURL(t, s.srv.URL+"/board-nav", keepRun(&r))
+	if r.expandLimit != "comment_pages_navigate" {
+		t.Errorf("expand limit %q", r.expandLimit)
+	}
+	if !hasEvent(res, evidence.EventNote, "were not followed") {
+		t.Error("no note that the comment pages were not followed")
+	}
+	if len(res.Facts.Method.CommentPages) != 0 || files["comments-page-02.png"] != nil {
+		t.Errorf("comment pages %+v", res.Facts.Method.CommentPages)
+	}
+	if hasEvent(res, evidence.EventNavigation, "") {
+		t.Error("a comment page link was clicked and its navigation blocked")
+	}
+}
+
+// TestExpandEndlessStopsAtLimit: a "더보기" that always brings more is followed until a limit,
+// which is recorded, and the capture still ends within its time limit.
+func TestExpandEndlessStopsAtLimit(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	var r *run
+	start := time.Now()
+	res, files := captureURL(t, s.srv.URL+"/endless", CaptureTimeout(10*time.Second), keepRun(&r))
+	took := time.Since(start)
+	exp := res.Facts.Method.Expansion
+	if exp == nil || !slices.Contains([]string{"time", "max_clicks", "page_height"}, exp.Stopped) {
+		t.Fatalf("expansion %+v", exp)
+	}
+	if r.expandLimit != exp.Stopped {
+		t.Errorf("expand limit %q, stopped %q", r.expandLimit, exp.Stopped)
+	}
+	if len(exp.Clicks) < 5 {
+		t.Errorf("only %d clicks", len(exp.Clicks))
+	}
+	t.Logf("stopped %q after %d clicks, %d rounds; capture took %s", exp.Stopped, len(exp.Clicks), exp.Rounds, took.Round(time.Millisecond))
+	if took > 12*time.Second {
+		t.Errorf("the capture took %s with a 10 s limit", took)
+	}
+	if res.Status == evidence.StatusFailed || files["screenshot.png"] == nil && len(res.Facts.Method.Tiles) == 0 {
+		t.Errorf("status %s, files %v", res.Status, keys(files))
+	}
+}
+
+// TestExpandInsideFrames: "더보기" is opened inside a same-origin frame and inside a
+// cross-origin one, and the clicks name their frames.
+func TestExpandInsideFrames(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	res, _ := captureURL(t, "http://news.test"+port(s.srv)+"/framed")
+	exp := res.Facts.Method.Expansion
+	if exp == nil {
+		t.Fatal("no expansion recorded")
+	}
+	for _, f := range []string{"http://news.test" + port(s.srv) + "/frame-more", "http://other.test" + port(s.other) + "/frame-more"} {
+		found := false
+		for _, c := range exp.Clicks {
+			if c.Frame == f && c.Label == "+ 더보기" && c.AddedChars > 0 && c.Requests > 0 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no click in frame %s: %+v", f, exp.Clicks)
+		}
+	}
+	for _, h := range []string{"news.test", "other.test"} {
+		if s.count("frame-more@"+h) < 1 {
+			t.Errorf("the frame on %s did not load more", h)
+		}
+	}
+}
+
+// BenchmarkExpansion100Comments captures the 100-comment cbox page (5 threads of 3 replies)
+// with expansion and without.
+func BenchmarkExpansion100Comments(b *testing.B) {
+	if testEngine == nil {
+		b.Skip("no browser: " + skipReason)
+	}
+	s := theExpandSite()
+	for _, bc := range []struct {
+		name string
+		opts []CaptureOption
+	}{{"expanded", nil}, {"not_expanded", []CaptureOption{WithoutExpansion()}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				dir, err := os.MkdirTemp("", "bench-")
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := testEngine.Capture(b.Context(), s.srv.URL+"/cbox", dir, nil, bc.opts...)
+				if err != nil || res.Status != evidence.StatusComplete {
+					b.Fatalf("%v %s %s", err, res.Status, res.Reason)
+				}
+				os.RemoveAll(dir)
+			}
+		})
+	}
+}
