@@ -183,20 +183,32 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	c.facts = evidence.Facts{RequestedURL: c.url}
 	c.facts.Collection.StartedAt = c.start.UTC()
 
-	tab, cancelTab := chromedp.NewContext(e.browserCtx, chromedp.WithNewBrowserContext())
-	defer cancelTab()
-	stop := context.AfterFunc(parent, cancelTab)
-	defer stop()
-	hard := time.AfterFunc(c.timeout+15*time.Second, cancelTab)
-	defer hard.Stop()
-	c.tab = tab
-
 	if on, why := e.Sandbox(); !on {
 		c.rec.event(evidence.EventNote, "the browser ran without its sandbox: "+textsafe.Line(why, 300), "")
 	}
 
 	c.progress(StageOpening)
-	if err := c.setup(); err != nil {
+	t0 := time.Now()
+	tb, err := e.takeTab()
+	if err != nil {
+		if parent.Err() != nil {
+			return nil, fmt.Errorf("capture: open a browser tab: %w", parent.Err())
+		}
+		return nil, fmt.Errorf("capture: open a browser tab: %w", err)
+	}
+	cancelTab := tb.cancel
+	defer cancelTab()
+	stop := context.AfterFunc(parent, cancelTab)
+	defer stop()
+	hard := time.AfterFunc(c.timeout+15*time.Second, cancelTab)
+	defer hard.Stop()
+	c.tab = tb.ctx
+	c.lap("open tab", t0)
+
+	t0 = time.Now()
+	err = c.setup()
+	c.lap("set up the tab", t0)
+	if err != nil {
 		if parent.Err() != nil {
 			return c.result(true), nil
 		}
@@ -204,7 +216,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	}
 
 	c.progress(StageLoading)
-	c.timed("load", c.navigate)
+	c.navigate()
 	if parent.Err() == nil && c.fatal == "" && time.Now().Before(c.waitEnd) {
 		c.progress(StageScrolling)
 		c.timed("scroll", c.scroll)
@@ -222,7 +234,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 			c.timed("expand", c.expand)
 		}
 		c.progress(StageScreenshot)
-		c.timed("collect", c.collect)
+		c.collect()
 		if parent.Err() == nil {
 			c.timed("comment pages", c.commentPages)
 		}
@@ -241,7 +253,14 @@ func (c *run) do(parent context.Context) (*Result, error) {
 func (c *run) timed(step string, f func()) {
 	t := time.Now()
 	f()
-	c.facts.Method.Timings = append(c.facts.Method.Timings, evidence.StepTime{Step: step, MS: time.Since(t).Milliseconds()})
+	c.lap(step, t)
+}
+
+// lap records in the facts' timings that step took from t until now, and returns now.
+func (c *run) lap(step string, t time.Time) time.Time {
+	now := time.Now()
+	c.facts.Method.Timings = append(c.facts.Method.Timings, evidence.StepTime{Step: step, MS: now.Sub(t).Milliseconds()})
+	return now
 }
 
 // result assembles the Result; cancelled overrides the status.
@@ -249,7 +268,7 @@ func (c *run) result(cancelled bool) *Result {
 	c.facts.Collection.FinishedAt = time.Now().UTC()
 	c.facts.Method.Events = append(c.facts.Method.Events, c.rec.takeEvents()...)
 	c.facts.Method.Timeout = c.timeout.String()
-	c.facts.Method.WaitStrategy = "load event, then network quiet for 500 ms (at most 5 s; requests still open then are not waited for again), then scroll to the bottom in viewport steps (at most 15 s and the page-height limit), then network quiet again, then back to the top; responses still arriving get 2 s more"
+	c.facts.Method.WaitStrategy = waitStrategy
 	c.facts.Method.Options = c.e.Options()
 	c.facts.Method.Options["timeout"] = c.timeout.String()
 	res := &Result{Status: evidence.StatusComplete, Facts: c.facts, Files: c.files}
@@ -320,10 +339,8 @@ func (c *run) until(t time.Time) (context.Context, context.CancelFunc) {
 	return context.WithDeadline(c.tab, t)
 }
 
-// setup opens the tab in its own browser context and starts listening.
+// setup starts listening on the tab (openTab prepared it) and records the browser.
 func (c *run) setup() error {
-	ctx, cancel := c.until(c.deadline)
-	defer cancel()
 	if err := chromedp.Do(c.tab); err != nil {
 		return err
 	}
@@ -342,39 +359,6 @@ func (c *run) setup() error {
 		Product: ver.Product, Revision: ver.Revision, ProtocolVersion: ver.ProtocolVersion,
 		UserAgent: c.e.userAgent, ExecPath: c.e.cfg.execPath,
 		ViewportWidth: c.e.cfg.width, ViewportHeight: c.e.cfg.height, DeviceScale: c.e.cfg.scale,
-	}
-	steps := []func() error{
-		func() error {
-			_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
-				{URLPattern: "*", RequestStage: fetch.RequestStageResponse},
-				{URLPattern: "*", ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageRequest},
-			}})
-			return err
-		},
-		func() error {
-			_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-				Behavior: browser.SetDownloadBehaviorBehaviorDeny, BrowserContextID: cc.BrowserContextID, EventsEnabled: new(true)})
-			return err
-		},
-		func() error {
-			_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-				Width: int64(c.e.cfg.width), Height: int64(c.e.cfg.height), DeviceScaleFactor: c.e.cfg.scale})
-			return err
-		},
-		func() error {
-			_, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
-				UserAgent: c.e.userAgent, AcceptLanguage: "ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7"})
-			return err
-		},
-		func() error {
-			_, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
-			return err
-		},
-	}
-	for _, s := range steps {
-		if err := s(); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -473,8 +457,29 @@ func drain[E any](seq func(func(E, error) bool), f func(E)) {
 	}()
 }
 
+// The waits of a capture (see Method.WaitStrategy, which states them to the reader of the
+// facts). A wait for network quiet ends at once when nothing was requested for the window:
+// on a page that has finished these cost nothing; only fixed sleeps always cost their time.
+const (
+	// loadQuiet is the network quiet awaited after the load event.
+	loadQuiet = 300 * time.Millisecond
+	// scrollPause is the pause between two scroll steps, for lazy loaders (IntersectionObserver
+	// callbacks, loading=lazy) to start their requests; scrollPauseBusy when requests are open.
+	scrollPause     = 60 * time.Millisecond
+	scrollPauseBusy = 300 * time.Millisecond
+	// bottomPause, at the bottom of the page, is the time given for the last lazy loaders to
+	// start before the network quiet bottomQuiet is awaited and the height is read again.
+	bottomPause = 100 * time.Millisecond
+	bottomQuiet = 300 * time.Millisecond
+)
+
+// waitStrategy describes the waits in words for Method.WaitStrategy.
+var waitStrategy = fmt.Sprintf("load event, then network quiet for %d ms (at most 5 s; requests still open then are not waited for again), then scroll to the bottom in viewport steps %d ms apart (%d ms while requests are open; at most 15 s and the page-height limit), at the bottom %d ms and network quiet for %d ms before the height is read again, then network quiet again, then back to the top; responses still arriving get 2 s more",
+	loadQuiet.Milliseconds(), scrollPause.Milliseconds(), scrollPauseBusy.Milliseconds(), bottomPause.Milliseconds(), bottomQuiet.Milliseconds())
+
 // navigate opens the URL and waits for the load event and a quiet network, within waitEnd.
 func (c *run) navigate() {
+	t := time.Now()
 	ctx, cancel := c.until(c.waitEnd)
 	defer cancel()
 	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: c.url})
@@ -498,16 +503,19 @@ func (c *run) navigate() {
 		c.timedOut("the page did not finish loading within the time limit of %s", c.timeout)
 		return
 	}
-	c.facts.Method.NetworkQuiet = c.waitQuiet(500*time.Millisecond, 5*time.Second)
+	t = c.lap("load: navigation to the load event", t)
+	c.facts.Method.NetworkQuiet = c.waitQuiet(loadQuiet, 5*time.Second)
 	if !c.facts.Method.NetworkQuiet {
 		c.rec.ignoreOpen()
 	}
+	t = c.lap("load: network quiet", t)
 	// The viewport as first seen: before any scrolling.
 	vctx, vcancel := c.until(c.deadline)
 	defer vcancel()
 	if err := c.viewportShot(vctx); err != nil {
 		c.problem("viewport screenshot failed: %v", err)
 	}
+	c.lap("load: viewport screenshot", t)
 }
 
 // waitQuiet waits until the network has been quiet for window, for at most limit (and never
@@ -589,10 +597,16 @@ func (c *run) scroll() {
 			c.rec.event(evidence.EventNote, fmt.Sprintf("scrolling stopped at the page-height limit of %d px", c.e.cfg.maxPageHeight), "")
 			break
 		}
+		if st.Y == 0 && c.facts.Method.ScrollSteps == 1 && st.VH >= st.H-2 {
+			// The page fits in the window: nothing moved, no scroll event fired, and nothing
+			// lazy waits for one. Loading is over (the network was quiet).
+			c.facts.Method.ReachedBottom = true
+			return
+		}
 		if st.Y+st.VH >= st.H-2 {
 			// At the bottom: let lazy loaders fetch, then see whether the page grew.
-			sleep(200 * time.Millisecond)
-			c.waitQuietUntil(300*time.Millisecond, time.Now().Add(1500*time.Millisecond), limit)
+			sleep(bottomPause)
+			c.waitQuietUntil(bottomQuiet, time.Now().Add(1500*time.Millisecond), limit)
 			var h int
 			if err := c.evalIn(ctx, frame, heightJS, &h); err != nil || h <= st.H {
 				c.facts.Method.ReachedBottom = err == nil
@@ -601,9 +615,9 @@ func (c *run) scroll() {
 			continue
 		}
 		if quiet, _ := c.rec.quietFor(0); quiet {
-			sleep(120 * time.Millisecond)
+			sleep(scrollPause)
 		} else {
-			sleep(300 * time.Millisecond)
+			sleep(scrollPauseBusy)
 		}
 	}
 	if !c.facts.Method.ReachedBottom && ctx.Err() != nil && c.facts.Method.ScrollSteps > 0 {
@@ -638,6 +652,7 @@ func (c *run) collect() {
 	ctx, cancel := c.until(c.deadline)
 	defer cancel()
 	step := func(name string, f func() error) {
+		defer c.lap("collect: "+name, time.Now())
 		if ctx.Err() != nil {
 			c.timedOut("%s not taken: the time limit of %s was reached", name, c.timeout)
 			return
@@ -689,6 +704,7 @@ func (c *run) collect() {
 	// visible text of the frames the page can reach (a Naver blog posting lives in
 	// iframe#mainFrame: without it the outer page looks empty, and a deletion notice in it
 	// would go unseen).
+	t := time.Now()
 	var seen struct {
 		Images, Videos int
 		Frames         []string
@@ -704,6 +720,7 @@ func (c *run) collect() {
 		c.docs = append(c.docs, pageDoc{url: c.finalURL(), page: 1, html: domHTML})
 	}
 	c.facts.Metadata = pagemeta.Extract(domHTML, c.finalURL())
+	t = c.lap("collect: content counts and metadata", t)
 	// Every frame's document, text and metadata (a blog post inside iframe#mainFrame is the
 	// posting: its title, author and time win over the outer page's).
 	var mainFrame *frameDoc
@@ -713,6 +730,7 @@ func (c *run) collect() {
 	if mainFrame != nil && mainFrame.read.HTML != "" {
 		c.facts.Metadata = mergeFrameMetadata(c.facts.Metadata, pagemeta.Extract(mainFrame.read.HTML, mainFrame.rec.URL), mainFrame.rec)
 	}
+	t = c.lap("collect: frames", t)
 	// The screenshot comes last: to show a frame's or a scrolling element's whole content,
 	// growLayout changes the layout, which the DOM, MHTML and text must not hold.
 	if ctx.Err() == nil {
@@ -721,9 +739,12 @@ func (c *run) collect() {
 		}
 		c.growLayout(ctx, c.target)
 	}
+	c.lap("collect: layout for the screenshot", t)
 	step("full-page screenshot", func() error { return c.fullShot(ctx) })
 	if strings.HasPrefix(c.finalURL(), "https:") {
+		t := time.Now()
 		c.chain = c.certChain(ctx, c.finalURL())
+		c.lap("collect: certificate chain", t)
 	}
 }
 
@@ -780,7 +801,7 @@ func (c *run) write(name, mediaType, role string, data []byte) error {
 }
 
 func (c *run) viewportShot(ctx context.Context) error {
-	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true)})
 	if err != nil {
 		return err
 	}
@@ -830,6 +851,7 @@ func (c *run) fullShot(ctx context.Context) error {
 	shot := func(y, h float64) ([]byte, error) {
 		res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 			Format:                page.CaptureScreenshotFormatPng,
+			OptimizeForSpeed:      new(true), // lossless all the same: a faster PNG compression
 			CaptureBeyondViewport: new(true),
 			Clip:                  &page.Viewport{X: 0, Y: y, Width: width, Height: h, Scale: 1},
 		})

@@ -124,6 +124,12 @@ type Engine struct {
 	mu     sync.Mutex
 	closed bool
 	wg     sync.WaitGroup
+
+	// spares are tabs opened ahead for the next captures (tabs.go); opening counts those
+	// being opened, spareWG waits for them.
+	spares  chan tab
+	opening int
+	spareWG sync.WaitGroup
 }
 
 // New finds the browser and starts it. ctx bounds the life of the browser process: when ctx
@@ -215,8 +221,10 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if ua == "" {
 		ua = strings.Replace(ver.UserAgent, "HeadlessChrome/", "Chrome/", 1)
 	}
-	return &Engine{cfg: cfg, allocCancel: st.allocCancel, browserCtx: st.browserCtx, cancel: st.cancel, version: ver, userAgent: ua,
-		sandbox: sandbox, noSandboxReason: reason}, nil
+	e := &Engine{cfg: cfg, allocCancel: st.allocCancel, browserCtx: st.browserCtx, cancel: st.cancel, version: ver, userAgent: ua,
+		sandbox: sandbox, noSandboxReason: reason, spares: make(chan tab, spareTabs)}
+	e.refill()
+	return e, nil
 }
 
 // errStartTimeout marks a browser that did not answer in time (not retried).
@@ -312,6 +320,7 @@ func (e *Engine) Close() error {
 	e.closed = true
 	e.mu.Unlock()
 	e.wg.Wait()
+	e.closeSpares()
 	e.cancel()
 	e.allocCancel()
 	return nil

@@ -350,7 +350,7 @@ func (c *run) commentPages() {
 // commentShot writes a screenshot of the comment area st (document coordinates), at most
 // MaxSingleShot px tall; the whole viewport when the area has no size.
 func (c *run) commentShot(ctx context.Context, name string, st pagerState) error {
-	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng}
+	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true)}
 	if st.W >= 1 && st.H >= 1 {
 		h := st.H
 		if h > MaxSingleShot {
