@@ -30,6 +30,7 @@ import (
 	"evidentia/completeness"
 	"evidentia/evidence"
 	"evidentia/pagemeta"
+	"evidentia/posting"
 	"evidentia/textsafe"
 	"evidentia/weburl"
 )
@@ -144,12 +145,13 @@ type run struct {
 	images, videos int      // content images (at least 100×100) and videos, frames included
 
 	// What text.txt and posting.json are made of, gathered as the capture goes.
-	sections    []textSection // the text of frames and comment pages, after the main document's
-	docs        []pageDoc     // the rendered DOMs read: main document, frames, comment pages
-	expandLimit string        // the limit that stopped expansion, "" when none did
-	textTaken   bool          // the main document's text was read
-	target      scrollTarget  // what scrolls the main content (findScrollTarget)
-	noExpand    bool          // set by WithoutExpansion
+	sections    []textSection     // the text of frames and comment pages, after the main document's
+	docs        []pageDoc         // the rendered DOMs read: main document, frames, comment pages
+	expandLimit string            // the limit that stopped expansion, "" when none did
+	textTaken   bool              // the main document's text was read
+	target      scrollTarget      // what scrolls the main content (findScrollTarget)
+	noExpand    bool              // set by WithoutExpansion
+	post        *evidence.Posting // the posting record written, nil when none was
 }
 
 // textSection is one part of text.txt after the main document's text.
@@ -238,7 +240,8 @@ func (c *run) do(parent context.Context) (*Result, error) {
 		if parent.Err() == nil {
 			c.timed("comment pages", c.commentPages)
 		}
-		c.timed("text and posting", c.finishText)
+		c.timed("text", c.finishText)
+		c.timed("posting record", c.finishPosting)
 	}
 	c.progress(StageArchiving)
 	c.timed("wait for bodies", c.waitBodies)
@@ -291,7 +294,7 @@ func (c *run) judge(res *Result) *evidence.Completeness {
 	if res.Status == evidence.StatusFailed {
 		return FailedCompleteness(res.Reason)
 	}
-	v := completeness.Judge(completeness.Input{
+	in := completeness.Input{
 		Status:         c.facts.Network.HTTPStatus,
 		FinalURL:       c.finalURL(),
 		Title:          c.facts.Metadata.Title,
@@ -302,7 +305,11 @@ func (c *run) judge(res *Result) *evidence.Completeness {
 		ExpansionLimit: c.expandLimit,
 		TimedOut:       c.timedOutAny,
 		Partial:        res.Status == evidence.StatusPartial,
-	})
+	}
+	if c.post != nil {
+		in.CommentsStated, in.CommentsClaimed, in.CommentsCaptured = posting.CommentCount(*c.post)
+	}
+	v := completeness.Judge(in)
 	return &v
 }
 

@@ -167,6 +167,9 @@ func TestCaptureNaverBlogStyleFrame(t *testing.T) {
 	if v := res.Facts.Completeness; v == nil || v.Verdict != evidence.VerdictComplete {
 		t.Errorf("verdict %+v", v)
 	}
+	if p := readPosting(t, res, files); p.Title != md.Title || p.Author.Nickname != "블로거홍" || p.Posted == nil || p.Posted.KST != md.PublishedKST {
+		t.Errorf("posting.json: %q by %+v at %+v, want the post's", p.Title, p.Author, p.Posted)
+	}
 }
 
 // TestCaptureScrollingContainer: a page whose content scrolls inside main.scroller (the

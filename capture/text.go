@@ -1,9 +1,11 @@
 package capture
 
 import (
+	"encoding/json"
 	"strings"
 
 	"evidentia/evidence"
+	"evidentia/posting"
 	"evidentia/textsafe"
 )
 
@@ -29,4 +31,35 @@ func (c *run) finishText() {
 	if err := c.write("text.txt", "text/plain; charset=utf-8", evidence.RoleText, []byte(b.String())); err != nil {
 		c.problem("visible text not written: %v", err)
 	}
+}
+
+// finishPosting reads the posting record from every rendered DOM the capture holds (the main
+// document, its frames, later comment pages) and writes it as posting.json. The record's
+// comment count feeds the completeness verdict (see judge). Nothing is written when no DOM
+// was read.
+func (c *run) finishPosting() {
+	if len(c.docs) == 0 {
+		return
+	}
+	in := posting.Input{Metadata: c.facts.Metadata, PageURL: c.finalURL(), Captured: c.start}
+	for _, f := range c.facts.Method.Frames {
+		if f.Main {
+			in.MainFrame = f.URL
+		}
+	}
+	in.Docs = make([]posting.Doc, len(c.docs))
+	for i, d := range c.docs {
+		in.Docs[i] = posting.Doc{HTML: d.html, URL: d.url, Frame: d.frame, Page: d.page}
+	}
+	p := posting.Extract(c.parent, in)
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		c.problem("posting record not written: %v", err)
+		return
+	}
+	if err := c.write("posting.json", "application/json", evidence.RolePosting, append(data, '\n')); err != nil {
+		c.problem("posting record not written: %v", err)
+		return
+	}
+	c.post = &p
 }
