@@ -548,7 +548,7 @@ func (c *run) waitQuietUntil(window time.Duration, end, hardEnd time.Time) (bool
 		if time.Now().After(end) || c.tab.Err() != nil {
 			return false, n
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

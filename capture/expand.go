@@ -20,7 +20,12 @@ const (
 	expandMaxClicks   = 300              // clicks in all frames
 	expandMaxTime     = 30 * time.Second // and never past waitEnd
 	expandMaxRecorded = 200              // clicks listed one by one in the facts
-	expandQuietWindow = 300 * time.Millisecond
+	// After a click: expandStartWait for a request to start; when one did, network quiet for
+	// expandQuietWindow (at most expandQuietLimit). A click that made requests but revealed
+	// nothing yet is given expandSlowWindow more of quiet before it is measured again.
+	expandStartWait   = 60 * time.Millisecond
+	expandQuietWindow = 60 * time.Millisecond
+	expandSlowWindow  = 400 * time.Millisecond
 	expandQuietLimit  = 3 * time.Second
 	commentMaxPages   = 50 // numbered comment pages, the first included
 	commentPageChange = 3 * time.Second
@@ -139,10 +144,17 @@ rounds:
 				clicks++
 				clicked++
 				at := time.Since(c.start).Milliseconds()
-				c.settle(end)
+				c.settle(end, reqs)
 				var after expandMeasure
 				if err := c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandAfterJSFormat, 0), &after); err != nil {
 					continue
+				}
+				if after.Chars == cr.Before.Chars && c.requestSeq() != reqs {
+					// Requests were made but nothing shows yet: a slower page renders later.
+					c.waitQuietUntil(expandSlowWindow, time.Now().Add(expandQuietLimit), end)
+					if err := c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandAfterJSFormat, 0), &after); err != nil {
+						continue
+					}
 				}
 				added := after.Chars - cr.Before.Chars
 				if added != 0 {
@@ -162,6 +174,10 @@ rounds:
 			}
 		}
 		if clicked == 0 {
+			if overTime() {
+				// The scan itself ran out of time: what it would have found is unknown.
+				stop("time", "the time for expansion ran out")
+			}
 			break
 		}
 	}
@@ -205,10 +221,19 @@ func (c *run) requestSeq() int {
 	return c.rec.seq
 }
 
-// settle waits after a click: a moment for the request it starts to begin, then for the
-// network to be quiet for expandQuietWindow (at most expandQuietLimit, never past end).
-func (c *run) settle(end time.Time) {
-	time.Sleep(80 * time.Millisecond)
+// settle waits after a click made when the page had made reqs requests: up to
+// expandStartWait for a request it starts to begin; when none did and none is open, the click's change was made
+// by the page at once and there is nothing to wait for; otherwise for the network to be quiet
+// for expandQuietWindow (at most expandQuietLimit, never past end).
+func (c *run) settle(end time.Time, reqs int) {
+	for t := time.Now().Add(expandStartWait); c.requestSeq() == reqs && time.Now().Before(t); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if c.requestSeq() == reqs {
+		if quiet, _ := c.rec.quietFor(0); quiet {
+			return
+		}
+	}
 	c.waitQuietUntil(expandQuietWindow, time.Now().Add(expandQuietLimit), end)
 }
 
@@ -293,11 +318,12 @@ func (c *run) commentPages() {
 			return
 		}
 		want := current + 1
+		reqs := c.requestSeq()
 		var pc pagerClick
 		if err := c.eval(ctx, expandLibJS+fmt.Sprintf(pagerClickJSFormat, want), &pc); err != nil || !pc.OK {
 			return // no further page
 		}
-		c.settle(end)
+		c.settle(end, reqs)
 		var st pagerState
 		changed := false
 		for wait := time.Now().Add(commentPageChange); ; {
@@ -308,7 +334,7 @@ func (c *run) commentPages() {
 			if time.Now().After(wait) || ctx.Err() != nil {
 				break
 			}
-			time.Sleep(150 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond)
 		}
 		if !changed {
 			c.rec.event(evidence.EventNote, fmt.Sprintf("comment page %d did not replace the comments within %s; no further comment page was followed", want, commentPageChange), "")

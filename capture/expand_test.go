@@ -344,28 +344,37 @@ func TestExpandInsideFrames(t *testing.T) {
 }
 
 // BenchmarkExpansion100Comments captures the 100-comment cbox page (5 threads of 3 replies)
-// with expansion and without.
+// with expansion and without, side by side in each round, and reports both times and their
+// ratio. The expanded capture must hold all 115 comments in posting.json, the other 20.
 func BenchmarkExpansion100Comments(b *testing.B) {
 	if testEngine == nil {
 		b.Skip("no browser: " + skipReason)
 	}
 	s := theExpandSite()
-	for _, bc := range []struct {
-		name string
-		opts []CaptureOption
-	}{{"expanded", nil}, {"not_expanded", []CaptureOption{WithoutExpansion()}}} {
-		b.Run(bc.name, func(b *testing.B) {
-			for b.Loop() {
-				dir, err := os.MkdirTemp("", "bench-")
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := testEngine.Capture(b.Context(), s.srv.URL+"/cbox", dir, nil, bc.opts...)
-				if err != nil || res.Status != evidence.StatusComplete {
-					b.Fatalf("%v %s %s", err, res.Status, res.Reason)
-				}
-				os.RemoveAll(dir)
-			}
-		})
+	one := func(want int, opts ...CaptureOption) time.Duration {
+		dir, err := os.MkdirTemp("", "bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		start := time.Now()
+		res, err := testEngine.Capture(b.Context(), s.srv.URL+"/cbox", dir, nil, opts...)
+		took := time.Since(start)
+		if err != nil || res.Status != evidence.StatusComplete {
+			b.Fatalf("%v %s %s", err, res.Status, res.Reason)
+		}
+		if cc := res.Facts.Completeness; cc == nil || cc.Comments == nil || cc.Comments.Captured != want {
+			b.Fatalf("completeness %+v, want %d comments captured", cc, want)
+		}
+		return took
 	}
+	var with, without time.Duration
+	for b.Loop() {
+		with += one(115)
+		without += one(20, WithoutExpansion())
+	}
+	n := float64(b.N)
+	b.ReportMetric(with.Seconds()/n, "expanded-s/op")
+	b.ReportMetric(without.Seconds()/n, "not-expanded-s/op")
+	b.ReportMetric(with.Seconds()/without.Seconds(), "ratio")
 }
