@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math"
 	"mime"
 	"net/url"
 	"os"
@@ -152,6 +153,7 @@ type run struct {
 	target      scrollTarget      // what scrolls the main content (findScrollTarget)
 	noExpand    bool              // set by WithoutExpansion
 	post        *evidence.Posting // the posting record written, nil when none was
+	hints       scrollHints       // what the page registered that watches scrolling
 }
 
 // textSection is one part of text.txt after the main document's text.
@@ -386,6 +388,10 @@ func (c *run) listen() error {
 			c.framesMu.Unlock()
 		case *page.EventWindowOpen:
 			rec.event(evidence.EventPopup, "the page asked to open a new window", ev.URL)
+		case *runtime.EventBindingCalled:
+			if ev.Name == scrollHintBinding {
+				c.hints.add(ev.Payload)
+			}
 		default:
 			rec.handle(ev)
 		}
@@ -511,15 +517,39 @@ func (c *run) navigate() {
 		return
 	}
 	t = c.lap("load: navigation to the load event", t)
+	// The viewport as first seen, before any scrolling: taken at the load event, and taken
+	// again once the network is quiet if anything was loaded after the first one began (what
+	// arrived may have changed the view) or the page navigated again. The network quiet
+	// window runs on while the first one is taken.
+	vctx, vcancel := c.until(c.deadline)
+	defer vcancel()
+	var early []byte
+	shotAt := time.Now()
+	navs := c.rec.navigations()
+	if navs <= 1 {
+		sctx, scancel := context.WithTimeout(vctx, time.Second)
+		if data, err := c.viewportPNG(sctx); err == nil {
+			early = data
+		}
+		scancel()
+	}
 	c.facts.Method.NetworkQuiet = c.waitQuiet(loadQuiet, 5*time.Second)
 	if !c.facts.Method.NetworkQuiet {
 		c.rec.ignoreOpen()
 	}
 	t = c.lap("load: network quiet", t)
-	// The viewport as first seen: before any scrolling.
-	vctx, vcancel := c.until(c.deadline)
-	defer vcancel()
-	if err := c.viewportShot(vctx); err != nil {
+	data, err := early, error(nil)
+	if early == nil || c.rec.activeSince(shotAt) || !c.facts.Method.NetworkQuiet || c.rec.navigations() != navs {
+		data, err = c.viewportPNG(vctx)
+		c.facts.Method.ViewportShot = "after the network was quiet"
+	} else {
+		c.facts.Method.ViewportShot = "at the load event; nothing was loaded after it until the network was quiet"
+	}
+	if err == nil {
+		err = c.write("viewport.png", "image/png", evidence.RoleViewport, data)
+		c.viewportTaken = err == nil
+	}
+	if err != nil {
 		c.problem("viewport screenshot failed: %v", err)
 	}
 	c.lap("load: viewport screenshot", t)
@@ -589,6 +619,15 @@ func (c *run) scroll() {
 	}
 	c.target = c.findScrollTarget(ctx)
 	c.facts.Method.ScrollTarget = c.target.desc
+	need, why := c.needsScroll(ctx)
+	if !need {
+		c.facts.Method.ScrollReason = "not scrolled: " + why
+		// Whatever started since the load quiet (a refresh, a late request) settles first,
+		// as after a scroll.
+		c.waitQuiet(300*time.Millisecond, 2*time.Second)
+		return
+	}
+	c.facts.Method.ScrollReason = "scrolled: " + why
 	frame, stepJS, heightJS, topJS := c.target.scrollJS()
 	var st struct{ Y, VH, H int }
 	for ctx.Err() == nil {
@@ -673,7 +712,7 @@ func (c *run) collect() {
 		}
 	}
 	if !c.viewportTaken {
-		step("viewport screenshot", func() error { return c.viewportShot(ctx) })
+		step("viewport screenshot", func() error { return c.writeViewport(ctx) })
 	}
 	var domHTML string
 	step("rendered DOM", func() error {
@@ -807,13 +846,13 @@ func (c *run) write(name, mediaType, role string, data []byte) error {
 	return nil
 }
 
-func (c *run) viewportShot(ctx context.Context) error {
+// viewportPNG screenshots the window.
+func (c *run) viewportPNG(ctx context.Context) ([]byte, error) {
 	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true)})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.viewportTaken = true
-	return c.write("viewport.png", "image/png", evidence.RoleViewport, res.Data)
+	return res.Data, nil
 }
 
 // fullShot captures the whole page: in one image when it is at most MaxSingleShot px tall,
@@ -838,24 +877,42 @@ func (c *run) fullShot(ctx context.Context) error {
 		height = float64(c.e.cfg.maxPageHeight)
 	}
 	c.facts.Method.PageHeight = full
-	if c.crossFrames() && height > float64(c.e.cfg.height) {
-		// A browser paints a frame only where the window shows it: a frame below the window
-		// would be blank in the screenshot. For the screenshot the window is as tall as the
-		// page (at most one image), and set back after.
-		wh := int64(min(height, MaxSingleShot))
+	// A page that fits in one image, no wider than the window, is screenshotted with the
+	// window made as tall as the page (and set back after): the same pixels as a capture
+	// beyond the viewport, in about two thirds of the time. A browser also paints a frame only
+	// where the window shows it, so frames of other origins below the window are painted.
+	tall := height <= MaxSingleShot && width <= float64(c.e.cfg.width) && height > float64(c.e.cfg.height)
+	cross := c.crossFrames()
+	if cross && !tall && height > float64(c.e.cfg.height) {
+		tall = true // at most one image tall: the rest is tiled beyond the viewport
+	}
+	if tall {
+		wh := int64(math.Ceil(min(height, MaxSingleShot)))
 		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
 			Width: int64(c.e.cfg.width), Height: wh, DeviceScaleFactor: c.e.cfg.scale}); err == nil {
 			defer chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
 				Width: int64(c.e.cfg.width), Height: int64(c.e.cfg.height), DeviceScaleFactor: c.e.cfg.scale})
-			c.waitQuietUntil(200*time.Millisecond, time.Now().Add(time.Second), c.deadline.Add(-time.Second))
-			note := fmt.Sprintf("the page has frames of other origins, which a browser paints only where the window shows them: for the full-page screenshot the window was made %d px tall", wh)
-			if c.facts.Method.Layout != "" {
-				note = c.facts.Method.Layout + "; " + note
+			if cross {
+				c.waitQuietUntil(200*time.Millisecond, time.Now().Add(time.Second), c.deadline.Add(-time.Second))
+				note := fmt.Sprintf("the page has frames of other origins, which a browser paints only where the window shows them: for the full-page screenshot the window was made %d px tall", wh)
+				if c.facts.Method.Layout != "" {
+					note = c.facts.Method.Layout + "; " + note
+				}
+				c.facts.Method.Layout = note
 			}
-			c.facts.Method.Layout = note
+		} else {
+			tall = false
 		}
 	}
 	shot := func(y, h float64) ([]byte, error) {
+		if tall && y == 0 && height <= MaxSingleShot {
+			res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+				Format:           page.CaptureScreenshotFormatPng,
+				OptimizeForSpeed: new(true),
+				Clip:             &page.Viewport{X: 0, Y: 0, Width: width, Height: h, Scale: 1},
+			})
+			return res.Data, err
+		}
 		res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 			Format:                page.CaptureScreenshotFormatPng,
 			OptimizeForSpeed:      new(true), // lossless all the same: a faster PNG compression
@@ -866,6 +923,9 @@ func (c *run) fullShot(ctx context.Context) error {
 	}
 	if height <= MaxSingleShot {
 		c.facts.Method.ScreenshotMode = "single"
+		if tall {
+			c.facts.Method.ScreenshotMode = "single, the window made as tall as the page"
+		}
 		data, err := shot(0, height)
 		if err != nil {
 			return err
@@ -1161,4 +1221,17 @@ func (c *run) recordReconstruction(all []*exchange) {
 		r = append(r, fmt.Sprintf("%d response(s) have no recorded body (see WARC-Truncated).", noBody))
 	}
 	c.facts.Method.Reconstructed = r
+}
+
+// writeViewport takes the viewport screenshot now and writes it.
+func (c *run) writeViewport(ctx context.Context) error {
+	data, err := c.viewportPNG(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.write("viewport.png", "image/png", evidence.RoleViewport, data); err != nil {
+		return err
+	}
+	c.viewportTaken = true
+	return nil
 }

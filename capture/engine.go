@@ -223,7 +223,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	}
 	e := &Engine{cfg: cfg, allocCancel: st.allocCancel, browserCtx: st.browserCtx, cancel: st.cancel, version: ver, userAgent: ua,
 		sandbox: sandbox, noSandboxReason: reason, spares: make(chan tab, spareTabs)}
-	e.refill()
+	for range spareTabs {
+		e.refill() // the first captures' tabs, opened side by side
+	}
 	return e, nil
 }
 

@@ -3,6 +3,7 @@ package capture
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,14 +58,18 @@ type recorder struct {
 	// whose body never finished (the page then never saw it, so Network has no response).
 	paused    map[network.RequestID]*network.Response
 	lastEvent time.Time
-	bodies    map[network.RequestID]body
-	pending   int           // body reads under way
-	idle      chan struct{} // closed and replaced when pending drops to 0
-	closing   bool          // no new body reads are started
-	events    []evidence.Event
-	dialogs   int
-	frozen    bool
-	held      bool // navigations were blocked because the page kept navigating
+	// lastPageEvent is lastEvent without the browser's own favicon fetches, which change
+	// nothing on the page; icons lists their request ids.
+	lastPageEvent time.Time
+	icons         map[network.RequestID]bool
+	bodies        map[network.RequestID]body
+	pending       int           // body reads under way
+	idle          chan struct{} // closed and replaced when pending drops to 0
+	closing       bool          // no new body reads are started
+	events        []evidence.Event
+	dialogs       int
+	frozen        bool
+	held          bool // navigations were blocked because the page kept navigating
 	// Extra-info events that arrived before the hop they belong to, by request id.
 	earlyReqExtra  map[network.RequestID][]network.Headers
 	earlyRespExtra map[network.RequestID][]*network.EventResponseReceivedExtraInfo
@@ -88,6 +93,8 @@ func newRecorder(maxBody int64) *recorder {
 		bodies:         map[network.RequestID]body{},
 		idle:           make(chan struct{}),
 		lastEvent:      time.Now(),
+		lastPageEvent:  time.Now(),
+		icons:          map[network.RequestID]bool{},
 		earlyReqExtra:  map[network.RequestID][]network.Headers{},
 		earlyRespExtra: map[network.RequestID][]*network.EventResponseReceivedExtraInfo{},
 		finishedEarly:  map[network.RequestID]struct{}{},
@@ -143,7 +150,10 @@ func (r *recorder) handle(ev any) {
 func (r *recorder) handleRequest(ev *network.EventRequestWillBeSent) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.lastEvent = time.Now()
+	if isBrowserIcon(ev) {
+		r.icons[ev.RequestID] = true
+	}
+	r.touch(ev.RequestID)
 	if prev, ok := r.byID[ev.RequestID]; ok && ev.RedirectResponse != nil {
 		prev.response = ev.RedirectResponse
 		prev.redirected = true
@@ -206,7 +216,7 @@ func (r *recorder) handleRequestExtra(ev *network.EventRequestWillBeSentExtraInf
 func (r *recorder) handleResponse(ev *network.EventResponseReceived) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.lastEvent = time.Now()
+	r.touch(ev.RequestID)
 	if ex, ok := r.byID[ev.RequestID]; ok {
 		ex.response = ev.Response
 		ex.respTime = time.Now().UTC()
@@ -243,7 +253,7 @@ func (r *recorder) handleResponseExtra(ev *network.EventResponseReceivedExtraInf
 func (r *recorder) handleFinished(id network.RequestID, failure string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.lastEvent = time.Now()
+	r.touch(id)
 	delete(r.inflight, id)
 	if ex, ok := r.byID[id]; ok {
 		ex.failed = failure
@@ -268,6 +278,45 @@ func (r *recorder) ignoreOpen() {
 }
 
 // quietFor reports whether no request is in flight and no network event came for d.
+// navigations is the number of main-frame navigations so far.
+func (r *recorder) navigations() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.mainNavs
+}
+
+// touch records network activity of request id; r.mu is held.
+func (r *recorder) touch(id network.RequestID) {
+	now := time.Now()
+	r.lastEvent = now
+	if !r.icons[id] {
+		r.lastPageEvent = now
+	}
+}
+
+// isBrowserIcon reports whether ev is the browser's own fetch of the site's icon (no page
+// script or markup asked for it, and it changes nothing on the page).
+func isBrowserIcon(ev *network.EventRequestWillBeSent) bool {
+	if ev.Type != network.ResourceTypeOther || ev.Initiator == nil || ev.Initiator.Type != network.InitiatorTypeOther {
+		return false
+	}
+	u, err := url.Parse(ev.Request.URL)
+	return err == nil && u.Path == "/favicon.ico"
+}
+
+// activeSince reports whether a request of the page (the browser's icon fetch aside) was open
+// at t or any of its network events came after t.
+func (r *recorder) activeSince(t time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id := range r.inflight {
+		if !r.icons[id] {
+			return true
+		}
+	}
+	return r.lastPageEvent.After(t)
+}
+
 func (r *recorder) quietFor(d time.Duration) (bool, int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

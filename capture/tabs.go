@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -45,6 +47,7 @@ func (e *Engine) openTab() (tab, error) {
 	return tab{ctx: tctx, cancel: cancel}, nil
 }
 
+
 // prepareTab applies the capture settings to the tab tctx.
 func (e *Engine) prepareTab(tctx context.Context) error {
 	ctx, cancel := context.WithTimeout(tctx, openTabTimeout)
@@ -75,6 +78,14 @@ func (e *Engine) prepareTab(tctx context.Context) error {
 		},
 		func() error {
 			_, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+			return err
+		},
+		func() error {
+			// The binding is added before the script that takes it (both before any page).
+			if _, err := chromedp.Call(ctx, runtime.AddBinding, runtime.AddBindingParams{Name: scrollHintBinding}); err != nil {
+				return err
+			}
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: scrollHintJS})
 			return err
 		},
 	}

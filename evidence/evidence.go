@@ -240,6 +240,14 @@ type Method struct {
 	// ScrollTarget is what the lazy-load scroll moved: "document", or the element that
 	// scrolls the main content ("div#app > main.scroller").
 	ScrollTarget string `json:"scroll_target,omitempty"`
+	// ScrollReason says why the page was scrolled ("scrolled: the page registered an
+	// IntersectionObserver") or not ("not scrolled: nothing on the page loads as it scrolls:
+	// ..."): a page on which no script watches scrolling and no markup loads lazily shows the
+	// same whether scrolled or not.
+	ScrollReason string `json:"scroll_reason,omitempty"`
+	// ViewportShot says when viewport.png was taken: at the load event when nothing was
+	// loaded after it before the network went quiet, else after the network was quiet.
+	ViewportShot string `json:"viewport_shot,omitempty"`
 	// Layout says how the full-page screenshot shows content that is not the document's own
 	// scroll height: a frame or a scrolling container expanded to its content's height.
 	Layout string `json:"layout,omitempty"`

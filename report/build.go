@@ -920,6 +920,9 @@ func (d *doc) method(me *evidence.Method) {
 		{t.PageHeight, fmt.Sprintf(t.Pixels, group(int64(me.PageHeight)))},
 		{t.ScreenshotMode, mode},
 	}
+	if me.ScrollReason != "" {
+		rows = append(rows, [2]string{t.ScrollReason, line(me.ScrollReason, 400)})
+	}
 	if me.ScrollTarget != "" {
 		rows = append(rows, [2]string{t.ScrollTarget, me.ScrollTarget})
 	}

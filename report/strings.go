@@ -165,6 +165,7 @@ type texts struct {
 	Scrolling      string
 	ScrollFmt      string // %d steps, %s px
 	ReachedBottom  string
+	ScrollReason   string // why the page was or was not scrolled (English, from the facts)
 	PageHeight     string
 	ScreenshotMode string
 	ScrollTarget   string // what the scroll moved: the document, a frame or an element
@@ -477,6 +478,7 @@ var textsKo = texts{
 	Scrolling:      "스크롤",
 	ScrollFmt:      "%d회, %s px",
 	ReachedBottom:  "페이지 끝 도달",
+	ScrollReason:   "스크롤 여부와 이유 (영문 기록)",
 	PageHeight:     "페이지 높이",
 	ScreenshotMode: "캡처 방식",
 	ScrollTarget:   "스크롤 대상",
@@ -697,6 +699,7 @@ var textsEn = texts{
 	Scrolling:      "Scrolling",
 	ScrollFmt:      "%d steps, %s px",
 	ReachedBottom:  "Reached bottom",
+	ScrollReason:   "Why scrolled or not",
 	PageHeight:     "Page height",
 	ScreenshotMode: "Screenshot mode",
 	ScrollTarget:   "Scrolled element",
