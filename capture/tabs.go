@@ -47,7 +47,6 @@ func (e *Engine) openTab() (tab, error) {
 	return tab{ctx: tctx, cancel: cancel}, nil
 }
 
-
 // prepareTab applies the capture settings to the tab tctx.
 func (e *Engine) prepareTab(tctx context.Context) error {
 	ctx, cancel := context.WithTimeout(tctx, openTabTimeout)
