@@ -257,7 +257,7 @@ func Extract(htmlDoc string, pageURL string) evidence.Metadata {
 
 	pickURL := func(field string, dst *string) {
 		for _, cand := range c.ordered(field) {
-			if u := resolveHTTP(base, cand.value); u != "" {
+			if u := ResolveHTTP(base, cand.value); u != "" {
 				*dst, sources[field] = u, cand.source
 				return
 			}
@@ -297,7 +297,7 @@ func Extract(htmlDoc string, pageURL string) evidence.Metadata {
 	}
 	sort.SliceStable(c.urls, func(i, j int) bool { return c.urls[i].rank < c.urls[j].rank })
 	for _, su := range c.urls {
-		if u := resolveHTTP(base, su.url); u != "" {
+		if u := ResolveHTTP(base, su.url); u != "" {
 			urls = append(urls, sourcedURL{source: su.source, url: u})
 		}
 	}
@@ -326,21 +326,26 @@ func Extract(htmlDoc string, pageURL string) evidence.Metadata {
 	return md
 }
 
-// parse parses htmlDoc. The HTML parser refuses documents nested deeper than 512 elements;
-// such a document is parsed again with the elements below a nesting depth of 400 (then 100)
-// dropped and their text kept, so that its head and the upper part of its body still yield
-// metadata. It returns nil only if that fails too.
-func parse(htmlDoc string) *html.Node {
+// ParseHTML parses htmlDoc. The HTML parser refuses documents nested deeper than 512
+// elements; such a document is parsed again with the elements below a nesting depth of 400
+// (then 100) dropped and their text kept, so that its head and the upper part of its body can
+// still be read. flattened reports that tags were dropped; doc is nil only if that fails too.
+func ParseHTML(htmlDoc string) (doc *html.Node, flattened bool) {
 	if doc, err := html.Parse(strings.NewReader(htmlDoc)); err == nil && doc != nil {
-		return doc
+		return doc, false
 	}
 	for _, limit := range []int{400, 100} {
 		flat := flatten(htmlDoc, limit)
 		if doc, err := html.Parse(strings.NewReader(flat)); err == nil && doc != nil {
-			return doc
+			return doc, true
 		}
 	}
-	return nil
+	return nil, false
+}
+
+func parse(htmlDoc string) *html.Node {
+	doc, _ := ParseHTML(htmlDoc)
+	return doc
 }
 
 // voidElements have no end tag and do not nest.
@@ -385,10 +390,10 @@ func flatten(htmlDoc string, limit int) string {
 	}
 }
 
-// resolveHTTP resolves ref against base and returns it when the result is an absolute http or
+// ResolveHTTP resolves ref against base and returns it when the result is an absolute http or
 // https URL with a host; otherwise "". Spaces in ref are percent-encoded; other white space
 // makes it unusable.
-func resolveHTTP(base *url.URL, ref string) string {
+func ResolveHTTP(base *url.URL, ref string) string {
 	ref = strings.ReplaceAll(strings.TrimSpace(ref), " ", "%20")
 	if ref == "" || strings.ContainsFunc(ref, unicode.IsSpace) {
 		return ""

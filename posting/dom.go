@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"evidentia/pagemeta"
 	"evidentia/textsafe"
 )
 
@@ -20,62 +21,9 @@ const maxHTML = 32 << 20
 // below it; the bound is a second guard.
 const maxWalkDepth = 600
 
-// parse parses htmlDoc. A document the parser refuses (nested deeper than 512 elements) is
-// parsed again with the tags below a nesting depth of 400, then 100, dropped and their text
-// kept. It returns nil only if that fails too; flattened reports that tags were dropped.
-func parse(htmlDoc string) (doc *html.Node, flattened bool) {
-	if d, err := html.Parse(strings.NewReader(htmlDoc)); err == nil && d != nil {
-		return d, false
-	}
-	for _, limit := range []int{400, 100} {
-		if d, err := html.Parse(strings.NewReader(flatten(htmlDoc, limit))); err == nil && d != nil {
-			return d, true
-		}
-	}
-	return nil, false
-}
-
-// voidElements have no end tag and do not nest.
-var voidElements = map[string]bool{
-	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
-	"input": true, "link": true, "meta": true, "param": true, "source": true, "track": true,
-	"wbr": true,
-}
-
-// flatten returns htmlDoc without the start and end tags nested deeper than limit, counting
-// nesting from the tags as written; everything else is copied.
-func flatten(htmlDoc string, limit int) string {
-	z := html.NewTokenizer(strings.NewReader(htmlDoc))
-	var b strings.Builder
-	b.Grow(len(htmlDoc))
-	depth, skipped := 0, 0
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return b.String()
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			if voidElements[string(name)] {
-				break
-			}
-			if depth >= limit {
-				skipped++
-				continue
-			}
-			depth++
-		case html.EndTagToken:
-			if skipped > 0 {
-				skipped--
-				continue
-			}
-			if depth > 0 {
-				depth--
-			}
-		}
-		b.Write(z.Raw())
-	}
-}
+// parse parses htmlDoc (see pagemeta.ParseHTML: a document nested too deeply is parsed again
+// with its deepest tags dropped and their text kept; flattened says so).
+func parse(htmlDoc string) (doc *html.Node, flattened bool) { return pagemeta.ParseHTML(htmlDoc) }
 
 // attr returns the value of attribute key (lowercase) of n, "" when absent.
 func attr(n *html.Node, key string) string {

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/html"
 
 	"evidentia/evidence"
+	"evidentia/pagemeta"
 )
 
 // Caps, in runes.
@@ -251,23 +252,4 @@ func validID(s string) bool {
 }
 
 // resolveHTTP resolves ref against base; "" unless the result is an absolute http(s) URL.
-func resolveHTTP(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" || strings.ContainsAny(ref, " \t\r\n") {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	if !u.IsAbs() {
-		if base == nil || base.Host == "" {
-			return ""
-		}
-		u = base.ResolveReference(u)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return u.String()
-}
+func resolveHTTP(base *url.URL, ref string) string { return pagemeta.ResolveHTTP(base, ref) }
