@@ -478,7 +478,7 @@ var textsKo = texts{
 	Scrolling:      "스크롤",
 	ScrollFmt:      "%d회, %s px",
 	ReachedBottom:  "페이지 끝 도달",
-	ScrollReason:   "스크롤 여부와 이유 (영문 기록)",
+	ScrollReason:   "스크롤 이유",
 	PageHeight:     "페이지 높이",
 	ScreenshotMode: "캡처 방식",
 	ScrollTarget:   "스크롤 대상",
