@@ -2,6 +2,7 @@ package posting
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -114,25 +115,12 @@ func TestCancelled(t *testing.T) {
 func TestManyComments(t *testing.T) {
 	var b strings.Builder
 	for i := 0; i < MaxComments+10; i++ {
-		b.WriteString(`<li data-comment-id="` + itoa(i) + `"><span class="comment-content">c` + itoa(i) + `</span></li>`)
+		b.WriteString(`<li data-comment-id="` + strconv.Itoa(i) + `"><span class="comment-content">c` + strconv.Itoa(i) + `</span></li>`)
 	}
 	p := Extract(context.Background(), Input{Docs: []Doc{{HTML: "<ul>" + b.String() + "</ul>"}}})
 	if len(p.Comments) != MaxComments || !strings.Contains(strings.Join(p.Notes, "\n"), "those after the 5000th were not recorded") {
 		t.Errorf("%d comments, notes %q", len(p.Comments), p.Notes)
 	}
-}
-
-func itoa(i int) string { return fmtInt(i) }
-
-func fmtInt(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var d []byte
-	for ; i > 0; i /= 10 {
-		d = append([]byte{byte('0' + i%10)}, d...)
-	}
-	return string(d)
 }
 
 func FuzzExtract(f *testing.F) {
@@ -149,13 +137,13 @@ func BenchmarkExtract(b *testing.B) {
 	// A Naver News article with 100 comments and 5 threads of 3 replies, as captured.
 	var items strings.Builder
 	for i := 0; i < 100; i++ {
-		items.WriteString(`<li class="u_cbox_comment" data-info="commentNo:'` + fmtInt(1000+i) + `',replyLevel:1"><span class="u_cbox_nick">닉네임` + fmtInt(i) +
+		items.WriteString(`<li class="u_cbox_comment" data-info="commentNo:'` + strconv.Itoa(1000+i) + `',replyLevel:1"><span class="u_cbox_nick">닉네임` + strconv.Itoa(i) +
 			`</span><span class="u_cbox_id">(ab****)</span><span class="u_cbox_contents">` + strings.Repeat("댓글 내용입니다 ", 10) +
 			`</span><span class="u_cbox_date" data-value="2026-12-01T10:15:30+0900">3시간 전</span>`)
 		if i%20 == 0 {
 			items.WriteString(`<div class="u_cbox_reply_area"><ul class="u_cbox_list">`)
 			for r := 0; r < 3; r++ {
-				items.WriteString(`<li class="u_cbox_comment" data-info="commentNo:'` + fmtInt(5000+i*10+r) + `',replyLevel:2,parentCommentNo:'` + fmtInt(1000+i) + `'"><span class="u_cbox_nick">답글러</span><span class="u_cbox_contents">답글</span></li>`)
+				items.WriteString(`<li class="u_cbox_comment" data-info="commentNo:'` + strconv.Itoa(5000+i*10+r) + `',replyLevel:2,parentCommentNo:'` + strconv.Itoa(1000+i) + `'"><span class="u_cbox_nick">답글러</span><span class="u_cbox_contents">답글</span></li>`)
 			}
 			items.WriteString(`</ul></div>`)
 		}

@@ -164,7 +164,11 @@ func (x *extractor) postID(md evidence.Metadata) {
 	for _, k := range postKeys {
 		if v := md.PostIDs[k]; v != "" {
 			x.p.PostID, _ = capped(v, maxID)
-			x.source("post_id", "meta:post_ids."+k+orDefault(prefixed(": ", md.Sources["post_ids."+k]), ""))
+			src := "meta:post_ids." + k
+			if s := md.Sources["post_ids."+k]; s != "" {
+				src += ": " + s
+			}
+			x.source("post_id", src)
 			return
 		}
 	}
@@ -590,13 +594,6 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func prefixed(p, s string) string {
-	if s == "" {
-		return ""
-	}
-	return p + s
 }
 
 // nComments is "1 comment was" or "3 comments were".
