@@ -202,6 +202,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	}
 	cancelTab := tb.cancel
 	defer cancelTab()
+	defer e.refill() // the next spare, if the load event did not already start it
 	stop := context.AfterFunc(parent, cancelTab)
 	defer stop()
 	hard := time.AfterFunc(c.timeout+15*time.Second, cancelTab)
@@ -517,6 +518,8 @@ func (c *run) navigate() {
 		return
 	}
 	t = c.lap("load: navigation to the load event", t)
+	// The next capture's tab is opened while this one waits for the network to go quiet.
+	c.e.refill()
 	// The viewport as first seen, before any scrolling: taken at the load event, and taken
 	// again once the network is quiet if anything was loaded after the first one began (what
 	// arrived may have changed the view) or the page navigated again. The network quiet

@@ -56,10 +56,10 @@ type recorder struct {
 	inflight map[network.RequestID]bool
 	// paused keeps the status and headers seen at Fetch's response stage, for a response
 	// whose body never finished (the page then never saw it, so Network has no response).
-	paused    map[network.RequestID]*network.Response
-	lastEvent time.Time
-	// lastPageEvent is lastEvent without the browser's own favicon fetches, which change
-	// nothing on the page; icons lists their request ids.
+	paused map[network.RequestID]*network.Response
+	// lastPageEvent is the time of the last network event, the browser's own favicon fetches
+	// aside (they change nothing on the page, and the browser starts them late when it is
+	// busy, which restarted the quiet window); icons lists their request ids.
 	lastPageEvent time.Time
 	icons         map[network.RequestID]bool
 	bodies        map[network.RequestID]body
@@ -92,7 +92,6 @@ func newRecorder(maxBody int64) *recorder {
 		paused:         map[network.RequestID]*network.Response{},
 		bodies:         map[network.RequestID]body{},
 		idle:           make(chan struct{}),
-		lastEvent:      time.Now(),
 		lastPageEvent:  time.Now(),
 		icons:          map[network.RequestID]bool{},
 		earlyReqExtra:  map[network.RequestID][]network.Headers{},
@@ -277,7 +276,6 @@ func (r *recorder) ignoreOpen() {
 	clear(r.inflight)
 }
 
-// quietFor reports whether no request is in flight and no network event came for d.
 // navigations is the number of main-frame navigations so far.
 func (r *recorder) navigations() int {
 	r.mu.Lock()
@@ -287,10 +285,8 @@ func (r *recorder) navigations() int {
 
 // touch records network activity of request id; r.mu is held.
 func (r *recorder) touch(id network.RequestID) {
-	now := time.Now()
-	r.lastEvent = now
 	if !r.icons[id] {
-		r.lastPageEvent = now
+		r.lastPageEvent = time.Now()
 	}
 }
 
@@ -317,10 +313,19 @@ func (r *recorder) activeSince(t time.Time) bool {
 	return r.lastPageEvent.After(t)
 }
 
+// quietFor reports whether no request of the page is in flight and none of its network
+// events came for d, and how many of its requests are open. The browser's own favicon fetch
+// is not the page's: it is recorded, but never waited for.
 func (r *recorder) quietFor(d time.Duration) (bool, int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.inflight) == 0 && time.Since(r.lastEvent) >= d, len(r.inflight)
+	open := 0
+	for id := range r.inflight {
+		if !r.icons[id] {
+			open++
+		}
+	}
+	return open == 0 && time.Since(r.lastPageEvent) >= d, open
 }
 
 // beginBody registers a body read; it returns false once the recorder is closing.
