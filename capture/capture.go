@@ -154,6 +154,8 @@ type run struct {
 	noExpand    bool              // set by WithoutExpansion
 	post        *evidence.Posting // the posting record written, nil when none was
 	hints       scrollHints       // what the page registered that watches scrolling
+	// frameArtifacts names the DOM artifact of each frame read ("dom-frame-03.html").
+	frameArtifacts map[cdp.FrameID]string
 }
 
 // textSection is one part of text.txt after the main document's text.
@@ -184,6 +186,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	c.waitEnd = c.deadline.Add(-reserve)
 	c.loadFired = make(chan struct{})
 	c.frames = map[cdp.FrameID]bool{}
+	c.frameArtifacts = map[cdp.FrameID]string{}
 	c.facts = evidence.Facts{RequestedURL: c.url}
 	c.facts.Collection.StartedAt = c.start.UTC()
 

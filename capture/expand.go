@@ -2,12 +2,16 @@ package capture
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -266,13 +270,15 @@ type pagerClick struct {
 }
 
 // commentPages keeps every numbered comment page after the first (collect recorded the
-// first): where the main document's comments come in numbered pages that replace each other
-// without loading another document (DC Inside's div.cmt_paging "1 2 3" loads each page by a
-// POST; XE and gnuboard skins by XHR), each page is clicked in turn and kept as
-// comments-page-NN.png (the comment area, clipped: at most MaxSingleShot px tall),
-// comments-page-NN.html (the rendered DOM), a text.txt section and a CommentPage in the
-// facts. Pagination whose links load another document (?cpage=2) cannot be followed once the
-// page is frozen: that is noted and marked as an expansion limit ("comment_pages_navigate").
+// first), in the main document and in each frame (Naver Blog's comments are inside
+// iframe#mainFrame): where comments come in numbered pages that replace each other without
+// loading another document (DC Inside's div.cmt_paging "1 2 3" loads each page by a POST; XE
+// and gnuboard skins by XHR), each page is clicked in turn and kept as comments-page-NN.png
+// (the comment area, clipped: at most MaxSingleShot px tall), comments-page-NN.html (the
+// rendered DOM), a text.txt section and a CommentPage in the facts. A frame's pages are named
+// after the frame's DOM artifact: frame-03-comments-page-02.png beside dom-frame-03.html.
+// Pagination whose links load another document (?cpage=2) cannot be followed once the page
+// is frozen: that is noted and marked as an expansion limit ("comment_pages_navigate").
 func (c *run) commentPages() {
 	if c.noExpand {
 		return
@@ -283,9 +289,32 @@ func (c *run) commentPages() {
 	}
 	ctx, cancel := c.until(end)
 	defer cancel()
+	for _, f := range c.expandFrames(ctx) {
+		if ctx.Err() != nil {
+			return
+		}
+		prefix := "comments-page-"
+		if f.id != "" {
+			dom := c.frameArtifacts[f.id]
+			if dom == "" {
+				continue // its document could not be read: neither can its pager
+			}
+			prefix = strings.TrimPrefix(strings.TrimSuffix(dom, ".html"), "dom-") + "-comments-page-"
+		}
+		c.followCommentPages(ctx, f, prefix)
+	}
+}
+
+// followCommentPages follows the numbered comment pages of frame f ("" is the main
+// document), naming its artifacts prefix+NN.
+func (c *run) followCommentPages(ctx context.Context, f expandFrame, prefix string) {
 	var info pagerInfo
-	if err := c.eval(ctx, expandLibJS+pagerInfoJS, &info); err != nil || !info.Found {
+	if err := c.evalIn(ctx, f.id, expandLibJS+pagerInfoJS, &info); err != nil || !info.Found {
 		return
+	}
+	where := ""
+	if f.id != "" {
+		where = " in the frame " + textsafe.Line(f.url, 200)
 	}
 	nonNav := 0
 	for _, p := range info.Pages {
@@ -300,34 +329,35 @@ func (c *run) commentPages() {
 		c.rec.event(evidence.EventNote, why, "")
 	}
 	if nonNav == 0 && !info.Next {
-		limit("comment_pages_navigate", fmt.Sprintf("the comments come in numbered pages (%s) whose links load another document; only the page as loaded was recorded, the other comment pages were not followed", textsafe.Line(info.Where, 200)))
+		limit("comment_pages_navigate", fmt.Sprintf("the comments%s come in numbered pages (%s) whose links load another document; only the page as loaded was recorded, the other comment pages were not followed", where, textsafe.Line(info.Where, 200)))
 		return
 	}
 	current := max(info.Current, 1)
 	var before pagerState
-	if err := c.eval(ctx, expandLibJS+pagerStateJS, &before); err != nil || !before.Found {
+	if err := c.evalIn(ctx, f.id, expandLibJS+pagerStateJS, &before); err != nil || !before.Found {
 		return
 	}
 	for k := 2; ; k++ {
 		if k > commentMaxPages {
-			limit("comment_pages_max", fmt.Sprintf("comment pages were followed up to the limit of %d pages", commentMaxPages))
+			limit("comment_pages_max", fmt.Sprintf("comment pages%s were followed up to the limit of %d pages", where, commentMaxPages))
 			return
 		}
 		if ctx.Err() != nil {
-			limit("comment_pages_time", "comment pages were followed until the time limit; later pages were not recorded")
+			limit("comment_pages_time", fmt.Sprintf("comment pages%s were followed until the time limit; later pages were not recorded", where))
 			return
 		}
 		want := current + 1
 		reqs := c.requestSeq()
 		var pc pagerClick
-		if err := c.eval(ctx, expandLibJS+fmt.Sprintf(pagerClickJSFormat, want), &pc); err != nil || !pc.OK {
+		if err := c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(pagerClickJSFormat, want), &pc); err != nil || !pc.OK {
 			return // no further page
 		}
+		end, _ := ctx.Deadline()
 		c.settle(end, reqs)
 		var st pagerState
 		changed := false
 		for wait := time.Now().Add(commentPageChange); ; {
-			if err := c.eval(ctx, expandLibJS+pagerStateJS, &st); err == nil && st.Found && st.Sig != before.Sig {
+			if err := c.evalIn(ctx, f.id, expandLibJS+pagerStateJS, &st); err == nil && st.Found && st.Sig != before.Sig {
 				changed = true
 				break
 			}
@@ -337,7 +367,7 @@ func (c *run) commentPages() {
 			time.Sleep(50 * time.Millisecond)
 		}
 		if !changed {
-			c.rec.event(evidence.EventNote, fmt.Sprintf("comment page %d did not replace the comments within %s; no further comment page was followed", want, commentPageChange), "")
+			c.rec.event(evidence.EventNote, fmt.Sprintf("comment page %d%s did not replace the comments within %s; no further comment page was followed", want, where, commentPageChange), "")
 			return
 		}
 		if st.Current > 0 {
@@ -350,27 +380,60 @@ func (c *run) commentPages() {
 			label = fmt.Sprint(current)
 		}
 		cp := evidence.CommentPage{Page: k, Label: textsafe.Line(label, 40), TextChars: utf8.RuneCountInString(st.Text)}
-		shot := fmt.Sprintf("comments-page-%02d.png", k)
-		if err := c.commentShot(ctx, shot, st); err != nil {
-			c.problem("comment page %d screenshot failed: %v", k, err)
+		if f.id != "" {
+			cp.Frame = textsafe.Cap(f.url, 2000)
+		}
+		shot := fmt.Sprintf("%s%02d.png", prefix, k)
+		var err error
+		if f.id == "" {
+			err = c.commentShot(ctx, shot, st)
+		} else {
+			err = c.frameCommentShot(ctx, shot, f.id)
+		}
+		if err != nil {
+			c.problem("comment page %d%s: screenshot failed: %v", k, where, err)
 		} else {
 			cp.Screenshot = shot
 		}
-		if html, err := c.outerHTML(ctx); err != nil {
-			c.problem("comment page %d DOM not read: %v", k, err)
+		if html, err := c.docHTML(ctx, f.id); err != nil {
+			c.problem("comment page %d%s: DOM not read: %v", k, where, err)
 		} else {
-			name := fmt.Sprintf("comments-page-%02d.html", k)
+			name := fmt.Sprintf("%s%02d.html", prefix, k)
 			if err := c.write(name, "text/html; charset=utf-8", evidence.RoleCommentPage, []byte(html)); err != nil {
-				c.problem("comment page %d DOM not written: %v", k, err)
+				c.problem("comment page %d%s: DOM not written: %v", k, where, err)
 			} else {
 				cp.DOM = name
 			}
-			c.docs = append(c.docs, pageDoc{url: c.finalURL(), page: k, html: html})
+			doc := pageDoc{url: c.finalURL(), page: k, html: html}
+			if f.id != "" {
+				doc.url, doc.frame = cp.Frame, cp.Frame
+			}
+			c.docs = append(c.docs, doc)
 		}
-		c.addText(fmt.Sprintf("comments page %d (page %s)", k, label), st.Text)
+		heading := fmt.Sprintf("comments page %d (page %s)", k, label)
+		if f.id != "" {
+			heading += " in frame: " + cp.Frame
+		}
+		c.addText(heading, st.Text)
 		c.facts.Method.CommentPages = append(c.facts.Method.CommentPages, cp)
 		before = st
 	}
+}
+
+// docHTML serialises the rendered DOM of frame ("" is the main document: through DevTools;
+// a frame's through its isolated world, as readFrames does).
+func (c *run) docHTML(ctx context.Context, frame cdp.FrameID) (string, error) {
+	if frame == "" {
+		return c.outerHTML(ctx)
+	}
+	var fr frameRead
+	if err := c.evalIn(ctx, frame, fmt.Sprintf(frameReadJS, maxFrameHTML, maxFrameHTML), &fr); err != nil {
+		return "", err
+	}
+	if fr.HTML == "" {
+		return "", errors.New("capture: the frame's document is empty")
+	}
+	return fr.HTML, nil
 }
 
 // commentShot writes a screenshot of the comment area st (document coordinates), at most
@@ -387,6 +450,72 @@ func (c *run) commentShot(ctx context.Context, name string, st pagerState) error
 		params.Clip = &page.Viewport{X: max(st.X, 0), Y: max(st.Y, 0), Width: st.W, Height: h, Scale: 1}
 	}
 	res, err := chromedp.Call(ctx, page.CaptureScreenshot, params)
+	if err != nil {
+		return err
+	}
+	return c.write(name, "image/png", evidence.RoleCommentPage, res.Data)
+}
+
+// pagerView is what pagerViewJS returns.
+type pagerView struct {
+	Found      bool
+	X, Y, W, H float64
+	Cut        bool
+	FullH      float64
+}
+
+// frameCommentShot writes a screenshot of the comment area of frame as the window shows it:
+// the area is scrolled into view (a browser paints a frame only where the window shows it),
+// the window made as tall as the area when it is taller (at most MaxSingleShot), and the shot
+// clipped to the frame's window; what lies beyond is said in a note.
+func (c *run) frameCommentShot(ctx context.Context, name string, frame cdp.FrameID) error {
+	var v pagerView
+	if err := c.evalIn(ctx, frame, expandLibJS+pagerViewJS, &v); err != nil {
+		return err
+	}
+	if wh := min(math.Ceil(v.FullH), MaxSingleShot); v.Found && wh > float64(c.e.cfg.height) {
+		// Taller than the window: the window is made as tall as the area for the shot (and
+		// set back after), as for the full-page screenshot.
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: int64(c.e.cfg.width), Height: int64(wh), DeviceScaleFactor: c.e.cfg.scale}); err == nil {
+			defer chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+				Width: int64(c.e.cfg.width), Height: int64(c.e.cfg.height), DeviceScaleFactor: c.e.cfg.scale})
+			if err := c.evalIn(ctx, frame, expandLibJS+pagerViewJS, &v); err != nil {
+				return err
+			}
+		}
+	}
+	if !v.Found || v.W < 1 || v.H < 1 {
+		return errors.New("the comment area is not shown in its frame")
+	}
+	owner, err := chromedp.Call(ctx, dom.GetFrameOwner, dom.GetFrameOwnerParams{FrameID: frame})
+	if err != nil {
+		return fmt.Errorf("the frame's element: %w", err)
+	}
+	box, err := chromedp.Call(ctx, dom.GetBoxModel, dom.GetBoxModelParams{BackendNodeID: owner.BackendNodeID})
+	if err != nil || box.Model == nil || len(box.Model.Content) < 8 {
+		return fmt.Errorf("the frame's place on the page: %w", err)
+	}
+	// The content quad is in the main window's coordinates (every frame of the page is in the
+	// tab's process); the clip is in the main document's.
+	var scroll struct{ X, Y float64 }
+	if err := c.eval(ctx, `({X: scrollX, Y: scrollY})`, &scroll); err != nil {
+		return err
+	}
+	q := box.Model.Content
+	x := q[0] + v.X + scroll.X
+	y := q[1] + v.Y + scroll.Y
+	w := min(v.W, q[2]-q[0]-v.X)
+	h := min(v.H, q[5]-q[1]-v.Y, MaxSingleShot)
+	if w < 1 || h < 1 {
+		return errors.New("the comment area is outside its frame's window")
+	}
+	if v.Cut {
+		c.rec.event(evidence.EventNote, fmt.Sprintf("%s shows the part of a comment area %d px tall that its frame's window shows (%d px)", name, int(v.FullH), int(h)), "")
+	}
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true),
+		Clip: &page.Viewport{X: x, Y: y, Width: w, Height: h, Scale: 1}})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -246,6 +247,89 @@ func TestCommentPagesKeptInOrder(t *testing.T) {
 			t.Errorf("comment %d of page 3 is not in its section", i)
 		}
 	}
+}
+
+// TestCommentPagesInsideFrames: the numbered comment pages of a board inside iframe#mainFrame
+// (same origin) and inside a cross-origin frame are each followed and kept, named after their
+// frame's DOM artifact; each screenshot shows its own page (the comment box's colour, sampled)
+// and each DOM, text section and posting-record comment names its frame.
+func TestCommentPagesInsideFrames(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	posts := s.count("comments-post")
+	base := "http://blog.test" + port(s.srv)
+	res, files := captureURL(t, base+"/board-framed")
+	frames := map[string]string{} // frame URL -> DOM artifact
+	for _, f := range res.Facts.Method.Frames {
+		frames[f.URL] = f.Artifact
+	}
+	same, cross := base+"/board", "http://other.test"+port(s.other)+"/board"
+	if frames[same] == "" || frames[cross] == "" {
+		t.Fatalf("frames %+v", res.Facts.Method.Frames)
+	}
+	cps := res.Facts.Method.CommentPages
+	if len(cps) != 4 {
+		t.Fatalf("comment pages %+v, want pages 2 and 3 of each frame", cps)
+	}
+	if n := s.count("comments-post") - posts; n != 4 {
+		t.Errorf("%d POSTs for comment pages, want 4", n)
+	}
+	want := map[int][3]uint8{2: {0xe8, 0xf0, 0xff}, 3: {0xff, 0xf0, 0xe0}}
+	text := string(files["text.txt"])
+	for i, cp := range cps {
+		frame := []string{same, same, cross, cross}[i]
+		page := 2 + i%2
+		prefix := strings.TrimSuffix(strings.TrimPrefix(frames[frame], "dom-"), ".html") + "-comments-page-"
+		if cp.Frame != frame || cp.Page != page || cp.Screenshot != fmt.Sprintf("%s%02d.png", prefix, page) || cp.DOM != fmt.Sprintf("%s%02d.html", prefix, page) {
+			t.Errorf("comment page %d: %+v (frame DOM %s)", i, cp, frames[frame])
+			continue
+		}
+		img, err := png.Decode(bytes.NewReader(files[cp.Screenshot]))
+		if err != nil {
+			t.Fatalf("%s: %v", cp.Screenshot, err)
+		}
+		// The area: the comment count on white, then the comment box in the page's colour down
+		// to its pager; sampled at its right edge, where no text is.
+		b := img.Bounds()
+		x := b.Max.X - 10
+		for _, probe := range []struct {
+			y   int
+			rgb [3]uint8
+		}{{b.Min.Y + 10, [3]uint8{0xff, 0xff, 0xff}}, {b.Min.Y + b.Dy()/2, want[page]}, {b.Min.Y + b.Dy()*9/10, want[page]}} {
+			if got := rgbAt(img, x, probe.y); got != probe.rgb {
+				t.Errorf("%s (%v): pixel (%d,%d) is %v, want %v", cp.Screenshot, b, x, probe.y, got, probe.rgb)
+			}
+		}
+		dom := string(files[cp.DOM])
+		if !strings.Contains(dom, boardCommentText(page, 1)) || strings.Contains(dom, boardCommentText(1, 1)) {
+			t.Errorf("%s does not hold page %d alone", cp.DOM, page)
+		}
+		heading := fmt.Sprintf("=== comments page %d (page %d) in frame: %s", page, page, frame)
+		if k := strings.Index(text, heading); k < 0 || !strings.Contains(text[k:], boardCommentText(page, 10)) {
+			t.Errorf("text.txt has no section %q with the page's comments", heading)
+		}
+	}
+	var post evidence.Posting
+	if err := json.Unmarshal(files["posting.json"], &post); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for _, c := range post.Comments {
+		for p := 1; p <= 3; p++ {
+			if c.Text == boardCommentText(p, 5) && (c.Frame == same || c.Frame == cross) {
+				seen[p] = true
+			}
+		}
+	}
+	if len(seen) != 3 {
+		t.Errorf("posting.json has comment 5 of pages %v from the frames, want 1, 2 and 3", seen)
+	}
+}
+
+// rgbAt returns the colour of img at (x, y), 8 bits a channel.
+func rgbAt(img image.Image, x, y int) [3]uint8 {
+	r, g, b, _ := img.At(x, y).RGBA()
+	return [3]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)}
 }
 
 // differ reports whether two images differ in size or in any sampled pixel.

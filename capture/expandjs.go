@@ -334,6 +334,17 @@ S.areaState = () => {
   return {found: true, sig: text.length + ":" + h, text: text.slice(0, 500000), current: p.current,
     x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height};
 };
+S.areaView = () => {
+  const p = S.findPager();
+  const area = p.found ? p.area : null;
+  if (!area) return {found: false};
+  try { area.scrollIntoView({block: "start", inline: "nearest"}); } catch (e) {}
+  const r = area.getBoundingClientRect();
+  const x0 = Math.max(r.left, 0), y0 = Math.max(r.top, 0);
+  const x1 = Math.min(r.right, innerWidth), y1 = Math.min(r.bottom, innerHeight);
+  return {found: true, x: x0, y: y0, w: Math.max(x1 - x0, 0), h: Math.max(y1 - y0, 0),
+    cut: r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight, fullH: r.height};
+};
 S.pageClick = n => {
   const p = S.findPager();
   if (!p.found) return {ok: false};
@@ -373,6 +384,10 @@ const pagerInfoJS = `globalThis.__evx.pagerInfo()`
 // that a page replaced it), its text (at most 500,000 characters), the current page number
 // and its rectangle in document coordinates.
 const pagerStateJS = `globalThis.__evx.areaState()`
+
+// pagerViewJS scrolls the comment area into view and returns the part of it that its
+// frame's window shows, in that window's coordinates: {found, x, y, w, h, cut, fullH}.
+const pagerViewJS = `globalThis.__evx.areaView()`
 
 // pagerClickJSFormat clicks the non-navigating control of comment page %d, or the "next"
 // control when the page is not listed: {ok, label, viaNext, skipped}.

@@ -367,12 +367,22 @@ document.getElementById('m').addEventListener('click', async () => {
 	omux := http.NewServeMux()
 	omux.HandleFunc("/frame-more", frameMore)
 	omux.HandleFunc("/frame-more.json", frameMoreJSON)
+	for _, p := range []string{"/board", "/comments", "/hit/"} {
+		omux.Handle(p, mux) // the board in a cross-origin frame, with its traps
+	}
 	s.other = httptest.NewServer(omux)
 
 	mux.HandleFunc("/framed", func(w http.ResponseWriter, r *http.Request) {
 		page(w, `<!doctype html><html lang="ko"><head><title>프레임 댓글</title></head><body><p>기사 본문</p>
 <iframe id="same" src="/frame-more" width="600" height="300"></iframe>
 <iframe id="cross" src="http://other.test`+port(s.other)+`/frame-more" width="600" height="300"></iframe></body></html>`)
+	})
+	// A blog's outer page with the board in iframe#mainFrame (same origin) and again in a
+	// cross-origin frame: each frame's comment pages are followed.
+	mux.HandleFunc("/board-framed", func(w http.ResponseWriter, r *http.Request) {
+		page(w, `<!doctype html><html lang="ko"><head><title>블로그</title><style>body{margin:0} iframe{display:block;border:0}</style></head><body>
+<iframe id="mainFrame" name="mainFrame" src="/board" width="1000" height="1500"></iframe>
+<iframe id="cafe_main" src="http://other.test`+port(s.other)+`/board" width="1000" height="1500"></iframe></body></html>`)
 	})
 	return s
 }

@@ -210,6 +210,7 @@ func (c *run) readFrames(ctx context.Context) (frames []*frameDoc, mainContent *
 				c.problem("frame DOM not written: %v", err)
 			} else {
 				fd.rec.Artifact = name
+				c.frameArtifacts[fd.info.id] = name
 			}
 			if fd.read.Cut {
 				fd.rec.Note = fmt.Sprintf("its DOM is larger than %d characters and was cut there", maxFrameHTML)

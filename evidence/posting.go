@@ -139,8 +139,10 @@ type Click struct {
 
 // CommentPage is one numbered comment page that replaced the one before it.
 type CommentPage struct {
-	Page       int    `json:"page"`
-	Label      string `json:"label"`
+	Page  int    `json:"page"`
+	Label string `json:"label"`
+	// Frame is the URL of the frame whose comments these are, "" for the main document.
+	Frame      string `json:"frame,omitempty"`
 	Screenshot string `json:"screenshot,omitempty"`
 	DOM        string `json:"dom,omitempty"`
 	TextChars  int    `json:"text_chars"`
