@@ -91,7 +91,7 @@ func Build(ctx context.Context, w io.Writer, in Input, open Opener) error {
 			return fmt.Errorf("report: capture %s: %w", c.ID, p.err)
 		}
 		num, total := in.number(i)
-		d.capture(num, total, c, p.shot, links[i])
+		d.capture(num, total, c, p, links[i])
 		if !d.ok() {
 			return d.err
 		}
@@ -515,7 +515,7 @@ func (d *doc) summary(in Input, links []int) {
 }
 
 // capture writes the section of capture c, number num of total.
-func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
+func (d *doc) capture(num, total int, c Capture, p prepared, link int) {
 	t := d.t
 	m := c.Manifest
 	f := &m.Facts
@@ -533,12 +533,13 @@ func (d *doc) capture(num, total int, c Capture, sh *shot, link int) {
 	d.identification(c)
 	// What the page says about itself, apart and labelled.
 	d.claims(f)
+	d.posting(p.post, p.postNote)
 	d.redirects(f.Redirects)
 	d.collection(&f.Collection)
 	d.network(&f.Network)
 	d.browser(&f.Browser)
 
-	d.screenshot(c, sh)
+	d.screenshot(c, p.shot)
 	d.artifacts(m)
 	d.method(&f.Method)
 	d.custody(c.Custody)
@@ -767,6 +768,100 @@ func (d *doc) claims(f *evidence.Facts) {
 		rows = append(rows, []cell{bold(d.claimLabel(c.Field)), vc})
 	}
 	d.table(table{title: t.ClaimsTitle, cols: []column{{w: 42, fill: true}, {w: contentW - 42}}}, rows, nil)
+}
+
+// reportMaxComments is the number of comments a report lists for one capture, each text cut
+// at reportCommentChars characters; posting.json holds them all.
+const (
+	reportMaxComments  = 300
+	reportCommentChars = 400
+)
+
+// posting writes the posting record p (see evidence.PostingRows and CommentLines), labelled
+// as read from the page, and its comments in page order, replies indented; note, when set,
+// says why the record could not be read. A capture without a record (made before Evidentia
+// wrote one, or failed) has no such section.
+func (d *doc) posting(p *evidence.Posting, note string) {
+	t := d.t
+	if note != "" {
+		d.heading2(t.PostingTitle, 10)
+		d.para(fmt.Sprintf(t.PostingUnread, line(note, 300)), true, sizeTable)
+		return
+	}
+	if p == nil {
+		return
+	}
+	rows := [][]cell{{{text: t.PostingNote, band: true}}}
+	for _, r := range evidence.PostingRows(p) {
+		v := r.Value
+		switch r.Key {
+		case evidence.FactPosted, evidence.FactPostModified:
+			v = fmt.Sprintf(t.AsGiven, r.Value)
+			if !r.Time.IsZero() {
+				v = d.kst(r.Time) + "\n" + v
+			} else {
+				v += "\n" + t.NotATime
+			}
+			if len(r.Parts) == 2 && r.Parts[1] != "" {
+				v += "\n" + fmt.Sprintf(t.ResolvedFrom, r.Parts[1])
+			}
+			if len(r.Parts) >= 1 && r.Parts[0] != "" {
+				v += "\n" + fmt.Sprintf(t.ClaimSource, r.Parts[0])
+			}
+		case evidence.FactCommentsCaptured:
+			if len(r.Parts) == 4 {
+				v = fmt.Sprintf(t.CapturedFmt, r.Value, atoi(r.Parts[1]), atoi(r.Parts[2]), atoi(r.Parts[3]))
+			}
+		}
+		label := bold(t.factLabel(r.Key))
+		rows = append(rows, []cell{label, txt(v)})
+	}
+	d.table(table{title: t.PostingTitle, cols: []column{{w: 42, fill: true}, {w: contentW - 42}}}, rows, nil)
+
+	lines, left := evidence.CommentLines(p, reportMaxComments, reportCommentChars)
+	if len(lines) == 0 {
+		d.para(t.NoComments, false, sizeTable)
+		return
+	}
+	crow := make([][]cell, 0, len(lines))
+	for _, l := range lines {
+		text := l.Text
+		if l.Depth > 0 {
+			text = strings.Repeat("↳ ", min(l.Depth, 4)) + t.ReplyMark + " " + text
+		}
+		switch {
+		case l.Deleted:
+			text = t.CommentDeleted + " " + text
+		case l.Hidden:
+			text = t.CommentHidden + " " + text
+		}
+		var where []string
+		if l.Page > 1 {
+			where = append(where, fmt.Sprintf(t.CommentPageFmt, l.Page))
+		}
+		if l.Frame != "" {
+			where = append(where, fmt.Sprintf(t.CommentFrameFmt, l.Frame))
+		}
+		if len(where) > 0 {
+			text += "\n(" + strings.Join(where, ", ") + ")"
+		}
+		when := l.TimeText
+		if !l.Time.IsZero() {
+			when = d.kst(l.Time)
+		}
+		crow = append(crow, []cell{txt(strconv.Itoa(l.N)), txt(d.orNot(l.Author)), txt(when), txt(text)})
+	}
+	d.table(table{title: t.CommentsTitle, header: true, size: sizeTable - 0.5, cols: []column{
+		{title: t.ColNo, w: 10, align: 'R'}, {title: t.ColAuthor, w: 34}, {title: t.ColTime, w: 30}, {title: t.ColComment, w: contentW - 74}}}, crow, nil)
+	if left > 0 {
+		d.para(fmt.Sprintf(t.CommentsLeftFmt, left), true, sizeTable)
+	}
+}
+
+// atoi is strconv.Atoi for a number Evidentia wrote itself; 0 for anything else.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // claimLabel names the Metadata field of a claim.

@@ -67,6 +67,7 @@ type capSpec struct {
 	tiles   [][]byte // tiles instead of shot, each tileH CSS px high
 	tileH   int
 	started time.Time
+	posting []byte // posting.json, or nil
 }
 
 // synthPNG is synthScreenshot as a PNG, made once per process for each size and seed.
@@ -132,6 +133,9 @@ func makeCapture(t testing.TB, st *store, s capSpec) Capture {
 		add("document.html", evidence.RoleDocument, "text/html", []byte("<html><title>"+s.title+"</title></html>"))
 		add("network.warc.gz", evidence.RoleWARC, "application/warc", []byte("WARC/1.1 "+s.id))
 		add("text.txt", evidence.RoleText, "text/plain", []byte(s.title+" 본문"))
+	}
+	if s.posting != nil {
+		add("posting.json", evidence.RolePosting, "application/json", s.posting)
 	}
 	add("facts.json", evidence.RoleFacts, "application/json", []byte(`{"id":"`+s.id+`"}`))
 	m := &evidence.Manifest{

@@ -60,10 +60,14 @@ type shotPart struct {
 	decError string
 }
 
-// prepared is the result of preparing one capture's images.
+// prepared is the result of preparing one capture's images and its posting record.
 type prepared struct {
 	shot *shot // nil: no screenshot
-	err  error
+	post *evidence.Posting
+	// postNote says why the capture's posting.json could not be decoded ("" when it was, or
+	// when the capture has none).
+	postNote string
+	err      error
 }
 
 // prepareAll prepares the screenshots of all captures, at most GOMAXPROCS at a time, and
@@ -80,7 +84,11 @@ func prepareAll(ctx context.Context, caps []Capture, open Opener) ([]chan prepar
 		wg.Go(func() {
 			for i := range jobs {
 				s, err := prepareShot(ctx, caps[i].Manifest, open)
-				out[i] <- prepared{shot: s, err: err}
+				p := prepared{shot: s, err: err}
+				if err == nil {
+					p.post, p.postNote, p.err = preparePosting(ctx, caps[i].Manifest, open)
+				}
+				out[i] <- p
 			}
 		})
 	}
@@ -266,4 +274,25 @@ func (sl *slicer) flush() error {
 	})
 	sl.filled = 0
 	return nil
+}
+
+// preparePosting reads and decodes the posting record of m (nil when it has none). A record
+// that cannot be decoded becomes a note; one that cannot be read, or does not match its
+// digest, is an error, as for an image.
+func preparePosting(ctx context.Context, m *evidence.Manifest, open Opener) (*evidence.Posting, string, error) {
+	for _, a := range m.Artifacts {
+		if a.Role != evidence.RolePosting {
+			continue
+		}
+		b, err := readArtifact(ctx, open, a)
+		if err != nil {
+			return nil, "", err
+		}
+		p, err := evidence.DecodePosting(b)
+		if err != nil {
+			return nil, errText(err), nil
+		}
+		return p, "", nil
+	}
+	return nil, "", nil
 }

@@ -86,6 +86,33 @@ type texts struct {
 	NotATime     string
 	NoClaims     string
 
+	// The posting record (posting.json), read from the page: its rows (evidence.PostingRows)
+	// and its comments (evidence.CommentLines).
+	PostingTitle     string
+	PostingNote      string
+	PostingUnread    string // %s why posting.json could not be read
+	Platform         string
+	PostID           string
+	PostAuthor       string
+	Posted           string
+	Views            string
+	Likes            string
+	CommentsStated   string
+	CommentsCaptured string
+	CapturedFmt      string // %[1]s comments, %[2]d replies, %[3]d deleted, %[4]d hidden
+	ResolvedFrom     string // %s how a relative time was resolved
+	CommentsTitle    string
+	ColComment       string
+	ColAuthor        string
+	ColTime          string
+	CommentDeleted   string
+	CommentHidden    string
+	ReplyMark        string
+	CommentPageFmt   string // %d the numbered comment page
+	CommentFrameFmt  string // %s the frame's address
+	CommentsLeftFmt  string // %d comments not listed
+	NoComments       string
+
 	Redirects   string
 	HopNo       string
 	HopStatus   string
@@ -265,6 +292,26 @@ func (t *texts) action(key string) string {
 // has no words for.
 func (t *texts) factLabel(key string) string {
 	switch key {
+	case evidence.FactPlatform:
+		return t.Platform
+	case evidence.FactPostID:
+		return t.PostID
+	case evidence.FactPostTitle:
+		return t.PageTitle
+	case evidence.FactPostAuthor:
+		return t.PostAuthor
+	case evidence.FactPosted:
+		return t.Posted
+	case evidence.FactPostModified:
+		return t.Modified
+	case evidence.FactViews:
+		return t.Views
+	case evidence.FactLikes:
+		return t.Likes
+	case evidence.FactCommentsStated:
+		return t.CommentsStated
+	case evidence.FactCommentsCaptured:
+		return t.CommentsCaptured
 	case evidence.FactHTTPStatus:
 		return t.HTTPStatus
 	case evidence.FactServer:
@@ -398,6 +445,31 @@ var textsKo = texts{
 	ClaimSource:    "출처: %s",
 	NotATime:       "(시각으로 읽을 수 없음)",
 	NoClaims:       "페이지가 스스로 밝힌 정보가 없습니다.",
+
+	PostingTitle:     "게시물 기록 (페이지에서 읽은 내용)",
+	PostingNote:      "Evidentia가 렌더링된 페이지(본문, 프레임, 댓글 페이지)에서 읽은 게시물과 댓글입니다. 페이지가 표시한 내용이며 확인된 사실이 아닙니다. 전체 기록은 posting.json 파일에 있습니다.",
+	PostingUnread:    "게시물 기록(posting.json)을 읽을 수 없습니다: %s",
+	Platform:         "사이트 유형",
+	PostID:           "게시물 ID",
+	PostAuthor:       "작성자",
+	Posted:           "작성 시각",
+	Views:            "조회수 (페이지 표시)",
+	Likes:            "추천/좋아요 (페이지 표시)",
+	CommentsStated:   "댓글 수 (페이지 표시)",
+	CommentsCaptured: "저장된 댓글",
+	CapturedFmt:      "%[1]s개 (답글 %[2]d, 삭제 %[3]d, 숨김 %[4]d)",
+	ResolvedFrom:     "상대 시각 환산: %s",
+	CommentsTitle:    "댓글 (페이지 순서)",
+	ColComment:       "내용",
+	ColAuthor:        "작성자",
+	ColTime:          "시각",
+	CommentDeleted:   "[삭제된 댓글]",
+	CommentHidden:    "[숨겨진 댓글]",
+	ReplyMark:        "[답글]",
+	CommentPageFmt:   "댓글 %d쪽",
+	CommentFrameFmt:  "프레임: %s",
+	CommentsLeftFmt:  "그 밖의 댓글 %d개는 이 보고서에 싣지 않았습니다. posting.json 파일에 모두 있습니다.",
+	NoComments:       "저장된 댓글이 없습니다.",
 
 	Redirects:   "리다이렉트 경로",
 	HopNo:       "단계",
@@ -619,6 +691,31 @@ var textsEn = texts{
 	ClaimSource:    "found in: %s",
 	NotATime:       "(not a recognised time)",
 	NoClaims:       "The page stated nothing about itself.",
+
+	PostingTitle:     "Posting record (as read from the page)",
+	PostingNote:      "The post and its comments as Evidentia read them from the rendered page (its main document, frames and comment pages): what the page shows, not observed facts. The whole record is the file posting.json.",
+	PostingUnread:    "The posting record (posting.json) could not be read: %s",
+	Platform:         "Site type",
+	PostID:           "Post ID",
+	PostAuthor:       "Author",
+	Posted:           "Posted",
+	Views:            "Views (as the page states)",
+	Likes:            "Likes (as the page states)",
+	CommentsStated:   "Comments (as the page states)",
+	CommentsCaptured: "Comments captured",
+	CapturedFmt:      "%[1]s (%[2]d replies, %[3]d deleted, %[4]d hidden)",
+	ResolvedFrom:     "relative time resolved: %s",
+	CommentsTitle:    "Comments (in page order)",
+	ColComment:       "Text",
+	ColAuthor:        "Author",
+	ColTime:          "Time",
+	CommentDeleted:   "[deleted comment]",
+	CommentHidden:    "[hidden comment]",
+	ReplyMark:        "[reply]",
+	CommentPageFmt:   "comment page %d",
+	CommentFrameFmt:  "frame: %s",
+	CommentsLeftFmt:  "%d more comments are not listed in this report; posting.json holds them all.",
+	NoComments:       "No comment was captured.",
 
 	Redirects:   "Redirect chain",
 	HopNo:       "Hop",
