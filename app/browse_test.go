@@ -41,6 +41,7 @@ type synth struct {
 	reason           string
 	shot             []byte   // screenshot.png; nil for none
 	tiles            [][]byte // tiles in page order (named so that name order is the reverse)
+	posting          []byte   // posting.json; nil for none
 }
 
 // testPNG draws a w×h PNG of horizontal bands whose colours depend on seed.
@@ -127,6 +128,9 @@ func sealSynthIn(st *store.Store, dir, caseName string, s synth) (*store.Record,
 	}
 	errs = append(errs, add("text.txt", "text/plain", evidence.RoleText, []byte(s.text)),
 		add("document.html", "text/html", evidence.RoleDocument, []byte("<html><title>"+s.title+"</title><body>"+s.text+"</body></html>")))
+	if s.posting != nil {
+		errs = append(errs, add("posting.json", "application/json", evidence.RolePosting, s.posting))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -67,6 +68,10 @@ type detailView struct {
 
 	rec    *store.Record
 	events []store.Event
+	// post is the capture's posting record (nil when it has none or it could not be read:
+	// postErr then says why).
+	post    *evidence.Posting
+	postErr error
 
 	title    *widget.Label
 	address  *widget.Label
@@ -175,6 +180,11 @@ func (d *detailView) load() {
 		if err == nil {
 			events, err = d.u.st.Custody(d.ctx, rec.ID)
 		}
+		var post *evidence.Posting
+		var postErr error
+		if err == nil {
+			post, postErr = readPosting(d.ctx, d.u.st, rec)
+		}
 		if d.ctx.Err() != nil {
 			return
 		}
@@ -183,6 +193,7 @@ func (d *detailView) load() {
 				d.showLoadError(err)
 				return
 			}
+			d.post, d.postErr = post, postErr
 			d.show(rec, events)
 		})
 	})
@@ -333,6 +344,143 @@ func claimsSection(md evidence.Metadata, started time.Time) []fyne.CanvasObject 
 	return out
 }
 
+// readPosting reads the posting record of rec from st, checked against its digest: nil, nil
+// when the capture has none.
+func readPosting(ctx context.Context, st *store.Store, rec *store.Record) (*evidence.Posting, error) {
+	if rec.Manifest == nil {
+		return nil, nil
+	}
+	for _, a := range rec.Manifest.Artifacts {
+		if a.Role != evidence.RolePosting {
+			continue
+		}
+		r, err := st.OpenArtifact(ctx, a.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(r, evidence.MaxPostingBytes+1))
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, err
+		}
+		return evidence.DecodePosting(b)
+	}
+	return nil, nil
+}
+
+// detailMaxComments is the number of comments the detail window lists; posting.json and the
+// report hold more.
+const detailMaxComments = 100
+
+// postingSection is the group of the posting record p (evidence.PostingRows and
+// CommentLines), under detail.secPosting and a note that it was read from the page, as pairs
+// for a form layout: the rows, then the first detailMaxComments comments in page order, one
+// per line. err, when set, says why the record could not be read. Nothing without a record.
+func postingSection(p *evidence.Posting, err error) []fyne.CanvasObject {
+	if p == nil && err == nil {
+		return nil
+	}
+	head := widget.NewLabelWithStyle(T("detail.secPosting"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Importance = widget.HighImportance
+	head.Wrapping = fyne.TextWrapWord
+	out := []fyne.CanvasObject{widget.NewLabel(""), head, widget.NewLabel("")}
+	if err != nil {
+		msg := widget.NewLabel(T("detail.postingUnread", map[string]any{"Reason": friendly(err)}))
+		msg.Wrapping = fyne.TextWrapWord
+		msg.Importance = widget.DangerImportance
+		return append(out, msg)
+	}
+	out = append(out, note(T("detail.postingNote"), fyne.TextWrapWord))
+	pair := func(name, value string) {
+		n := widget.NewLabelWithStyle(name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		v := widget.NewLabel(value)
+		v.Wrapping = fyne.TextWrapBreak
+		v.Selectable = true
+		out = append(out, n, v)
+	}
+	for _, r := range evidence.PostingRows(p) {
+		v := r.Value
+		switch r.Key {
+		case evidence.FactPosted, evidence.FactPostModified:
+			v = T("detail.asGiven", map[string]any{"Value": r.Value})
+			if !r.Time.IsZero() {
+				v = formTime(r.Time) + "\n" + v
+			}
+			if len(r.Parts) == 2 && r.Parts[1] != "" {
+				v += "\n" + T("detail.resolved", map[string]any{"How": r.Parts[1]})
+			}
+			if len(r.Parts) >= 1 && r.Parts[0] != "" {
+				v += "\n" + T("detail.claimSource", map[string]any{"Source": r.Parts[0]})
+			}
+		case evidence.FactCommentsCaptured:
+			if len(r.Parts) == 4 {
+				v = T("detail.commentsCaptured", map[string]any{"All": r.Value, "Replies": r.Parts[1], "Deleted": r.Parts[2], "Hidden": r.Parts[3]})
+			}
+		}
+		pair(postingRowName(r.Key), v)
+	}
+	lines, left := evidence.CommentLines(p, detailMaxComments, 300)
+	var b strings.Builder
+	for _, l := range lines {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%d. %s", l.N, strings.Repeat("↳ ", min(l.Depth, 4)))
+		if l.Author != "" {
+			b.WriteString(l.Author)
+		}
+		switch {
+		case !l.Time.IsZero():
+			b.WriteString(" · " + formTime(l.Time))
+		case l.TimeText != "":
+			b.WriteString(" · " + l.TimeText)
+		}
+		switch {
+		case l.Deleted:
+			b.WriteString(" · " + T("detail.commentDeleted"))
+		case l.Hidden:
+			b.WriteString(" · " + T("detail.commentHidden"))
+		}
+		b.WriteString("\n    " + l.Text)
+	}
+	if left > 0 {
+		b.WriteString("\n" + T("detail.commentsLeft", map[string]any{"Count": left}))
+	}
+	if b.Len() > 0 {
+		pair(T("detail.comments"), b.String())
+	}
+	return out
+}
+
+// postingRowName names a row of evidence.PostingRows.
+func postingRowName(key string) string {
+	switch key {
+	case evidence.FactPlatform:
+		return T("detail.platform")
+	case evidence.FactPostID:
+		return T("detail.postID")
+	case evidence.FactPostTitle:
+		return T("detail.pageTitle")
+	case evidence.FactPostAuthor:
+		return T("detail.author")
+	case evidence.FactPosted:
+		return T("detail.posted")
+	case evidence.FactPostModified:
+		return T("detail.modified")
+	case evidence.FactViews:
+		return T("detail.views")
+	case evidence.FactLikes:
+		return T("detail.likes")
+	case evidence.FactCommentsStated:
+		return T("detail.commentsStated")
+	case evidence.FactCommentsCaptured:
+		return T("detail.commentsCapturedName")
+	}
+	return key
+}
+
 // claimName names the Metadata field of a claim.
 func claimName(field string) string {
 	switch field {
@@ -382,6 +530,7 @@ func (d *detailView) fillInfo() {
 	var objs []fyne.CanvasObject
 	objs = append(objs, captureSection(rec)...)
 	objs = append(objs, claimsSection(f.Metadata, started)...)
+	objs = append(objs, postingSection(d.post, d.postErr)...)
 	facts := evidence.NetworkRows(&f.Network)
 	objs = append(objs, networkSection(&f.Network, facts)...)
 	if f.Network.TLS != nil {

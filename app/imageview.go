@@ -67,7 +67,7 @@ func newImageViewer(w fyne.Window) *imageViewer {
 	}
 	bar := container.NewBorder(nil, nil, container.NewHBox(fitBtn, actual, out, in), nil, v.label)
 	area := container.New(&viewerLayout{v: v}, v.scroll)
-	v.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(area, container.NewCenter(v.message)))
+	v.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(area, container.NewVBox(layout.NewSpacer(), v.message, layout.NewSpacer()))) // full width, so that the message wraps at words
 	return v
 }
 
