@@ -149,21 +149,19 @@ rounds:
 				clicked++
 				at := time.Since(c.start).Milliseconds()
 				c.settle(end, reqs)
+				// One measure after the click, which also notes what it added (one round trip).
 				var after expandMeasure
-				if err := c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandAfterJSFormat, 0), &after); err != nil {
+				if err := c.evalIn(ctx, f.id, expandLibJS+expandAfterJS, &after); err != nil {
 					continue
 				}
 				if after.Chars == cr.Before.Chars && c.requestSeq() != reqs {
 					// Requests were made but nothing shows yet: a slower page renders later.
 					c.waitQuietUntil(expandSlowWindow, time.Now().Add(expandQuietLimit), end)
-					if err := c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandAfterJSFormat, 0), &after); err != nil {
+					if err := c.evalIn(ctx, f.id, expandLibJS+expandAfterJS, &after); err != nil {
 						continue
 					}
 				}
 				added := after.Chars - cr.Before.Chars
-				if added != 0 {
-					_ = c.evalIn(ctx, f.id, expandLibJS+fmt.Sprintf(expandAfterJSFormat, added), &after)
-				}
 				if len(exp.Clicks) < expandMaxRecorded {
 					exp.Clicks = append(exp.Clicks, evidence.Click{
 						Label: textsafe.Line(cand.Label, 80), Where: textsafe.Line(cand.Where, 200), Frame: f.url,

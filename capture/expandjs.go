@@ -246,13 +246,15 @@ S.click = i => {
   const prev = S.clicks.get(el);
   S.clicks.set(el, {n: prev ? prev.n + 1 : 1, added: -1});
   S.last = el;
+  S.lastBefore = before;
   try { S.textHolder(el, j.label).click(); } catch (e) { return {ok: false, reason: "click failed"}; }
   return {ok: true, before};
 };
-S.after = added => {
-  const m = S.last && S.clicks.get(S.last);
-  if (m) m.added = added;
-  return S.measure();
+S.after = () => {
+  const m = S.measure();
+  const rec = S.last && S.clicks.get(S.last);
+  if (rec && S.lastBefore) rec.added = m.chars - S.lastBefore.chars;
+  return m;
 };
 
 // Comment pages: numbered page controls inside a comment area.
@@ -372,9 +374,9 @@ const expandScanJS = `globalThis.__evx.scan()`
 // may have changed since): {ok, reason, before: {chars, items, h}}.
 const expandClickJSFormat = `globalThis.__evx.click(%d)`
 
-// expandAfterJSFormat notes what the last click added (%d characters: a "more" control that
-// added nothing is not clicked again) and measures the document: {chars, items, h}.
-const expandAfterJSFormat = `globalThis.__evx.after(%d)`
+// expandAfterJS measures the document after the last click and notes what that click added
+// (a "more" control that added nothing is not clicked again): {chars, items, h}.
+const expandAfterJS = `globalThis.__evx.after()`
 
 // pagerInfoJS finds numbered comment pagination inside a comment area: {found, current,
 // where, pages: [{n, nav}], next}. nav is true for a page link that loads another document.

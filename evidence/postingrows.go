@@ -67,7 +67,7 @@ func PostingRows(p *Posting) FactRows {
 	}
 	add(FactPlatform, p.Platform, 60)
 	add(FactPostID, p.PostID, 200)
-	add(FactPostTitle, p.Title, 500)
+	add(FactPostTitle, p.Title, 300)
 	add(FactPostAuthor, PersonText(p.Author), 600)
 	for _, t := range []struct {
 		key string
@@ -82,7 +82,7 @@ func PostingRows(p *Posting) FactRows {
 		n   *Count
 	}{{FactViews, p.Counts.Views}, {FactLikes, p.Counts.Likes}, {FactCommentsStated, p.Counts.Comments}} {
 		if c.n != nil {
-			rows = append(rows, FactRow{Key: c.key, Value: groupDigits(c.n.Value)})
+			rows = append(rows, FactRow{Key: c.key, Value: GroupDigits(int64(c.n.Value))})
 		}
 	}
 	var replies, deleted, hidden int
@@ -97,7 +97,7 @@ func PostingRows(p *Posting) FactRows {
 			hidden++
 		}
 	}
-	rows = append(rows, FactRow{Key: FactCommentsCaptured, Value: groupDigits(len(p.Comments)),
+	rows = append(rows, FactRow{Key: FactCommentsCaptured, Value: GroupDigits(int64(len(p.Comments))),
 		Parts: []string{strconv.Itoa(len(p.Comments)), strconv.Itoa(replies), strconv.Itoa(deleted), strconv.Itoa(hidden)}})
 	return rows
 }
@@ -146,9 +146,9 @@ func PersonText(a Person) string {
 	return strings.Join(parts, " ")
 }
 
-// groupDigits writes n with thousands separators: 1234567 is "1,234,567".
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
+// GroupDigits writes n with thousands separators: 1234567 is "1,234,567".
+func GroupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	var b strings.Builder

@@ -277,22 +277,8 @@ func (d *doc) yesNo(b bool) string {
 	return d.t.No
 }
 
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// group writes n with thousands separators (evidence.GroupDigits).
+func group(n int64) string { return evidence.GroupDigits(n) }
 
 func (d *doc) statusText(s evidence.Status) (string, [3]int) {
 	switch s {
@@ -533,7 +519,7 @@ func (d *doc) capture(num, total int, c Capture, p prepared, link int) {
 	d.identification(c)
 	// What the page says about itself, apart and labelled.
 	d.claims(f)
-	d.posting(p.post, p.postNote)
+	d.posting(p.post, p.postNote, f.Metadata)
 	d.redirects(f.Redirects)
 	d.collection(&f.Collection)
 	d.network(&f.Network)
@@ -779,9 +765,11 @@ const (
 
 // posting writes the posting record p (see evidence.PostingRows and CommentLines), labelled
 // as read from the page, and its comments in page order, replies indented; note, when set,
-// says why the record could not be read. A capture without a record (made before Evidentia
+// says why the record could not be read. What the page's claims already show (claimed) is
+// not repeated: the title and author when they are the same, a time read from the page's
+// metadata. A capture without a record (made before Evidentia
 // wrote one, or failed) has no such section.
-func (d *doc) posting(p *evidence.Posting, note string) {
+func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadata) {
 	t := d.t
 	if note != "" {
 		d.heading2(t.PostingTitle, 10)
@@ -793,6 +781,13 @@ func (d *doc) posting(p *evidence.Posting, note string) {
 	}
 	rows := [][]cell{{{text: t.PostingNote, band: true}}}
 	for _, r := range evidence.PostingRows(p) {
+		switch {
+		case r.Key == evidence.FactPostTitle && strings.TrimSpace(p.Title) == strings.TrimSpace(claimed.Title),
+			r.Key == evidence.FactPostAuthor && strings.TrimSpace(evidence.PersonText(p.Author)) == strings.TrimSpace(claimed.Author),
+			r.Key == evidence.FactPosted && p.Posted != nil && strings.HasPrefix(p.Posted.Source, "meta:"),
+			r.Key == evidence.FactPostModified && p.Modified != nil && strings.HasPrefix(p.Modified.Source, "meta:"):
+			continue
+		}
 		v := r.Value
 		switch r.Key {
 		case evidence.FactPosted, evidence.FactPostModified:
@@ -820,8 +815,7 @@ func (d *doc) posting(p *evidence.Posting, note string) {
 
 	lines, left := evidence.CommentLines(p, reportMaxComments, reportCommentChars)
 	if len(lines) == 0 {
-		d.para(t.NoComments, false, sizeTable)
-		return
+		return // the captured-comments row says 0
 	}
 	crow := make([][]cell, 0, len(lines))
 	for _, l := range lines {

@@ -111,7 +111,6 @@ type texts struct {
 	CommentPageFmt   string // %d the numbered comment page
 	CommentFrameFmt  string // %s the frame's address
 	CommentsLeftFmt  string // %d comments not listed
-	NoComments       string
 
 	Redirects   string
 	HopNo       string
@@ -469,7 +468,6 @@ var textsKo = texts{
 	CommentPageFmt:   "댓글 %d쪽",
 	CommentFrameFmt:  "프레임: %s",
 	CommentsLeftFmt:  "그 밖의 댓글 %d개는 이 보고서에 싣지 않았습니다. posting.json 파일에 모두 있습니다.",
-	NoComments:       "저장된 댓글이 없습니다.",
 
 	Redirects:   "리다이렉트 경로",
 	HopNo:       "단계",
@@ -715,7 +713,6 @@ var textsEn = texts{
 	CommentPageFmt:   "comment page %d",
 	CommentFrameFmt:  "frame: %s",
 	CommentsLeftFmt:  "%d more comments are not listed in this report; posting.json holds them all.",
-	NoComments:       "No comment was captured.",
 
 	Redirects:   "Redirect chain",
 	HopNo:       "Hop",
