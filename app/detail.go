@@ -377,8 +377,10 @@ const detailMaxComments = 100
 // postingSection is the group of the posting record p (evidence.PostingRows and
 // CommentLines), under detail.secPosting and a note that it was read from the page, as pairs
 // for a form layout: the rows, then the first detailMaxComments comments in page order, one
-// per line. err, when set, says why the record could not be read. Nothing without a record.
-func postingSection(p *evidence.Posting, err error) []fyne.CanvasObject {
+// per line, without repeating what the claims section shows (claimed, see
+// evidence.PostingRows). err, when set, says why the record could not be read. Nothing
+// without a record.
+func postingSection(p *evidence.Posting, err error, claimed *evidence.Metadata) []fyne.CanvasObject {
 	if p == nil && err == nil {
 		return nil
 	}
@@ -400,7 +402,7 @@ func postingSection(p *evidence.Posting, err error) []fyne.CanvasObject {
 		v.Selectable = true
 		out = append(out, n, v)
 	}
-	for _, r := range evidence.PostingRows(p) {
+	for _, r := range evidence.PostingRows(p, claimed) {
 		v := r.Value
 		switch r.Key {
 		case evidence.FactPosted, evidence.FactPostModified:
@@ -530,7 +532,7 @@ func (d *detailView) fillInfo() {
 	var objs []fyne.CanvasObject
 	objs = append(objs, captureSection(rec)...)
 	objs = append(objs, claimsSection(f.Metadata, started)...)
-	objs = append(objs, postingSection(d.post, d.postErr)...)
+	objs = append(objs, postingSection(d.post, d.postErr, &f.Metadata)...)
 	facts := evidence.NetworkRows(&f.Network)
 	objs = append(objs, networkSection(&f.Network, facts)...)
 	if f.Network.TLS != nil {

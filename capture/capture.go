@@ -894,10 +894,8 @@ func (c *run) fullShot(ctx context.Context) error {
 	}
 	if tall {
 		wh := int64(math.Ceil(min(height, MaxSingleShot)))
-		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-			Width: int64(c.e.cfg.width), Height: wh, DeviceScaleFactor: c.e.cfg.scale}); err == nil {
-			defer chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-				Width: int64(c.e.cfg.width), Height: int64(c.e.cfg.height), DeviceScaleFactor: c.e.cfg.scale})
+		if restore, err := c.tallWindow(ctx, wh); err == nil {
+			defer restore()
 			if cross {
 				c.waitQuietUntil(200*time.Millisecond, time.Now().Add(time.Second), c.deadline.Add(-time.Second))
 				note := fmt.Sprintf("the page has frames of other origins, which a browser paints only where the window shows them: for the full-page screenshot the window was made %d px tall", wh)
@@ -952,6 +950,20 @@ func (c *run) fullShot(ctx context.Context) error {
 		c.facts.Method.Tiles = append(c.facts.Method.Tiles, evidence.Tile{Name: name, Y: int(y), Height: int(h)})
 	}
 	return nil
+}
+
+// tallWindow makes the window h px tall (the width and scale as configured), for a
+// screenshot that must show more than the window does; restore sets it back.
+func (c *run) tallWindow(ctx context.Context, h int64) (restore func(), err error) {
+	size := func(h int64) error {
+		_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: int64(c.e.cfg.width), Height: h, DeviceScaleFactor: c.e.cfg.scale})
+		return err
+	}
+	if err := size(h); err != nil {
+		return nil, err
+	}
+	return func() { _ = size(int64(c.e.cfg.height)) }, nil
 }
 
 // outerHTML serialises the document through DevTools (not through page script).

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -474,10 +473,8 @@ func (c *run) frameCommentShot(ctx context.Context, name string, frame cdp.Frame
 	if wh := min(math.Ceil(v.FullH), MaxSingleShot); v.Found && wh > float64(c.e.cfg.height) {
 		// Taller than the window: the window is made as tall as the area for the shot (and
 		// set back after), as for the full-page screenshot.
-		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-			Width: int64(c.e.cfg.width), Height: int64(wh), DeviceScaleFactor: c.e.cfg.scale}); err == nil {
-			defer chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-				Width: int64(c.e.cfg.width), Height: int64(c.e.cfg.height), DeviceScaleFactor: c.e.cfg.scale})
+		if restore, err := c.tallWindow(ctx, int64(wh)); err == nil {
+			defer restore()
 			if err := c.evalIn(ctx, frame, expandLibJS+pagerViewJS, &v); err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package evidence
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,8 +25,7 @@ func DecodePosting(b []byte) (*Posting, error) {
 		return nil, fmt.Errorf("%w: %d bytes is more than the limit of %d", ErrBadPosting, len(b), MaxPostingBytes)
 	}
 	var p Posting
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&p); err != nil {
+	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadPosting, err)
 	}
 	if p.Format != PostingFormat {
@@ -54,25 +52,34 @@ const (
 // window and the report, in this order: FactPlatform, FactPostID, FactPostTitle,
 // FactPostAuthor, FactPosted, FactPostModified, FactViews, FactLikes, FactCommentsStated,
 // FactCommentsCaptured; a row is left out when the record has no value for it, except
-// FactCommentsCaptured, always there. Every value came from the page: it is made safe and
+// FactCommentsCaptured, always there. With claimed (the page's metadata, which readers show
+// as its claims), what they already show is not repeated: the title and author when they are
+// the same, and a time read from the metadata. Every value came from the page: it is made safe and
 // capped (textsafe.Bracket). A time row has Value the text as the page gives it, Time the
 // moment it was resolved to (zero when it did not parse) and Parts its source and, for a
 // relative text, how it was resolved.
-func PostingRows(p *Posting) FactRows {
+func PostingRows(p *Posting, claimed *Metadata) FactRows {
 	var rows FactRows
-	add := func(key, v string, max int) {
-		if v = strings.TrimSpace(v); v != "" {
+	add := func(key, v, shown string, max int) {
+		if v = strings.TrimSpace(v); v != "" && v != strings.TrimSpace(shown) {
 			rows = append(rows, FactRow{Key: key, Value: textsafe.Bracket(v, max)})
 		}
 	}
-	add(FactPlatform, p.Platform, 60)
-	add(FactPostID, p.PostID, 200)
-	add(FactPostTitle, p.Title, 300)
-	add(FactPostAuthor, PersonText(p.Author), 600)
+	var md Metadata
+	if claimed != nil {
+		md = *claimed
+	}
+	add(FactPlatform, p.Platform, "", 60)
+	add(FactPostID, p.PostID, "", 200)
+	add(FactPostTitle, p.Title, md.Title, 300)
+	add(FactPostAuthor, PersonText(p.Author), md.Author, 600)
 	for _, t := range []struct {
 		key string
 		pt  *PageTime
 	}{{FactPosted, p.Posted}, {FactPostModified, p.Modified}} {
+		if claimed != nil && t.pt != nil && strings.HasPrefix(t.pt.Source, "meta:") {
+			continue
+		}
 		if r, ok := timeRow(t.key, t.pt); ok {
 			rows = append(rows, r)
 		}

@@ -40,7 +40,7 @@ func TestPostingRows(t *testing.T) {
 			{ID: "3", Text: "숨김", Hidden: true, Page: 2, Frame: "https://blog.example/PostView"},
 		},
 	}
-	rows := PostingRows(p)
+	rows := PostingRows(p, nil)
 	want := []string{FactPlatform, FactPostID, FactPostTitle, FactPostAuthor, FactPosted, FactViews, FactCommentsStated, FactCommentsCaptured}
 	var keys []string
 	for _, r := range rows {
@@ -65,8 +65,20 @@ func TestPostingRows(t *testing.T) {
 	if r := rows.Row(FactCommentsCaptured); strings.Join(r.Parts, ",") != "3,1,1,1" {
 		t.Errorf("captured %+v", r)
 	}
-	if got := PostingRows(&Posting{}); len(got) != 1 || got[0].Key != FactCommentsCaptured || got[0].Value != "0" {
+	if got := PostingRows(&Posting{}, nil); len(got) != 1 || got[0].Key != FactCommentsCaptured || got[0].Value != "0" {
 		t.Errorf("empty record: %+v", got)
+	}
+
+	// What the page's claims show is not repeated: the same title, a time from the metadata.
+	p2 := *p
+	p2.Modified = &PageTime{Text: "2026-12-01", Source: "meta:article:modified_time", UTC: "2026-12-01T00:00:00Z"}
+	for _, r := range PostingRows(&p2, &Metadata{Title: p.Title, Author: "다른 사람"}) {
+		if r.Key == FactPostTitle || r.Key == FactPostModified {
+			t.Errorf("row %s repeats the claims", r.Key)
+		}
+	}
+	if PostingRows(&p2, &Metadata{}).Value(FactPostAuthor) == "" {
+		t.Error("an author the claims do not show is left out")
 	}
 
 	lines, left := CommentLines(p, 2, 5)

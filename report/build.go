@@ -766,8 +766,7 @@ const (
 // posting writes the posting record p (see evidence.PostingRows and CommentLines), labelled
 // as read from the page, and its comments in page order, replies indented; note, when set,
 // says why the record could not be read. What the page's claims already show (claimed) is
-// not repeated: the title and author when they are the same, a time read from the page's
-// metadata. A capture without a record (made before Evidentia
+// not repeated (see evidence.PostingRows). A capture without a record (made before Evidentia
 // wrote one, or failed) has no such section.
 func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadata) {
 	t := d.t
@@ -780,14 +779,7 @@ func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadat
 		return
 	}
 	rows := [][]cell{{{text: t.PostingNote, band: true}}}
-	for _, r := range evidence.PostingRows(p) {
-		switch {
-		case r.Key == evidence.FactPostTitle && strings.TrimSpace(p.Title) == strings.TrimSpace(claimed.Title),
-			r.Key == evidence.FactPostAuthor && strings.TrimSpace(evidence.PersonText(p.Author)) == strings.TrimSpace(claimed.Author),
-			r.Key == evidence.FactPosted && p.Posted != nil && strings.HasPrefix(p.Posted.Source, "meta:"),
-			r.Key == evidence.FactPostModified && p.Modified != nil && strings.HasPrefix(p.Modified.Source, "meta:"):
-			continue
-		}
+	for _, r := range evidence.PostingRows(p, &claimed) {
 		v := r.Value
 		switch r.Key {
 		case evidence.FactPosted, evidence.FactPostModified:
