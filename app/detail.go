@@ -378,9 +378,10 @@ const detailMaxComments = 100
 // CommentLines), under detail.secPosting and a note that it was read from the page, as pairs
 // for a form layout: the rows, then the first detailMaxComments comments in page order, one
 // per line, without repeating what the claims section shows (claimed, see
-// evidence.PostingRows). err, when set, says why the record could not be read. Nothing
-// without a record.
-func postingSection(p *evidence.Posting, err error, claimed *evidence.Metadata) []fyne.CanvasObject {
+// evidence.PostingRows); a time later than the capture's start (started) in red with
+// detail.afterCapture, as in the claims section. err, when set, says why the record could
+// not be read. Nothing without a record.
+func postingSection(p *evidence.Posting, err error, claimed *evidence.Metadata, started time.Time) []fyne.CanvasObject {
 	if p == nil && err == nil {
 		return nil
 	}
@@ -395,15 +396,18 @@ func postingSection(p *evidence.Posting, err error, claimed *evidence.Metadata) 
 		return append(out, msg)
 	}
 	out = append(out, note(T("detail.postingNote"), fyne.TextWrapWord))
-	pair := func(name, value string) {
+	pair := func(name, value string, late bool) {
 		n := widget.NewLabelWithStyle(name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 		v := widget.NewLabel(value)
 		v.Wrapping = fyne.TextWrapBreak
 		v.Selectable = true
+		if late {
+			v.Importance = widget.DangerImportance
+		}
 		out = append(out, n, v)
 	}
 	for _, r := range evidence.PostingRows(p, claimed) {
-		v := r.Value
+		v, late := r.Value, false
 		switch r.Key {
 		case evidence.FactPosted, evidence.FactPostModified:
 			v = T("detail.asGiven", map[string]any{"Value": r.Value})
@@ -416,12 +420,15 @@ func postingSection(p *evidence.Posting, err error, claimed *evidence.Metadata) 
 			if len(r.Parts) >= 1 && r.Parts[0] != "" {
 				v += "\n" + T("detail.claimSource", map[string]any{"Source": r.Parts[0]})
 			}
+			if late = pagemeta.AfterCapture(r.Time, started); late {
+				v += "\n" + T("detail.afterCapture")
+			}
 		case evidence.FactCommentsCaptured:
 			if len(r.Parts) == 4 {
 				v = T("detail.commentsCaptured", map[string]any{"All": r.Value, "Replies": r.Parts[1], "Deleted": r.Parts[2], "Hidden": r.Parts[3]})
 			}
 		}
-		pair(postingRowName(r.Key), v)
+		pair(postingRowName(r.Key), v, late)
 	}
 	lines, left := evidence.CommentLines(p, detailMaxComments, 300)
 	var b strings.Builder
@@ -451,7 +458,7 @@ func postingSection(p *evidence.Posting, err error, claimed *evidence.Metadata) 
 		b.WriteString("\n" + T("detail.commentsLeft", map[string]any{"Count": left}))
 	}
 	if b.Len() > 0 {
-		pair(T("detail.comments"), b.String())
+		pair(T("detail.comments"), b.String(), false)
 	}
 	return out
 }
@@ -532,7 +539,7 @@ func (d *detailView) fillInfo() {
 	var objs []fyne.CanvasObject
 	objs = append(objs, captureSection(rec)...)
 	objs = append(objs, claimsSection(f.Metadata, started)...)
-	objs = append(objs, postingSection(d.post, d.postErr, &f.Metadata)...)
+	objs = append(objs, postingSection(d.post, d.postErr, &f.Metadata, started)...)
 	facts := evidence.NetworkRows(&f.Network)
 	objs = append(objs, networkSection(&f.Network, facts)...)
 	if f.Network.TLS != nil {

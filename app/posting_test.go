@@ -59,3 +59,23 @@ func TestDetailPostingUnreadable(t *testing.T) {
 		t.Error("a value of the unreadable record is shown")
 	}
 }
+
+// TestDetailPostingTimeAfterCapture: a posted time later than the capture's start is flagged,
+// as in the claims section.
+func TestDetailPostingTimeAfterCapture(t *testing.T) {
+	u, _ := lockedUI(t, settings.Settings{})
+	p := evidence.Posting{Format: evidence.PostingFormat, Platform: "generic", Comments: []evidence.Comment{},
+		Posted: &evidence.PageTime{Text: "2100-01-01 00:00:00", Source: "markup:span.gall_date attr:title", UTC: "2099-12-31T15:00:00Z"}}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := sealSynth(t, u.st, "기록", synth{url: "https://example.org/p", title: "게시물", text: "본문", posting: b})
+	d := detailOf(t, u, rec.ID)
+	d.tabs.SelectIndex(0)
+	got := shownText(d.w.Content())
+	i := strings.Index(got, squash(T("detail.secPosting")))
+	if i < 0 || !strings.Contains(got[i:], squash(T("detail.afterCapture"))) {
+		t.Error("the posting's time after the capture is not flagged")
+	}
+}

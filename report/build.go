@@ -519,7 +519,7 @@ func (d *doc) capture(num, total int, c Capture, p prepared, link int) {
 	d.identification(c)
 	// What the page says about itself, apart and labelled.
 	d.claims(f)
-	d.posting(p.post, p.postNote, f.Metadata)
+	d.posting(p.post, p.postNote, f.Metadata, f.Collection.StartedAt)
 	d.redirects(f.Redirects)
 	d.collection(&f.Collection)
 	d.network(&f.Network)
@@ -766,9 +766,10 @@ const (
 // posting writes the posting record p (see evidence.PostingRows and CommentLines), labelled
 // as read from the page, and its comments in page order, replies indented; note, when set,
 // says why the record could not be read. What the page's claims already show (claimed) is
-// not repeated (see evidence.PostingRows). A capture without a record (made before Evidentia
+// not repeated (see evidence.PostingRows); a time later than the capture's start is flagged
+// in red as the claims' are (pagemeta.AfterCapture). A capture without a record (made before Evidentia
 // wrote one, or failed) has no such section.
-func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadata) {
+func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadata, started time.Time) {
 	t := d.t
 	if note != "" {
 		d.heading2(t.PostingTitle, 10)
@@ -794,6 +795,10 @@ func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadat
 			}
 			if len(r.Parts) >= 1 && r.Parts[0] != "" {
 				v += "\n" + fmt.Sprintf(t.ClaimSource, r.Parts[0])
+			}
+			if pagemeta.AfterCapture(r.Time, started) {
+				rows = append(rows, []cell{bold(t.factLabel(r.Key)), {text: v + "\n" + t.AfterCapture, bold: true, rgb: verdictRed}})
+				continue
 			}
 		case evidence.FactCommentsCaptured:
 			if len(r.Parts) == 4 {

@@ -130,3 +130,21 @@ func TestPostingSectionUnreadable(t *testing.T) {
 		t.Error("a value of the unreadable record reached the report")
 	}
 }
+
+// TestPostingTimeAfterCapture: a posted time the page gives that is later than the capture's
+// start is flagged as the claims' are, never shown as a plain time.
+func TestPostingTimeAfterCapture(t *testing.T) {
+	needTool(t, "pdftotext")
+	st := newStore()
+	var p evidence.Posting
+	if err := json.Unmarshal(dcPosting(t, 1), &p); err != nil {
+		t.Fatal(err)
+	}
+	p.Posted = &evidence.PageTime{Text: "2100-01-01 00:00:00", Source: "markup:span.gall_date attr:title", KST: "2100-01-01T00:00:00+09:00", UTC: "2099-12-31T15:00:00Z"}
+	b, _ := json.Marshal(p)
+	text := squash(run(t, "pdftotext", "-layout", buildFile(t, baseInput(Korean, postingCapture(t, st, b)), st), "-"))
+	i := strings.Index(text, squash("게시물 기록 (페이지에서 읽은 내용)"))
+	if i < 0 || !strings.Contains(text[i:], squash(textsKo.AfterCapture)) {
+		t.Error("the posting's time after the capture is not flagged")
+	}
+}
