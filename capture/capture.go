@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"evidentia/archive"
+	"evidentia/capture/sites"
 	"evidentia/completeness"
 	"evidentia/evidence"
 	"evidentia/pagemeta"
@@ -156,6 +157,10 @@ type run struct {
 	hints       scrollHints       // what the page registered that watches scrolling
 	// frameArtifacts names the DOM artifact of each frame read ("dom-frame-03.html").
 	frameArtifacts map[cdp.FrameID]string
+	// site is the site profile used, nil for none; siteHidden the IDs of the comments its
+	// preparation says the site had hidden.
+	site       *sites.Profile
+	siteHidden map[string]bool
 }
 
 // textSection is one part of text.txt after the main document's text.
@@ -187,6 +192,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	c.loadFired = make(chan struct{})
 	c.frames = map[cdp.FrameID]bool{}
 	c.frameArtifacts = map[cdp.FrameID]string{}
+	c.siteHidden = map[string]bool{}
 	c.facts = evidence.Facts{RequestedURL: c.url}
 	c.facts.Collection.StartedAt = c.start.UTC()
 
@@ -237,8 +243,10 @@ func (c *run) do(parent context.Context) (*Result, error) {
 		// recorded as the page. The WARC and the facts say what happened.
 		c.rec.event(evidence.EventNote, "the browser's error page is not recorded as the page", "")
 	default:
+		c.pickSite()
 		if time.Now().Before(c.waitEnd) {
 			c.progress(StageExpanding)
+			c.timed("site: prepare", c.prepareSite)
 			c.timed("expand", c.expand)
 		}
 		c.progress(StageScreenshot)
@@ -311,6 +319,14 @@ func (c *run) judge(res *Result) *evidence.Completeness {
 		ExpansionLimit: c.expandLimit,
 		TimedOut:       c.timedOutAny,
 		Partial:        res.Status == evidence.StatusPartial,
+	}
+	if c.site != nil {
+		in.Site, in.SiteMatched = c.site.Site, c.facts.Method.Site.Matched
+		if st, ok, limits := c.siteJudgement(); ok {
+			in.SiteState = &completeness.SiteState{Verdict: st.Verdict, Code: st.Code, Detail: st.Detail}
+		} else {
+			in.SiteLimits = limits
+		}
 	}
 	if c.post != nil {
 		in.CommentsStated, in.CommentsClaimed, in.CommentsCaptured = posting.CommentCount(*c.post)

@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 	if err == nil {
 		ctx := context.Background()
 		testEngine, err = New(ctx, WithExecPath(path), WithTimeout(20*time.Second),
-			WithFlag("host-resolver-rules", "MAP *.test 127.0.0.1"),
+			WithFlag("host-resolver-rules", resolverRules()),
 			WithFlag("ignore-certificate-errors-spki-list", base64.StdEncoding.EncodeToString(spki[:])))
 	}
 	if err != nil {

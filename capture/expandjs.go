@@ -1,5 +1,7 @@
 package capture
 
+import "encoding/json"
+
 // The scripts of expansion and comment paging (expand.go). The file is not named expand_js.go:
 // a _js suffix is a build constraint (GOOS=js) and would leave it out of every other build.
 
@@ -29,7 +31,7 @@ package capture
 // Every function is defensive: a control that throws is skipped, scans are capped.
 const expandLibJS = `(() => {
 if (globalThis.__evx) return;
-const S = globalThis.__evx = {clicks: new WeakMap(), refusedSeen: new WeakSet(), cands: [], last: null};
+const S = globalThis.__evx = {clicks: new WeakMap(), refusedSeen: new WeakSet(), cands: [], last: null, siteSel: ""};
 const norm = s => String(s == null ? "" : s).replace(/\s+/g, " ").trim();
 const VOCAB = [
   /더\s?보기/, /이전\s?댓글/, /^답글\s*\(?\d[\d,]*\)?\s*개?$/, /답글\s*\d[\d,]*\s*개/, /답글\s*(모두\s*)?보기/,
@@ -144,7 +146,8 @@ S.judge = el => {
     const label = S.label(el);
     if (label.length > 40) return skip;
     const aria = norm(attr(el, "aria-label")), title = norm(attr(el, "title"));
-    const known = classTokens(el).some(c => KNOWN.has(c));
+    let known = classTokens(el).some(c => KNOWN.has(c));
+    if (!known && S.siteSel) { try { known = el.matches(S.siteSel); } catch (e) {} }
     const vocab = [label, aria, title].some(t => t && VOCAB.some(re => re.test(t)));
     if (!vocab && !known) return skip;
     if (/^\d{1,4}$/.test(label)) return skip;
@@ -188,6 +191,9 @@ S.measure = () => {
 S.scan = () => {
   const out = {cands: [], refused: {}, height: 0};
   const seeds = [];
+  if (S.siteSel) {
+    try { for (const el of document.querySelectorAll(S.siteSel)) if (seeds.length < MAXSCAN) seeds.push(el); } catch (e) {}
+  }
   try {
     const list = document.querySelectorAll(SEEDSEL);
     for (let i = 0; i < list.length && i < MAXSCAN; i++) seeds.push(list[i]);
@@ -364,6 +370,14 @@ S.pageClick = n => {
 };
 })();
 `
+
+// siteSelJS returns the script that names the site profile's own expansion controls (a CSS
+// selector list; "" for none) for the scans that follow: they are clicked as the known
+// controls are, under the same refusals.
+func siteSelJS(sel string) string {
+	b, _ := json.Marshal(sel)
+	return "globalThis.__evx.siteSel = " + string(b) + ";"
+}
 
 // expandScanJS scans the document for expansion controls (see expandLibJS): it returns the
 // candidates {i, label, where, toggle} in document order, the refusals first seen in this scan

@@ -41,7 +41,7 @@ func (c *run) finishPosting() {
 	if len(c.docs) == 0 {
 		return
 	}
-	in := posting.Input{Metadata: c.facts.Metadata, PageURL: c.finalURL(), Captured: c.start}
+	in := posting.Input{Metadata: c.facts.Metadata, PageURL: c.finalURL(), Captured: c.start, Site: c.siteReader()}
 	for _, f := range c.facts.Method.Frames {
 		if f.Main {
 			in.MainFrame = f.URL
@@ -52,6 +52,7 @@ func (c *run) finishPosting() {
 		in.Docs[i] = posting.Doc{HTML: d.html, URL: d.url, Frame: d.frame, Page: d.page}
 	}
 	p := posting.Extract(c.parent, in)
+	c.finishSite(&p)
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		c.problem("posting record not written: %v", err)

@@ -14,6 +14,8 @@
 //     reason comes first, error_status after it. On an error status a phrase needs no
 //     dominance: the status already says the page is not the posting, the phrase only says
 //     which kind of "not". Status 0 (unknown), 1xx, 2xx and 3xx go on to rule 2.
+//     1b. A site profile's finding (Input.SiteState: the site's own deletion page, login wall
+//     or bot check, recognised by its markup or address) → that verdict with that reason.
 //  2. A deletion notice that dominates the page → deleted (deleted_notice).
 //  3. A final address on a login page → login_wall (login_redirect, plus login_notice when a
 //     login notice dominates too); a login notice that dominates the page → login_wall
@@ -26,7 +28,10 @@
 //  6. Any of: fewer comments captured than the page states (comments_fewer_than_claimed), an
 //     expansion limit (expansion_limit), lazy content still loading (lazy_content_not_loaded),
 //     the capture timed out (capture_timed_out), the engine sealed it partial
-//     (capture_partial) → incomplete, with every one of these as a reason, in this order.
+//     (capture_partial), a site profile whose markup the page did not have, so that the
+//     generic capture was used (site_profile_not_matched), what the site withholds from a
+//     visitor (site_limit, at most 5) → incomplete, with every one of these as a reason, in
+//     this order.
 //  7. Otherwise → complete, with no reasons.
 //
 // The other verdicts do not repeat rule 6's findings: a login wall that also timed out is a
@@ -122,6 +127,22 @@ type Input struct {
 	LazyDetail  string
 	// TimedOut says the capture ran out of time; Partial that the engine sealed it partial.
 	TimedOut, Partial bool
+	// Site names the site profile the capture used ("DC Inside"), "" for none; SiteMatched
+	// says the page had the markup the profile knows.
+	Site        string
+	SiteMatched bool
+	// SiteState is the profile's finding that the page is one of the site's own in place of
+	// the posting (its deletion page, login wall, bot check); nil for none.
+	SiteState *SiteState
+	// SiteLimits say what the site withholds from a visitor, in plain English.
+	SiteLimits []string
+}
+
+// SiteState is a site profile's finding that the page is not the posting.
+type SiteState struct {
+	Verdict evidence.Verdict // deleted, login_wall or blocked
+	Code    string           // the reason code
+	Detail  string           // what the page shows
 }
 
 // Judge gives the verdict on a capture from what it knows (see the package documentation for
@@ -175,6 +196,11 @@ func judge(in Input) evidence.Completeness {
 			}
 		}
 		return verdict(evidence.VerdictErrorPage, reason(evidence.ReasonErrorStatus, status))
+	}
+
+	// 1b. The site profile's finding (its own deletion page, login wall or bot check).
+	if st := in.SiteState; st != nil && siteVerdicts[st.Verdict] && evidence.ReasonKey(st.Code) != "" {
+		return verdict(st.Verdict, reason(st.Code, capRunes(st.Detail, evidence.MaxReasonDetail)))
 	}
 
 	// 2. A deletion notice.
@@ -237,6 +263,16 @@ func judge(in Input) evidence.Completeness {
 	if in.Partial {
 		rs = append(rs, reason(evidence.ReasonPartial, "the capture was sealed as partial"))
 	}
+	if in.Site != "" && !in.SiteMatched {
+		rs = append(rs, reason(evidence.ReasonProfileNotMatched, "the page is on "+capRunes(in.Site, 60)+
+			", but it did not have the markup the "+capRunes(in.Site, 60)+" profile knows; the generic capture was used"))
+	}
+	for i, l := range in.SiteLimits {
+		if i >= 5 {
+			break
+		}
+		rs = append(rs, reason(evidence.ReasonSiteLimit, capRunes(l, evidence.MaxReasonDetail)))
+	}
 	if len(rs) > 0 {
 		return verdict(evidence.VerdictIncomplete, rs...)
 	}
@@ -244,6 +280,9 @@ func judge(in Input) evidence.Completeness {
 	// 7. Complete.
 	return verdict(evidence.VerdictComplete)
 }
+
+// siteVerdicts are the verdicts a site profile's finding may give.
+var siteVerdicts = map[evidence.Verdict]bool{evidence.VerdictDeleted: true, evidence.VerdictLoginWall: true, evidence.VerdictBlocked: true}
 
 // firstDominant returns the first match of phrases that dominates the page.
 func (p *page) firstDominant(phrases []phrase, media int) (match, bool) {

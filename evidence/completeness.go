@@ -50,6 +50,12 @@ const (
 	ReasonAgeGate        = "age_gate"                    // an adult / age verification gate
 	ReasonNoContent      = "no_content"                  // (next to) no visible text and no images
 	ReasonCaptureFailed  = "capture_failed"              // the page could not be captured at all
+	// ReasonProfileNotMatched: the page is on a site Evidentia has a profile for, but its
+	// markup did not match the profile (the site changed); the generic capture was used.
+	ReasonProfileNotMatched = "site_profile_not_matched"
+	// ReasonSiteLimit: the site shows less than the posting to a visitor who is not the
+	// author or a member (a chat room's card only, comments closed after a time window).
+	ReasonSiteLimit = "site_limit"
 )
 
 const (
@@ -103,7 +109,8 @@ func ReasonCodes() []string {
 	return []string{ReasonCommentsFewer, ReasonExpansionLimit, ReasonLazyContent, ReasonTimedOut,
 		ReasonPartial, ReasonHTTP404, ReasonHTTP410, ReasonErrorStatus, ReasonDeletedNotice,
 		ReasonLoginNotice, ReasonLoginRedirect, ReasonCaptcha, ReasonBotCheck, ReasonRateLimited,
-		ReasonAccessDenied, ReasonAgeGate, ReasonNoContent, ReasonCaptureFailed}
+		ReasonAccessDenied, ReasonAgeGate, ReasonNoContent, ReasonCaptureFailed, ReasonProfileNotMatched,
+		ReasonSiteLimit}
 }
 
 // Known reports whether v is one of the Verdict constants.
@@ -234,4 +241,8 @@ var reasonTexts = map[string][2]string{
 		"The page has almost no text and no images."},
 	ReasonCaptureFailed: {"페이지를 열지 못해 아무것도 저장하지 못했습니다.",
 		"The page could not be opened, so nothing of it was captured."},
+	ReasonProfileNotMatched: {"이 사이트의 화면 구조가 알려진 구조와 달라(사이트가 바뀐 것으로 보임) 일반 방식으로 저장했습니다. 작성자 정보나 댓글 일부가 빠졌을 수 있습니다.",
+		"The site's page did not have the structure Evidentia knows (the site may have changed), so it was captured the generic way; author details or comments may be missing."},
+	ReasonSiteLimit: {"사이트가 로그인하지 않은 방문자에게 게시물의 일부만 보여 줍니다.",
+		"The site shows only part of the posting to a visitor who is not logged in or a member."},
 }

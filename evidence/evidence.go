@@ -257,6 +257,27 @@ type Method struct {
 	CommentPages []CommentPage `json:"comment_pages,omitempty"`
 	// Timings are the durations of the capture's steps.
 	Timings []StepTime `json:"timings,omitempty"`
+	// Site is the site profile the capture used; nil when the page is on no site Evidentia
+	// has a profile for.
+	Site *SiteRecord `json:"site,omitempty"`
+}
+
+// SiteRecord says which site profile a capture used and how it went.
+type SiteRecord struct {
+	// Profile names the profile ("dcinside", "naver_news"), as evidence.Posting.Platform does.
+	Profile string `json:"profile"`
+	// Site is the site's name for people ("DC Inside").
+	Site string `json:"site"`
+	// Matched is true when the page had the markup the profile knows: the posting record was
+	// read by the profile. False means the generic capture was used (Note says why).
+	Matched bool `json:"matched"`
+	// Prepared lists what the profile did to the page before expansion, in order ("switched
+	// the CleanBot filter off").
+	Prepared []string `json:"prepared,omitempty"`
+	// State is what the profile recognised the page to be when it is not the posting
+	// ("deleted", "login_wall", "blocked"); "" for a posting page.
+	State string `json:"state,omitempty"`
+	Note  string `json:"note,omitempty"`
 }
 
 // Tile is one piece of a full-page screenshot that was taken in pieces: the image named Name

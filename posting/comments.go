@@ -254,7 +254,7 @@ func readItem(n *html.Node, kind string, base *url.URL, ck *clock) *rawComment {
 // deletedPhrases and hiddenPhrases are what pages show in place of a removed comment.
 var (
 	deletedPhrases = []string{"삭제된 댓글입니다", "삭제된 댓글", "댓글이 삭제되었습니다", "해당 댓글은 삭제되었습니다",
-		"작성자에 의해 삭제", "this comment has been deleted", "this comment was deleted", "[deleted]", "comment deleted"}
+		"작성자에 의해 삭제", "작성자가 삭제하였습니다", "작성자가 삭제했습니다", "this comment has been deleted", "this comment was deleted", "[deleted]", "comment deleted"}
 	hiddenPhrases = []string{"클린봇", "숨김 처리", "숨김처리", "숨겨진 댓글", "블라인드 처리", "임시 블라인드", "비밀 댓글", "비밀댓글",
 		"this comment has been hidden", "this comment is hidden", "hidden by"}
 )

@@ -62,6 +62,8 @@ type Input struct {
 	// MainFrame is the address of the frame that holds the page's main content ("" when the
 	// main document does): the post's author and counts are read there first.
 	MainFrame string
+	// Site is the exact reader of the site's markup (a site profile's), nil for none.
+	Site *Site
 }
 
 // Extract reads the posting record from in. It never fails: what it could not read is said
@@ -78,7 +80,9 @@ func Extract(ctx context.Context, in Input) evidence.Posting {
 	x.fromMetadata()
 	x.readDocs(ctx)
 	x.postFromDOM()
+	x.applySitePost()
 	x.buildComments()
+	x.siteNote()
 	x.p.Counts = x.counts.counts
 	x.addCountSources()
 	x.p.Notes = append(x.p.Notes, x.ck.notes()...)
@@ -112,6 +116,9 @@ type extractor struct {
 	parsed []*html.Node
 	// dropped counts comments beyond MaxComments.
 	dropped int
+	// siteRead is true when in.Site recognised the post; sitePosted is what it read of it.
+	siteRead   bool
+	sitePosted SitePost
 }
 
 func (x *extractor) note(format string, a ...any) {
@@ -214,9 +221,16 @@ func (x *extractor) readDocs(ctx context.Context) {
 			x.note("%s is nested too deeply; tags below a depth of 400 were dropped and their text kept", docName(d))
 		}
 		x.parsed[i] = doc
+	}
+	// The site's reader is used only when the post's document has the site's markup.
+	x.sitePost()
+	for i, doc := range x.parsed {
+		if doc == nil {
+			continue
+		}
+		d := docs[i]
 		base := parseBase(d.URL, x.in.PageURL)
 		limit := MaxComments - len(x.raw)
-		markup := markupComments(doc, base, x.ck, i, limit+1)
 		ld := &ldReader{docIndex: i, limit: limit + 1, ck: x.ck, counts: &x.counts}
 		blocks, bad := ldScripts(doc)
 		if bad > 0 {
@@ -225,7 +239,12 @@ func (x *extractor) readDocs(ctx context.Context) {
 		for _, b := range blocks {
 			ld.node(b, "", false, 0)
 		}
-		for _, rc := range append(markup, ld.out...) {
+		// The site's own reading of the document, where it knows it, else the generic one.
+		found, ok := x.siteComments(doc, base, i, limit+1)
+		if !ok {
+			found = append(markupComments(doc, base, x.ck, i, limit+1), ld.out...)
+		}
+		for _, rc := range found {
 			if len(x.raw) >= MaxComments {
 				x.dropped++
 				continue

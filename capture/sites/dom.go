@@ -1,0 +1,175 @@
+package sites
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+
+	"evidentia/posting"
+)
+
+// maxValue bounds the bytes of one value a profile reads (a title, a name); posting caps
+// them again.
+const maxValue = 4096
+
+// maxBody bounds the bytes of a comment's text a profile reads.
+const maxBody = 64 << 10
+
+// sel compiles a CSS selector; a profile's selectors are constants, so a bad one is a
+// programming error found by the tests.
+func sel(s string) cascadia.Matcher { return cascadia.MustCompile(s) }
+
+// one returns the first element under n matching s, nil for none or a nil n.
+func one(n *html.Node, s cascadia.Matcher) *html.Node {
+	if n == nil {
+		return nil
+	}
+	return cascadia.Query(n, s)
+}
+
+// all returns the elements under n matching s, in document order.
+func all(n *html.Node, s cascadia.Matcher) []*html.Node {
+	if n == nil {
+		return nil
+	}
+	return cascadia.QueryAll(n, s)
+}
+
+// attr returns attribute key of n, "" when n is nil or has none.
+func attr(n *html.Node, key string) string {
+	if n == nil {
+		return ""
+	}
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			return strings.TrimSpace(a.Val)
+		}
+	}
+	return ""
+}
+
+// has reports whether n has attribute key.
+func has(n *html.Node, key string) bool {
+	if n == nil {
+		return false
+	}
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// line is n's visible text on one line, "" for a nil n.
+func line(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	return posting.Line(n, maxValue)
+}
+
+// block is n's visible text with its line breaks, "" for a nil n.
+func block(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	return posting.Text(n, maxBody)
+}
+
+// classOf reports whether n has class c.
+func classOf(n *html.Node, c string) bool {
+	for _, f := range strings.Fields(attr(n, "class")) {
+		if f == c {
+			return true
+		}
+	}
+	return false
+}
+
+// ancestor returns the nearest ancestor of n matching s, nil for none.
+func ancestor(n *html.Node, s cascadia.Matcher) *html.Node {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && s.Match(p) {
+			return p
+		}
+	}
+	return nil
+}
+
+// query returns the value of key in u's query, "" when absent.
+func query(u *url.URL, key string) string {
+	if u == nil {
+		return ""
+	}
+	return u.Query().Get(key)
+}
+
+// idRE matches the identifiers profiles accept from URLs and attributes.
+var idRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+
+// cleanID returns s when it is a plausible identifier, else "".
+func cleanID(s string) string {
+	s = strings.TrimSpace(s)
+	if idRE.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+// where names n for a Source: tag, then #id or its first class.
+func where(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	s := n.Data
+	if id := attr(n, "id"); id != "" && len(id) <= 40 {
+		return s + "#" + id
+	}
+	if f := strings.Fields(attr(n, "class")); len(f) > 0 && len(f[0]) <= 40 {
+		s += "." + f[0]
+	}
+	return s
+}
+
+// texts returns the visible text of the whole document, on one line per block, at most
+// limit bytes: for the notices State looks for.
+func texts(doc *html.Node, limit int) string {
+	body := one(doc, sel("body"))
+	if body == nil {
+		body = doc
+	}
+	return posting.Text(body, limit)
+}
+
+// plain is all the text under n on one line, buttons included (a nickname shown as a button),
+// scripts and styles not; "" for a nil n.
+func plain(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(*html.Node, int)
+	walk = func(c *html.Node, depth int) {
+		if depth > 64 || b.Len() > maxValue {
+			return
+		}
+		switch c.Type {
+		case html.TextNode:
+			b.WriteString(c.Data)
+			return
+		case html.ElementNode:
+			if c.Data == "script" || c.Data == "style" || c.Data == "template" {
+				return
+			}
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			walk(k, depth+1)
+		}
+	}
+	walk(n, 0)
+	return posting.CleanLine(b.String())
+}
