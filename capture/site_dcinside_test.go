@@ -46,6 +46,10 @@ var dcPages = [][]dcComment{{
 	{No: "2009", Name: "ㅇㅇ", IP: "1.214", RegDate: "05.29 08:00:59", Memo: "ㅋㅋㅋ 또 조작타령"},
 }}
 
+func init() {
+	siteRoutes = append(siteRoutes, dcRoutes)
+}
+
 func dcRoutes(mux *http.ServeMux) {
 	view := siteFile("dcinside/view.html")
 	changed := strings.NewReplacer("gallview_head", "gallview_head_v2", "gall_writer", "gall_writer_v2", "cmt_list", "cmt_list_v2", "comment_li_", "cmt_", "reply_li_", "rpl_").Replace(string(view))

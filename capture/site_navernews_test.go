@@ -62,6 +62,11 @@ func nnComments() (top []nnComment, replies map[string][]nnComment) {
 	return top, replies
 }
 
+func init() {
+	siteRoutes = append(siteRoutes, naverNewsRoutes)
+	fixtureHosts = append(fixtureHosts, "apis.naver.com")
+}
+
 func naverNewsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("n.news.naver.com/article/001/0014700001", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, 200, siteFile("navernews/article.html"))

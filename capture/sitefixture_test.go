@@ -26,9 +26,14 @@ var siteFiles embed.FS
 // resolverRules maps the test hosts and every host of every site profile to 127.0.0.1: the
 // tests never reach the real sites.
 func resolverRules() string {
-	// The hosts the sites' pages call besides their own (Naver's comment API).
-	rules := []string{"MAP *.test 127.0.0.1", "MAP apis.naver.com 127.0.0.1"}
+	rules := []string{"MAP *.test 127.0.0.1"}
 	seen := map[string]bool{}
+	for _, h := range fixtureHosts {
+		if !seen[h] {
+			seen[h] = true
+			rules = append(rules, "MAP "+h+" 127.0.0.1")
+		}
+	}
 	for _, p := range sites.All() {
 		for _, h := range p.Hosts {
 			if !seen[h] {
@@ -51,14 +56,21 @@ func siteFile(name string) []byte {
 var (
 	siteSrvOnce sync.Once
 	siteSrv     *httptest.Server
+	// siteRoutes are the fixtures' handlers; each site's test file adds its own in init
+	// (patterns name the host: "gall.dcinside.com/board/view/").
+	siteRoutes []func(*http.ServeMux)
+	// fixtureHosts are the hosts the sites' pages call besides the profiles' own (Naver's
+	// comment API on apis.naver.com); each site's test file adds its own in init.
+	fixtureHosts []string
 )
 
 // siteServer is the one server of every site fixture; handlers tell the sites apart by host.
 func siteServer() *httptest.Server {
 	siteSrvOnce.Do(func() {
 		mux := http.NewServeMux()
-		dcRoutes(mux)
-		naverNewsRoutes(mux)
+		for _, r := range siteRoutes {
+			r(mux)
+		}
 		siteSrv = httptest.NewServer(mux)
 	})
 	return siteSrv
