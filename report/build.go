@@ -1009,6 +1009,20 @@ func (d *doc) method(me *evidence.Method) {
 	if me.ScrollReason != "" {
 		rows = append(rows, [2]string{t.ScrollReason, line(me.ScrollReason, 400)})
 	}
+	if si := me.Site; si != nil {
+		name := line(si.Site, 60) + " (" + line(si.Profile, 40) + ")"
+		v := fmt.Sprintf(t.SiteNotMatched, name)
+		if si.Matched {
+			v = fmt.Sprintf(t.SiteMatched, name)
+		}
+		for i, p := range si.Prepared {
+			if i >= 5 {
+				break
+			}
+			v += "\n" + line(p, 300)
+		}
+		rows = append(rows, [2]string{t.SiteProfile, v})
+	}
 	if me.ScrollTarget != "" {
 		rows = append(rows, [2]string{t.ScrollTarget, me.ScrollTarget})
 	}

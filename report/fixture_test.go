@@ -68,6 +68,7 @@ type capSpec struct {
 	tileH   int
 	started time.Time
 	posting []byte // posting.json, or nil
+	site    *evidence.SiteRecord
 }
 
 // synthPNG is synthScreenshot as a PNG, made once per process for each size and seed.
@@ -114,6 +115,7 @@ func makeCapture(t testing.TB, st *store, s capSpec) Capture {
 			{At: started.Add(5 * time.Second), Kind: evidence.EventDownload, Detail: "blocked: 보도자료.hwp", URL: "https://n.news.naver.com/download/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C.hwp"},
 			{At: started.Add(9 * time.Second), Kind: evidence.EventTimeout, Detail: "network did not go quiet within 10s"},
 		},
+		Site: s.site,
 		Reconstructed: []string{
 			"response bodies are decoded by the browser (Content-Encoding removed)",
 			"HTTP/2 response headers come from the browser's parsed view, not the wire",

@@ -148,3 +148,29 @@ func TestPostingTimeAfterCapture(t *testing.T) {
 		t.Error("the posting's time after the capture is not flagged")
 	}
 }
+
+// TestSiteProfileRow: the method names the site profile and says whether the page's markup
+// was the one it knows, with what it did to the page; a fallback says the generic way was used.
+func TestSiteProfileRow(t *testing.T) {
+	needTool(t, "pdftotext")
+	st := newStore()
+	for _, tc := range []struct {
+		site *evidence.SiteRecord
+		lang Lang
+		want []string
+	}{
+		{&evidence.SiteRecord{Profile: "naver_news", Site: "Naver News", Matched: true, Prepared: []string{"switched the CleanBot filter off"}},
+			Korean, []string{"사이트 프로필", "Naver News (naver_news): 이 사이트의 화면 구조를 알아보고", "switched the CleanBot filter off"}},
+		{&evidence.SiteRecord{Profile: "dcinside", Site: "DC Inside"}, English,
+			[]string{"Site profile", "DC Inside (dcinside): the page structure was not the one known", "captured the generic way"}},
+	} {
+		c := makeCapture(t, st, capSpec{id: "0190a1b2-0000-7000-8000-0000000051e0", status: evidence.StatusComplete,
+			title: koTitle, reqURL: longURL, finURL: finalURL, shot: synthPNG(t, 1280, 1800, 3), site: tc.site})
+		text := squash(run(t, "pdftotext", "-layout", buildFile(t, baseInput(tc.lang, c), st), "-"))
+		for _, w := range tc.want {
+			if !strings.Contains(text, squash(w)) {
+				t.Errorf("%s: %q not in the report", tc.site.Profile, w)
+			}
+		}
+	}
+}

@@ -192,6 +192,9 @@ type texts struct {
 	ScrollFmt      string // %d steps, %s px
 	ReachedBottom  string
 	ScrollReason   string // why the page was or was not scrolled (English, from the facts)
+	SiteProfile    string // the site profile the capture used
+	SiteMatched    string // %s is the site and the profile's name: its markup was read exactly
+	SiteNotMatched string // %s as SiteMatched: the markup was not the one known, the generic reader was used
 	PageHeight     string
 	ScreenshotMode string
 	ScrollTarget   string // what the scroll moved: the document, a frame or an element
@@ -549,6 +552,9 @@ var textsKo = texts{
 	ScrollFmt:      "%d회, %s px",
 	ReachedBottom:  "페이지 끝 도달",
 	ScrollReason:   "스크롤 이유",
+	SiteProfile:    "사이트 프로필",
+	SiteMatched:    "%s: 이 사이트의 화면 구조를 알아보고 전용 방식으로 읽었습니다.",
+	SiteNotMatched: "%s: 화면 구조가 알려진 것과 달라(사이트가 바뀐 것으로 보임) 일반 방식으로 저장했습니다.",
 	PageHeight:     "페이지 높이",
 	ScreenshotMode: "캡처 방식",
 	ScrollTarget:   "스크롤 대상",
@@ -794,6 +800,9 @@ var textsEn = texts{
 	ScrollFmt:      "%d steps, %s px",
 	ReachedBottom:  "Reached bottom",
 	ScrollReason:   "Why scrolled or not",
+	SiteProfile:    "Site profile",
+	SiteMatched:    "%s: the site's page structure was recognised and read by its profile.",
+	SiteNotMatched: "%s: the page structure was not the one known (the site may have changed it); it was captured the generic way.",
 	PageHeight:     "Page height",
 	ScreenshotMode: "Screenshot mode",
 	ScrollTarget:   "Scrolled element",

@@ -46,7 +46,7 @@ var (
 // dcPage recognises a post's page: /board/view/?id=GALL&no=NO on the desktop site (and its
 // deletion page), /board/GALL/NO on the mobile one.
 func dcPage(u *url.URL) bool {
-	if u.Hostname() == "m.dcinside.com" {
+	if strings.EqualFold(strings.TrimSuffix(u.Hostname(), "."), "m.dcinside.com") {
 		return dcMobileRE.MatchString(u.Path)
 	}
 	return (dcViewRE.MatchString(u.Path) && query(u, "no") != "") || dcDeleted.MatchString(u.Path)
@@ -149,7 +149,7 @@ func dcMobilePost(doc, head *html.Node, base *url.URL) posting.SitePost {
 	if v := attr(one(doc, dcmCmtTotal), "value"); v != "" {
 		p.Comments = posting.SiteText{Text: v, Source: "input#reple_totalCnt attr:value"}
 	}
-	if m := dcMobileRE.FindStringSubmatch(base.Path); m != nil {
+	if m := dcMobileRE.FindStringSubmatch(pathOf(base)); m != nil {
 		p.PostID = m[1] + "/" + m[2]
 	}
 	return p

@@ -173,3 +173,11 @@ func plain(n *html.Node) string {
 	walk(n, 0)
 	return posting.CleanLine(b.String())
 }
+
+// pathOf is u's path, "" for a nil u (a document without a usable address).
+func pathOf(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.Path
+}

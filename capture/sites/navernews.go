@@ -101,7 +101,7 @@ func naverNewsPost(doc *html.Node, base *url.URL) (posting.SitePost, bool) {
 	if c := one(doc, nnCount); c != nil {
 		p.Comments = posting.SiteText{Text: line(c), Source: where(c)}
 	}
-	if m := nnArticleRE.FindStringSubmatch(base.Path); m != nil {
+	if m := nnArticleRE.FindStringSubmatch(pathOf(base)); m != nil {
 		p.PostID = m[1] + "/" + m[2]
 	} else if oid, aid := cleanID(query(base, "oid")), cleanID(query(base, "aid")); oid != "" && aid != "" {
 		p.PostID = oid + "/" + aid

@@ -1,0 +1,53 @@
+package completeness
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"evidentia/evidence"
+)
+
+// TestJudgeSite: a site profile's findings, beside the rules that read the page itself.
+func TestJudgeSite(t *testing.T) {
+	deleted := &SiteState{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice, Detail: "DC Inside sent the browser to its deletion page"}
+	for _, tc := range []struct {
+		name    string
+		in      Input
+		verdict evidence.Verdict
+		codes   []string
+	}{
+		{"matched posting", Input{Status: 200, Text: shortPost, Site: "DC Inside", SiteMatched: true}, evidence.VerdictComplete, []string{}},
+		{"profile not matched", Input{Status: 200, Text: shortPost, Site: "DC Inside"}, evidence.VerdictIncomplete, []string{evidence.ReasonProfileNotMatched}},
+		{"no profile", Input{Status: 200, Text: shortPost}, evidence.VerdictComplete, []string{}},
+		{"site's deletion page", Input{Status: 200, Text: shortPost, Site: "DC Inside", SiteState: deleted}, evidence.VerdictDeleted, []string{evidence.ReasonDeletedNotice}},
+		{"HTTP status first", Input{Status: 404, Text: shortPost, Site: "DC Inside", SiteState: deleted}, evidence.VerdictDeleted, []string{evidence.ReasonHTTP404}},
+		{"a finding may not call a page complete", Input{Status: 200, Text: shortPost, Site: "X", SiteMatched: true,
+			SiteState: &SiteState{Verdict: evidence.VerdictComplete, Code: evidence.ReasonDeletedNotice}}, evidence.VerdictComplete, []string{}},
+		{"unknown reason code ignored", Input{Status: 200, Text: shortPost, Site: "X", SiteMatched: true,
+			SiteState: &SiteState{Verdict: evidence.VerdictLoginWall, Code: "made_up"}}, evidence.VerdictComplete, []string{}},
+		{"login wall", Input{Status: 200, Text: shortPost, Site: "X", SiteState: &SiteState{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice, Detail: "log in"}},
+			evidence.VerdictLoginWall, []string{evidence.ReasonLoginNotice}},
+		{"site limits", Input{Status: 200, Text: shortPost, Site: "Daum News", SiteMatched: true, SiteLimits: []string{"comments closed"}},
+			evidence.VerdictIncomplete, []string{evidence.ReasonSiteLimit}},
+		{"limits after the others", Input{Status: 200, Text: shortPost, Site: "Daum News", TimedOut: true, SiteLimits: []string{"a", "b"}},
+			evidence.VerdictIncomplete, []string{evidence.ReasonTimedOut, evidence.ReasonProfileNotMatched, evidence.ReasonSiteLimit, evidence.ReasonSiteLimit}},
+		{"at most five limits", Input{Status: 200, Text: shortPost, Site: "S", SiteMatched: true, SiteLimits: []string{"1", "2", "3", "4", "5", "6", "7"}},
+			evidence.VerdictIncomplete, slices.Repeat([]string{evidence.ReasonSiteLimit}, 5)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Judge(tc.in)
+			if c.Verdict != tc.verdict || !slices.Equal(codes(c), tc.codes) {
+				t.Errorf("got %s %v, want %s %v", c.Verdict, codes(c), tc.verdict, tc.codes)
+			}
+			for _, r := range c.Reasons {
+				if len([]rune(r.Detail)) > evidence.MaxReasonDetail+1 {
+					t.Errorf("detail of %d runes", len([]rune(r.Detail)))
+				}
+				if r.Code == evidence.ReasonProfileNotMatched && !strings.Contains(r.Detail, "generic") {
+					t.Errorf("detail %q", r.Detail)
+				}
+			}
+		})
+	}
+}
