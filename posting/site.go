@@ -15,14 +15,15 @@ import (
 // cleaned and capped like everything else read from the page, and its times are resolved by
 // Extract's clock. A Site never keeps the nodes it is given.
 //
-// Where a Site reads a document, its reading replaces the generic one for that document: the
-// comments of a document it recognises are its comments only, and the post's fields it gives
-// win over the generic reader's (the page metadata's title stays when it gives none). Where it
-// recognises nothing, the generic reader's result stands and a note says the profile did not
-// match.
+// A Site is used only when its Post recognises the post's document (the main document, or
+// the frame holding the main content): then the post's fields it gives win over the generic
+// reader's (the page metadata's stay where it gives none), and the comments of every document
+// its Comments recognises are its comments only. When Post does not recognise the post's
+// document (the site changed its markup), nothing of the Site is used: the generic reading
+// stands, the record's Platform stays "generic" and a note says the profile did not match.
 type Site struct {
 	// Platform names the site family; it becomes evidence.Posting.Platform when the Site
-	// read the post or any comment.
+	// recognised the post.
 	Platform string
 	// Name is the site's name for people ("DC Inside"), used in notes.
 	Name string
