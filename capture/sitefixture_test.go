@@ -64,21 +64,26 @@ var (
 	fixtureHosts []string
 )
 
-// siteServer is the one server of every site fixture; handlers tell the sites apart by host.
+// siteServer is the one server of every site fixture, over HTTPS; handlers tell the sites
+// apart by host.
 func siteServer() *httptest.Server {
 	siteSrvOnce.Do(func() {
 		mux := http.NewServeMux()
 		for _, r := range siteRoutes {
 			r(mux)
 		}
-		siteSrv = httptest.NewServer(mux)
+		// HTTPS, as the sites are: every httptest TLS server has the certificate whose key
+		// the tests' browser trusts (TestMain), whatever the host name.
+		siteSrv = httptest.NewUnstartedServer(mux)
+		siteSrv.EnableHTTP2 = true
+		siteSrv.StartTLS()
 	})
 	return siteSrv
 }
 
 // siteURL is the address of path on host at the fixture server.
 func siteURL(host, path string) string {
-	return "http://" + host + port(siteServer()) + path
+	return "https://" + host + port(siteServer()) + path
 }
 
 func writeHTML(w http.ResponseWriter, status int, body []byte) {

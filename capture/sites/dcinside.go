@@ -30,8 +30,8 @@ func init() {
 		Site:  "DC Inside",
 		Hosts: []string{"gall.dcinside.com", "m.dcinside.com"},
 		Page:  dcPage,
-		// The page loads its comments itself; the replies are in the list already.
-		Expand: "button.btn_cmt_open, .comment_more, a.cmt_more, button.comment-more",
+		// No Prepare or Expand: the page loads its comments itself, replies included, and
+		// its numbered comment pages are followed by the generic comment-page follower.
 		Reader: &posting.Site{Platform: "dcinside", Name: "DC Inside", Post: dcPost, Comments: dcComments},
 		State:  dcState,
 	})
