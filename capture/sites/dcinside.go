@@ -308,18 +308,12 @@ func dcState(doc *html.Node, u *url.URL) (State, bool) {
 	if one(doc, dcHead) != nil || one(doc, dcmHead) != nil {
 		return State{}, false
 	}
-	t := texts(doc, 1<<16)
-	for _, w := range []string{"삭제된 게시물입니다", "게시물 작성자가 삭제했거나 존재하지 않는 페이지입니다", "해당 게시물은 삭제되었습니다", "존재하지 않는 게시물입니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `DC Inside shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := notice(doc, "DC Inside", evidence.VerdictDeleted, evidence.ReasonDeletedNotice,
+		"삭제된 게시물입니다", "게시물 작성자가 삭제했거나 존재하지 않는 페이지입니다", "해당 게시물은 삭제되었습니다", "존재하지 않는 게시물입니다"); ok {
+		return st, true
 	}
-	for _, w := range []string{"성인 인증", "성인인증"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictBlocked, Code: evidence.ReasonAgeGate,
-				Detail: `DC Inside asks for adult verification ("` + w + `") in place of the post`}, true
-		}
+	if st, ok := notice(doc, "DC Inside", evidence.VerdictBlocked, evidence.ReasonAgeGate, "성인 인증", "성인인증"); ok {
+		return st, true
 	}
 	return State{}, false
 }

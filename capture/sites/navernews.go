@@ -203,14 +203,8 @@ func naverNewsState(doc *html.Node, _ *url.URL) (State, bool) {
 	if one(doc, nnHead) != nil {
 		return State{}, false
 	}
-	t := texts(doc, 1<<16)
-	for _, w := range []string{"존재하지 않는 기사입니다", "삭제된 기사입니다", "페이지를 찾을 수 없습니다", "요청하신 페이지를 찾을 수 없습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Naver shows "` + w + `" in place of the article`}, true
-		}
-	}
-	return State{}, false
+	return notice(doc, "Naver", evidence.VerdictDeleted, evidence.ReasonDeletedNotice,
+		"존재하지 않는 기사입니다", "삭제된 기사입니다", "페이지를 찾을 수 없습니다", "요청하신 페이지를 찾을 수 없습니다")
 }
 
 // cboxPrepareJS switches CleanBot off in a cbox comment module: it opens the setting

@@ -145,3 +145,15 @@ func (p *Profile) Serves(u *url.URL) bool {
 	}
 	return false
 }
+
+// notice returns the State v with reason code when the visible text of doc (its first 64 KiB)
+// shows one of words: the first found, quoted in the detail with the site's name.
+func notice(doc *html.Node, site string, v evidence.Verdict, code string, words ...string) (State, bool) {
+	t := texts(doc, 1<<16)
+	for _, w := range words {
+		if strings.Contains(t, w) {
+			return State{Verdict: v, Code: code, Detail: site + ` shows "` + w + `" in place of the posting`}, true
+		}
+	}
+	return State{}, false
+}
