@@ -303,7 +303,7 @@ func dcComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 func dcState(doc *html.Node, u *url.URL) (State, bool) {
 	if u != nil && dcDeleted.MatchString(u.Path) {
 		return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-			Detail: "DC Inside sent the browser to its deletion page " + u.Path}, true
+			Detail: "DC Inside sent the browser to its deletion page " + u.EscapedPath()}, true
 	}
 	if one(doc, dcHead) != nil || one(doc, dcmHead) != nil {
 		return State{}, false
