@@ -43,10 +43,10 @@ func daumCafeRoutes(mux *http.ServeMux) {
 	})
 	// A members-only café: Daum sends a visitor through logins.daum.net to the Kakao login.
 	mux.HandleFunc("cafe.daum.net/secretcafe/Ab12/7", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "http://logins.daum.net"+port(siteServer())+"/accounts/loginform.do?url=https%3A%2F%2Fcafe.daum.net%2Fsecretcafe%2FAb12%2F7", http.StatusFound)
+		http.Redirect(w, r, siteURL("logins.daum.net", "/accounts/loginform.do?url=https%3A%2F%2Fcafe.daum.net%2Fsecretcafe%2FAb12%2F7"), http.StatusFound)
 	})
 	mux.HandleFunc("logins.daum.net/accounts/loginform.do", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "http://accounts.kakao.com"+port(siteServer())+"/login/?continue=https%3A%2F%2Fcafe.daum.net%2Fsecretcafe%2FAb12%2F7", http.StatusFound)
+		http.Redirect(w, r, siteURL("accounts.kakao.com", "/login/?continue=https%3A%2F%2Fcafe.daum.net%2Fsecretcafe%2FAb12%2F7"), http.StatusFound)
 	})
 	mux.HandleFunc("accounts.kakao.com/login/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, 200, siteFile("daumcafe/login.html"))
