@@ -68,8 +68,8 @@ func naverCafeRoutes(mux *http.ServeMux) {
 		case "1237": // the markup changed
 			writeHTML(w, 200, []byte(changed))
 		case "1235": // a members-only café sends a visitor to the login page
-			http.Redirect(w, r, "http://nid.naver.com"+port(siteServer())+"/nidlogin.login?mode=form&url="+
-				"https%3A%2F%2Fcafe.naver.com%2Fca-fe%2Fcafes%2F27842958%2Farticles%2F1235", http.StatusFound)
+			http.Redirect(w, r, siteURL("nid.naver.com", "/nidlogin.login?mode=form&url="+
+				"https%3A%2F%2Fcafe.naver.com%2Fca-fe%2Fcafes%2F27842958%2Farticles%2F1235"), http.StatusFound)
 		default:
 			http.NotFound(w, r)
 		}
@@ -90,7 +90,7 @@ func naverCafeRoutes(mux *http.ServeMux) {
 	cors := func(w http.ResponseWriter, r *http.Request) bool {
 		// As the API answers the café's own pages: with their origin, cookies allowed.
 		o := r.Header.Get("Origin")
-		if !strings.HasPrefix(o, "http://cafe.naver.com") {
+		if !strings.HasPrefix(o, "https://cafe.naver.com") {
 			http.Error(w, "", http.StatusForbidden)
 			return false
 		}
