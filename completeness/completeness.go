@@ -8,7 +8,8 @@
 // Judge tries these in order; the first that applies gives the verdict:
 //
 //  1. HTTP status of the main document. 404 → deleted (http_404); 410 → deleted (http_410);
-//     429 → blocked (rate_limited). Any other 4xx or 5xx: a phrase of rule 4 anywhere on the
+//     429 → blocked (rate_limited). Any other 4xx or 5xx: a site profile's finding (rule 1b)
+//     → that verdict, error_status after its reason; else a phrase of rule 4 anywhere on the
 //     page → blocked (a Cloudflare challenge answers 403 or 503); for 401 and 403, a login
 //     phrase anywhere or a login address → login_wall; otherwise → error_page. The phrase's
 //     reason comes first, error_status after it. On an error status a phrase needs no
@@ -181,6 +182,11 @@ func judge(in Input) evidence.Completeness {
 			return verdict(evidence.VerdictDeleted, reason(evidence.ReasonHTTP410, status))
 		case 429:
 			return verdict(evidence.VerdictBlocked, reason(evidence.ReasonRateLimited, status))
+		}
+		// A site profile's finding names the site's own page sent with the error status (FM
+		// Korea's security page answers 430).
+		if st := in.SiteState; st != nil && siteVerdicts[st.Verdict] && evidence.ReasonKey(st.Code) != "" {
+			return verdict(st.Verdict, reason(st.Code, capRunes(st.Detail, evidence.MaxReasonDetail)), reason(evidence.ReasonErrorStatus, status))
 		}
 		if ms := p.findAnywhere(blockedPhrases); len(ms) > 0 {
 			return verdict(evidence.VerdictBlocked, append(p.reasons(ms), reason(evidence.ReasonErrorStatus, status))...)

@@ -1,0 +1,146 @@
+package capture
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"evidentia/evidence"
+)
+
+// The FM Korea fixture (testdata/sites/fmkorea): a post as the site serves it, its comments
+// server-rendered in ul.fdb_lst_ul (a best comment repeated at the top as li.comment_best,
+// replies .re with margin-left and a.findParent), the "에펨코리아 보안 시스템" page answered with
+// HTTP 430, a deletion notice, and the post with markup the profile does not know.
+
+func init() {
+	siteRoutes = append(siteRoutes, fmkRoutes)
+}
+
+func fmkRoutes(mux *http.ServeMux) {
+	post := siteFile("fmkorea/post.html")
+	changed := strings.NewReplacer("rd_hd", "rd_head_v2", "fdb_lst_ul", "cmt_lst_v2", "fdb_itm", "cmt_itm").Replace(string(post))
+	serve := func(w http.ResponseWriter, r *http.Request, id string) {
+		switch id {
+		case "8485393463":
+			writeHTML(w, 200, post)
+		case "8485393464":
+			writeHTML(w, 200, []byte(changed))
+		case "8485393465": // FM Korea answers its security page with 430
+			writeHTML(w, 430, siteFile("fmkorea/security.html"))
+		case "8485393466":
+			writeHTML(w, 200, siteFile("fmkorea/deleted.html"))
+		default:
+			http.NotFound(w, r)
+		}
+	}
+	mux.HandleFunc("www.fmkorea.com/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/index.php" || r.URL.Path == "/" {
+			serve(w, r, r.URL.Query().Get("document_srl"))
+			return
+		}
+		serve(w, r, strings.Trim(r.URL.Path[strings.LastIndex(r.URL.Path, "/"):], "/"))
+	})
+	mux.HandleFunc("www.fmkorea.com/mc/mc.php", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Write([]byte("/* the browser check: not run in the fixture */"))
+	})
+}
+
+// fmkWant is one comment the FM Korea fixture shows.
+type fmkWant struct {
+	id, parent, nick, account, text, time string
+	deleted                               bool
+}
+
+func TestFMKoreaPost(t *testing.T) {
+	for _, path := range []string{"/8485393463", "/index.php?mid=politics&document_srl=8485393463"} {
+		t.Run(path, func(t *testing.T) {
+			res, files := captureURL(t, siteURL("www.fmkorea.com", path))
+			keepSiteCapture(t, "fmkorea", files)
+			p := sitePosting(t, files)
+			if s := res.Facts.Method.Site; s == nil || s.Profile != "fmkorea" || !s.Matched {
+				t.Fatalf("method site: %+v", s)
+			}
+			if p.Platform != "fmkorea" || p.PostID != "8485393463" || p.Title != "결국 800만달러 송금했다 아님??" {
+				t.Errorf("post: platform %q id %q title %q", p.Platform, p.PostID, p.Title)
+			}
+			if a := p.Author; a.Nickname != "밸리언트" || a.AccountID != "4348938623" || a.MaskedIP != "" {
+				t.Errorf("author: %+v", a)
+			}
+			if p.Posted == nil || p.Posted.KST != "2025-06-06T15:27:00+09:00" || p.Posted.Relative {
+				t.Errorf("posted: %+v", p.Posted)
+			}
+			if c := p.Counts; c.Views == nil || c.Views.Value != 156 || c.Likes == nil || c.Likes.Value != 4 || c.Comments == nil || c.Comments.Value != 5 {
+				t.Errorf("counts: %+v %+v %+v", c.Views, c.Likes, c.Comments)
+			}
+			want := []fmkWant{
+				{"8485411698", "", "으아악1", "4168660689", "그래서 뭐 어쩌라고", "12 분 전", false},
+				{"8485413822", "8485411698", "밸리언트", "4348938623", "으아악1 논리가 이해가 안됨 왜 판결에 대해서 받아들일 생각을 안하는지", "10 분 전", false},
+				{"8485415001", "8485413822", "1태원2조", "54900036", "선관위가 조작한 거 다 알잖아", "8 분 전", false},
+				{"8485420010", "", "이슈재밌옹", "5265134849", "퍼갑니다\n다들 알아야 함", "1 시간 전", false},
+				{"8485421111", "", "베이글통", "4729583742", "삭제된 댓글입니다.", "3 분 전", true},
+			}
+			if len(p.Comments) != len(want) {
+				t.Errorf("%d comments, want %d (the best comment's copy left out): %+v", len(p.Comments), len(want), p.Comments)
+			}
+			byID := commentByID(p)
+			for _, w := range want {
+				c, ok := byID[w.id]
+				if !ok {
+					t.Errorf("comment %s missing", w.id)
+					continue
+				}
+				if c.ParentID != w.parent || c.Author.Nickname != w.nick || c.Author.AccountID != w.account || c.Text != w.text ||
+					c.Deleted != w.deleted || c.Hidden || c.IDAssigned {
+					t.Errorf("comment %s: %+v, want %+v", w.id, c, w)
+				}
+				if c.Time == nil || c.Time.Text != w.time || !c.Time.Relative || c.Time.KST == "" {
+					t.Errorf("comment %s time: %+v, want the relative %q resolved", w.id, c.Time, w.time)
+				}
+			}
+			if v := res.Facts.Completeness; v == nil || v.Verdict != evidence.VerdictComplete {
+				t.Errorf("verdict: %+v", v)
+			}
+		})
+	}
+}
+
+func TestFMKoreaStates(t *testing.T) {
+	for _, tc := range []struct {
+		name, path string
+		verdict    evidence.Verdict
+		code       string
+	}{
+		{"bot check", "/8485393465", evidence.VerdictBlocked, evidence.ReasonBotCheck},
+		{"deleted", "/8485393466", evidence.VerdictDeleted, evidence.ReasonDeletedNotice},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, _ := captureURL(t, siteURL("www.fmkorea.com", tc.path))
+			v := res.Facts.Completeness
+			if v == nil || v.Verdict != tc.verdict || len(v.Reasons) == 0 || v.Reasons[0].Code != tc.code || !strings.Contains(v.Reasons[0].Detail, "FM Korea") {
+				t.Fatalf("verdict: %+v", v)
+			}
+			if s := res.Facts.Method.Site; s == nil || s.State != string(tc.verdict) {
+				t.Errorf("method site: %+v", s)
+			}
+		})
+	}
+}
+
+// TestFMKoreaMarkupChanged: a post whose markup the profile does not know is captured the
+// generic way, and the method, the record and the verdict say so.
+func TestFMKoreaMarkupChanged(t *testing.T) {
+	res, files := captureURL(t, siteURL("www.fmkorea.com", "/8485393464"))
+	p := sitePosting(t, files)
+	if s := res.Facts.Method.Site; s == nil || s.Matched || s.Profile != "fmkorea" {
+		t.Errorf("method site: %+v", s)
+	}
+	if p.Platform == "fmkorea" || !strings.Contains(strings.Join(p.Notes, "\n"), "did not match the FM Korea profile") {
+		t.Errorf("posting: platform %q notes %q", p.Platform, p.Notes)
+	}
+	v := res.Facts.Completeness
+	if v == nil || v.Verdict != evidence.VerdictIncomplete || !hasReason(v, evidence.ReasonProfileNotMatched) {
+		t.Errorf("verdict: %+v", v)
+	}
+}
