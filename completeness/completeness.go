@@ -185,8 +185,8 @@ func judge(in Input) evidence.Completeness {
 		}
 		// A site profile's finding names the site's own page sent with the error status (FM
 		// Korea's security page answers 430).
-		if st := in.SiteState; st != nil && siteVerdicts[st.Verdict] && evidence.ReasonKey(st.Code) != "" {
-			return verdict(st.Verdict, reason(st.Code, capRunes(st.Detail, evidence.MaxReasonDetail)), reason(evidence.ReasonErrorStatus, status))
+		if v, r, ok := in.siteFinding(); ok {
+			return verdict(v, r, reason(evidence.ReasonErrorStatus, status))
 		}
 		if ms := p.findAnywhere(blockedPhrases); len(ms) > 0 {
 			return verdict(evidence.VerdictBlocked, append(p.reasons(ms), reason(evidence.ReasonErrorStatus, status))...)
@@ -205,8 +205,8 @@ func judge(in Input) evidence.Completeness {
 	}
 
 	// 1b. The site profile's finding (its own deletion page, login wall or bot check).
-	if st := in.SiteState; st != nil && siteVerdicts[st.Verdict] && evidence.ReasonKey(st.Code) != "" {
-		return verdict(st.Verdict, reason(st.Code, capRunes(st.Detail, evidence.MaxReasonDetail)))
+	if v, r, ok := in.siteFinding(); ok {
+		return verdict(v, r)
 	}
 
 	// 2. A deletion notice.
@@ -289,6 +289,16 @@ func judge(in Input) evidence.Completeness {
 
 // siteVerdicts are the verdicts a site profile's finding may give.
 var siteVerdicts = map[evidence.Verdict]bool{evidence.VerdictDeleted: true, evidence.VerdictLoginWall: true, evidence.VerdictBlocked: true}
+
+// siteFinding is the verdict and reason of in.SiteState; ok is false when there is none or it
+// names a verdict a profile may not give or an unknown reason code.
+func (in Input) siteFinding() (evidence.Verdict, evidence.Reason, bool) {
+	st := in.SiteState
+	if st == nil || !siteVerdicts[st.Verdict] || evidence.ReasonKey(st.Code) == "" {
+		return "", evidence.Reason{}, false
+	}
+	return st.Verdict, evidence.NewReason(st.Code, capRunes(st.Detail, evidence.MaxReasonDetail)), true
+}
 
 // firstDominant returns the first match of phrases that dominates the page.
 func (p *page) firstDominant(phrases []phrase, media int) (match, bool) {
