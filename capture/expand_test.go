@@ -462,3 +462,40 @@ func BenchmarkExpansion100Comments(b *testing.B) {
 	b.ReportMetric(without.Seconds()/n, "not-expanded-s/op")
 	b.ReportMetric(with.Seconds()/without.Seconds(), "ratio")
 }
+
+// TestCommentPagesCboxTwoPages: Naver's cbox marks its current page as
+// strong.u_cbox_page holding the number and a screen-reader label ("현재 페이지"); a list of
+// two pages is followed to its second.
+func TestCommentPagesCboxTwoPages(t *testing.T) {
+	needBrowser(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="ko"><head><title>블로그 글</title></head><body>
+<div class="post"><p>본문입니다. 선거 관련 게시물의 본문이 여기에 있습니다.</p></div>
+<div id="naverComment" class="u_cbox"><ul class="u_cbox_list" id="list"></ul>
+<div class="u_cbox_paginate"><div class="u_cbox_page_wrap" id="pager"></div></div></div>
+<script>
+function show(n) {
+  let h = "";
+  for (let i = 1; i <= 3; i++) h += '<li class="u_cbox_comment"><span class="u_cbox_nick">닉' + n + i + '</span><span class="u_cbox_contents">' + n + '쪽 댓글 ' + i + '</span></li>';
+  document.getElementById("list").innerHTML = h;
+  let p = "";
+  for (let i = 1; i <= 2; i++) p += i === n
+    ? '<strong class="u_cbox_page"><span class="u_cbox_num_page">' + i + '</span><span class="u_vc">현재 페이지</span></strong>'
+    : '<a href="#" class="u_cbox_page" data-param="' + i + '"><span class="u_cbox_num_page">' + i + '</span></a>';
+  document.getElementById("pager").innerHTML = p;
+}
+document.addEventListener("click", e => { const a = e.target.closest("a.u_cbox_page"); if (a) { e.preventDefault(); show(+a.dataset.param); } });
+show(1);
+</script></body></html>`)
+	}))
+	defer srv.Close()
+	res, files := captureURL(t, srv.URL+"/")
+	cps := res.Facts.Method.CommentPages
+	if len(cps) != 1 || cps[0].Page != 2 {
+		t.Fatalf("comment pages %+v, want page 2", cps)
+	}
+	if !strings.Contains(string(files[cps[0].DOM]), "2쪽 댓글 3") {
+		t.Errorf("%s does not hold page 2", cps[0].DOM)
+	}
+}

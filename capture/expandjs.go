@@ -293,7 +293,12 @@ S.findPager = () => {
     n++;
     const ctl = S.clickable(el) ? el : (el.parentElement && S.clickable(el.parentElement) && norm(el.parentElement.textContent) === t ? el.parentElement : null);
     let box = (ctl || el).parentElement;
-    if (box && /^(LI|SPAN)$/.test(box.tagName) && norm(box.textContent) === t) box = box.parentElement;
+    // A wrapper of the number alone, or of the number and a short label without digits
+    // (Naver's cbox: strong.u_cbox_page holding "1" and "현재 페이지"), is part of the control.
+    if (box && /^(LI|SPAN|STRONG|EM|B)$/.test(box.tagName)) {
+      const w = norm(box.textContent);
+      if (w === t || (w.startsWith(t) && w.length <= t.length + 12 && !/\d/.test(w.slice(t.length)))) box = box.parentElement;
+    }
     if (!box) continue;
     let g = groups.get(box);
     if (!g) groups.set(box, g = {box, pages: [], current: 0});

@@ -190,7 +190,7 @@ func (c *run) readFrames(ctx context.Context) (frames []*frameDoc, mainContent *
 		fd.rec.TextChars = len([]rune(fd.read.Text))
 		frames = append(frames, fd)
 	}
-	mainContent = mainContentFrame(frames, c.e.cfg.width, c.e.cfg.height, len([]rune(c.text)))
+	mainContent = mainContentFrame(frames, c.e.cfg.width, c.e.cfg.height, len([]rune(c.text)), c.siteFrames())
 	n := 0
 	for _, fd := range frames {
 		if fd.read.HTML == "" && fd.read.URL == "" {
@@ -232,20 +232,33 @@ func (c *run) readFrames(ctx context.Context) (frames []*frameDoc, mainContent *
 
 // mainContentFrame picks the frame that holds the page's main content: a frame of the top
 // document that covers at least 40% of the window and holds more visible text than the outer
-// page (outerChars), or, among those, the one named mainFrame (Naver Blog's iframe#mainFrame).
+// page (outerChars), or, among those, a named one: iframe#mainFrame (Naver Blog's) or a frame
+// whose id the site profile names (names, "cafe_main"), whatever the outer page's menus hold.
 // It returns nil when no frame qualifies.
-func mainContentFrame(frames []*frameDoc, vw, vh, outerChars int) *frameDoc {
+func mainContentFrame(frames []*frameDoc, vw, vh, outerChars int, names []string) *frameDoc {
+	isNamed := func(fd *frameDoc) bool {
+		sel := strings.ToLower(fd.rec.Selector)
+		if strings.Contains(sel, "mainframe") {
+			return true
+		}
+		for _, n := range names {
+			if strings.Contains(sel, "#"+strings.ToLower(n)) {
+				return true
+			}
+		}
+		return false
+	}
 	var best *frameDoc
 	for _, fd := range frames {
 		if fd.info.depth != 1 || fd.read.URL == "" {
 			continue
 		}
 		big := fd.read.W*fd.read.H*10 >= vw*vh*4
-		named := strings.Contains(strings.ToLower(fd.rec.Selector), "mainframe")
+		named := isNamed(fd)
 		if !(big || named) || fd.rec.TextChars <= outerChars && !named {
 			continue
 		}
-		if best == nil || named || fd.rec.TextChars > best.rec.TextChars && !strings.Contains(strings.ToLower(best.rec.Selector), "mainframe") {
+		if best == nil || named || fd.rec.TextChars > best.rec.TextChars && !isNamed(best) {
 			best = fd
 		}
 	}

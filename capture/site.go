@@ -80,6 +80,14 @@ func (c *run) prepareSite() {
 	}
 }
 
+// siteFrames are the ids of the frames the site profile says hold the post.
+func (c *run) siteFrames() []string {
+	if c.site == nil {
+		return nil
+	}
+	return c.site.Frames
+}
+
 // siteReader is the profile's posting reader, nil for none.
 func (c *run) siteReader() *posting.Site {
 	if c.site == nil {

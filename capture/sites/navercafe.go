@@ -37,6 +37,7 @@ func init() {
 		Site:   "Naver Cafe",
 		Hosts:  []string{"cafe.naver.com", "m.cafe.naver.com"},
 		Page:   naverCafePage,
+		Frames: []string{"cafe_main"},
 		Reader: &posting.Site{Platform: "naver_cafe", Name: "Naver Cafe", Post: naverCafePost, Comments: naverCafeComments},
 		State:  naverCafeState,
 	})

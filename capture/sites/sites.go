@@ -45,6 +45,9 @@ type Profile struct {
 	// the generic expansion clicks them even where its vocabulary would not, and still
 	// refuses what would vote, report, write or leave the page.
 	Expand string
+	// Frames are the ids of the frames that hold the post ("cafe_main"): such a frame is the
+	// page's main content even when the outer page holds more text (menus, lists).
+	Frames []string
 	// Reader reads the posting record from the site's markup.
 	Reader *posting.Site
 	// State recognises, in the document holding the post, a page of the site's own that is
