@@ -237,8 +237,11 @@ S.scan = () => {
 // through every listener, on the holder and on the control alike.
 S.textHolder = (el, label) => {
   let d = el;
+  // A control without text (an icon button: its label is "") is clicked itself; an svg icon
+  // has no click method.
+  if (!label) return el;
   for (let i = 0; i < 6; i++) {
-    const next = Array.from(d.children).filter(c => { try { return S.norm(c.innerText) === label; } catch (e) { return false; } });
+    const next = Array.from(d.children).filter(c => { try { return c instanceof HTMLElement && S.norm(c.innerText) === label; } catch (e) { return false; } });
     if (next.length !== 1) break;
     d = next[0];
   }

@@ -61,11 +61,15 @@ type SiteComment struct {
 	// ID is the site's identifier of the comment; ParentID its parent's, "" for a top-level
 	// comment.
 	ID, ParentID string
-	Author       evidence.Person
-	Time         SiteText
-	Text         string
-	Deleted      bool
-	Hidden       bool
+	// ParentIndex is, for a site that shows no identifiers of its comments, the position in
+	// the list returned (1 for the first) of the comment this one replies to, 0 for none;
+	// only an earlier comment counts, and ParentID wins when both are given.
+	ParentIndex int
+	Author      evidence.Person
+	Time        SiteText
+	Text        string
+	Deleted     bool
+	Hidden      bool
 	// Where names the markup it was read from ("li.ub-content").
 	Where string
 }
@@ -102,6 +106,8 @@ func (x *extractor) siteComments(doc *html.Node, base *url.URL, i, limit int) ([
 		rc.siteID = siteID(sc.ID)
 		if p := siteID(sc.ParentID); p != "" && p != rc.siteID {
 			rc.parentSiteID = p
+		} else if p == "" && sc.ParentIndex > 0 && sc.ParentIndex <= k {
+			rc.parentKey = "d" + strconv.Itoa(i) + ".s" + strconv.Itoa(sc.ParentIndex-1)
 		}
 		rc.c.Author = cleanPerson(sc.Author)
 		if sc.Time.Text != "" {
