@@ -39,7 +39,7 @@ func bandRoutes(mux *http.ServeMux) {
 		case "/band/80012345/post/404":
 			writeHTML(w, 200, siteFile("band/deleted.html"))
 		case "/band/80099999/post/7": // a closed band: its posts send a visitor to the login page
-			http.Redirect(w, r, "http://auth.band.us"+port(siteServer())+"/login_page?next_url=https%3A%2F%2Fband.us%2Fband%2F80099999%2Fpost%2F7", http.StatusFound)
+			http.Redirect(w, r, siteURL("auth.band.us", "/login_page?next_url=https%3A%2F%2Fband.us%2Fband%2F80099999%2Fpost%2F7"), http.StatusFound)
 		default:
 			http.NotFound(w, r)
 		}

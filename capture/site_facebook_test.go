@@ -2,9 +2,7 @@ package capture
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"evidentia/evidence"
@@ -24,22 +22,6 @@ var fbWant = []struct {
 
 func init() {
 	siteRoutes = append(siteRoutes, fbRoutes)
-}
-
-var (
-	metaTLSOnce sync.Once
-	metaTLS     *httptest.Server
-)
-
-// metaSiteURL is the address of path on host at an HTTPS server of the site fixtures: the
-// browser upgrades facebook.com and instagram.com to HTTPS (they are on its HSTS preload
-// list), and it trusts the key of httptest's TLS servers (TestMain).
-func metaSiteURL(host, path string) string {
-	metaTLSOnce.Do(func() {
-		metaTLS = httptest.NewUnstartedServer(siteServer().Config.Handler)
-		metaTLS.StartTLS()
-	})
-	return "https://" + host + port(metaTLS) + path
 }
 
 func fbRoutes(mux *http.ServeMux) {
@@ -65,7 +47,7 @@ func fbRoutes(mux *http.ServeMux) {
 }
 
 func TestFacebookPost(t *testing.T) {
-	res, files := captureURL(t, metaSiteURL("www.facebook.com", "/elecwatch/posts/pfbid02abcDEF"))
+	res, files := captureURL(t, siteURL("www.facebook.com", "/elecwatch/posts/pfbid02abcDEF"))
 	keepSiteCapture(t, "facebook", files)
 	p := sitePosting(t, files)
 	site := res.Facts.Method.Site
@@ -124,7 +106,7 @@ func TestFacebookStates(t *testing.T) {
 		{"login redirect", "/elecwatch/posts/pfbid02members", evidence.VerdictLoginWall, evidence.ReasonLoginRedirect},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, _ := captureURL(t, metaSiteURL("www.facebook.com", tc.path))
+			res, _ := captureURL(t, siteURL("www.facebook.com", tc.path))
 			v := res.Facts.Completeness
 			if v == nil || v.Verdict != tc.verdict || !hasReason(v, tc.code) || !strings.Contains(v.Reasons[0].Detail, "Facebook") {
 				t.Fatalf("verdict: %+v", v)
@@ -137,7 +119,7 @@ func TestFacebookStates(t *testing.T) {
 }
 
 func TestFacebookMarkupChanged(t *testing.T) {
-	res, files := captureURL(t, metaSiteURL("www.facebook.com", "/elecwatch/posts/pfbid02changed"))
+	res, files := captureURL(t, siteURL("www.facebook.com", "/elecwatch/posts/pfbid02changed"))
 	p := sitePosting(t, files)
 	if s := res.Facts.Method.Site; s == nil || s.Profile != "facebook" || s.Matched {
 		t.Errorf("method site: %+v", s)

@@ -46,7 +46,7 @@ func igRoutes(mux *http.ServeMux) {
 }
 
 func TestInstagramPost(t *testing.T) {
-	res, files := captureURL(t, metaSiteURL("www.instagram.com", "/p/C7xYz12AbCd/"))
+	res, files := captureURL(t, siteURL("www.instagram.com", "/p/C7xYz12AbCd/"))
 	keepSiteCapture(t, "instagram", files)
 	p := sitePosting(t, files)
 	site := res.Facts.Method.Site
@@ -101,7 +101,7 @@ func TestInstagramStates(t *testing.T) {
 		{"login redirect", "/p/C7xYz12Priv/", evidence.VerdictLoginWall, evidence.ReasonLoginRedirect},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, _ := captureURL(t, metaSiteURL("www.instagram.com", tc.path))
+			res, _ := captureURL(t, siteURL("www.instagram.com", tc.path))
 			v := res.Facts.Completeness
 			if v == nil || v.Verdict != tc.verdict || !hasReason(v, tc.code) || !strings.Contains(v.Reasons[0].Detail, "Instagram") {
 				t.Fatalf("verdict: %+v", v)
@@ -114,7 +114,7 @@ func TestInstagramStates(t *testing.T) {
 }
 
 func TestInstagramMarkupChanged(t *testing.T) {
-	res, files := captureURL(t, metaSiteURL("www.instagram.com", "/p/C7xYz12Chgd/"))
+	res, files := captureURL(t, siteURL("www.instagram.com", "/p/C7xYz12Chgd/"))
 	p := sitePosting(t, files)
 	if s := res.Facts.Method.Site; s == nil || s.Profile != "instagram" || s.Matched {
 		t.Errorf("method site: %+v", s)

@@ -125,7 +125,7 @@ func TestNaverNewsArticle(t *testing.T) {
 	if site == nil || site.Profile != "naver_news" || !site.Matched {
 		t.Fatalf("method site: %+v", site)
 	}
-	if !strings.Contains(strings.Join(site.Prepared, "\n"), "CleanBot filter off") || testing.Verbose() {
+	if !strings.Contains(strings.Join(site.Prepared, "\n"), "CleanBot filter off") {
 		t.Errorf("prepared: %q", site.Prepared)
 	}
 	if p.Platform != "naver_news" || p.PostID != "001/0014700001" || p.Title != `선관위 "사전투표함 바꿔치기 주장은 허위"` {
