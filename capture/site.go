@@ -129,7 +129,10 @@ func (c *run) siteJudgement() (st sites.State, ok bool, limits []string) {
 	if c.site == nil || len(c.docs) == 0 {
 		return sites.State{}, false, nil
 	}
-	u, _ := url.Parse(c.finalURL())
+	u, err := url.Parse(c.finalURL())
+	if err != nil {
+		u = &url.URL{} // a profile is never given a nil address
+	}
 	doc := c.docs[0].html
 	for _, d := range c.docs {
 		if d.frame != "" && d.page <= 1 && c.isMainFrame(d.frame) {

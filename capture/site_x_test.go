@@ -181,7 +181,7 @@ func xCheckPerson(t *testing.T, what string, got evidence.Person, p xPost) {
 
 func TestXPost(t *testing.T) {
 	traps := xTraps.Load()
-	res, files := captureURL(t, hstsSiteURL("x.com", "/hong_truth/status/"+xFocalP.ID))
+	res, files := captureURL(t, siteURL("x.com", "/hong_truth/status/"+xFocalP.ID))
 	keepSiteCapture(t, "x", files)
 	p := sitePosting(t, files)
 	site := res.Facts.Method.Site
@@ -238,7 +238,7 @@ func TestXPost(t *testing.T) {
 // TestXLoggedOut: a visitor who is not logged in sees the post and none of its replies; the
 // post is read, and the verdict says what X withholds.
 func TestXLoggedOut(t *testing.T) {
-	res, files := captureURL(t, hstsSiteURL("x.com", "/hong_truth/status/"+xLoggedOutP.ID))
+	res, files := captureURL(t, siteURL("x.com", "/hong_truth/status/"+xLoggedOutP.ID))
 	p := sitePosting(t, files)
 	if s := res.Facts.Method.Site; s == nil || !s.Matched || s.State != "" {
 		t.Fatalf("method site: %+v", s)
@@ -271,7 +271,7 @@ func TestXStates(t *testing.T) {
 		{"login redirect", xLoginID, evidence.VerdictLoginWall, evidence.ReasonLoginRedirect, regexp.MustCompile(`/i/flow/login`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, _ := captureURL(t, hstsSiteURL("x.com", "/hong_truth/status/"+tc.id))
+			res, _ := captureURL(t, siteURL("x.com", "/hong_truth/status/"+tc.id))
 			v := res.Facts.Completeness
 			if v == nil || v.Verdict != tc.verdict || len(v.Reasons) == 0 || v.Reasons[0].Code != tc.code || !tc.detail.MatchString(v.Reasons[0].Detail) {
 				t.Fatalf("verdict: %+v", v)
@@ -286,7 +286,7 @@ func TestXStates(t *testing.T) {
 // TestXMarkupChanged: a post page whose markup the profile does not know is captured the
 // generic way, and the method, the record and the verdict say so.
 func TestXMarkupChanged(t *testing.T) {
-	res, files := captureURL(t, hstsSiteURL("x.com", "/hong_truth/status/"+xChangedID))
+	res, files := captureURL(t, siteURL("x.com", "/hong_truth/status/"+xChangedID))
 	p := sitePosting(t, files)
 	if s := res.Facts.Method.Site; s == nil || s.Profile != "x" || s.Matched {
 		t.Errorf("method site: %+v", s)

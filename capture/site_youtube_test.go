@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -61,23 +59,6 @@ var ytTraps atomic.Int64
 func init() {
 	siteRoutes = append(siteRoutes, ytRoutes)
 	fixtureHosts = append(fixtureHosts, "consent.youtube.com")
-}
-
-var (
-	hstsOnce sync.Once
-	hstsSrv  *httptest.Server
-)
-
-// hstsSiteURL is the address of path on host at an HTTPS server of the site fixtures' handlers.
-// youtube.com, x.com and twitter.com are on Chromium's HSTS preload list: the browser asks
-// them only over HTTPS, whatever the address says. The server has httptest's certificate,
-// whose key the test browser trusts (TestMain).
-func hstsSiteURL(host, path string) string {
-	hstsOnce.Do(func() {
-		hstsSrv = httptest.NewUnstartedServer(siteServer().Config.Handler)
-		hstsSrv.StartTLS()
-	})
-	return "https://" + host + port(hstsSrv) + path
 }
 
 func ytToken(s string) string { return base64.RawURLEncoding.EncodeToString([]byte("\x12\x0d" + s)) }
@@ -239,7 +220,7 @@ func ytRoutes(mux *http.ServeMux) {
 
 func TestYouTubeVideo(t *testing.T) {
 	traps := ytTraps.Load()
-	res, files := captureURL(t, hstsSiteURL("www.youtube.com", "/watch?v="+ytVideo))
+	res, files := captureURL(t, siteURL("www.youtube.com", "/watch?v="+ytVideo))
 	keepSiteCapture(t, "youtube", files)
 	p := sitePosting(t, files)
 	site := res.Facts.Method.Site
@@ -321,7 +302,7 @@ func TestYouTubeStates(t *testing.T) {
 		{"consent", "CoNsEnT_003", evidence.VerdictBlocked, evidence.ReasonBotCheck, "consent.youtube.com/m"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, _ := captureURL(t, hstsSiteURL("www.youtube.com", "/watch?v="+tc.id))
+			res, _ := captureURL(t, siteURL("www.youtube.com", "/watch?v="+tc.id))
 			v := res.Facts.Completeness
 			if v == nil || v.Verdict != tc.verdict || len(v.Reasons) == 0 || v.Reasons[0].Code != tc.code || !strings.Contains(v.Reasons[0].Detail, tc.detail) {
 				t.Fatalf("verdict: %+v", v)
@@ -336,7 +317,7 @@ func TestYouTubeStates(t *testing.T) {
 // TestYouTubeMarkupChanged: a watch page whose player response and markup the profile does not
 // know is captured the generic way, and the method, the record and the verdict say so.
 func TestYouTubeMarkupChanged(t *testing.T) {
-	res, files := captureURL(t, hstsSiteURL("www.youtube.com", "/watch?v=ChAnGeD_123"))
+	res, files := captureURL(t, siteURL("www.youtube.com", "/watch?v=ChAnGeD_123"))
 	p := sitePosting(t, files)
 	if s := res.Facts.Method.Site; s == nil || s.Profile != "youtube" || s.Matched {
 		t.Errorf("method site: %+v", s)

@@ -28,7 +28,8 @@ type Site struct {
 	// Name is the site's name for people ("DC Inside"), used in notes.
 	Name string
 	// Post reads the post's own fields from the document holding the post; ok is false when
-	// the document does not have the site's post markup.
+	// the document does not have the site's post markup. base, the document's address, is
+	// never nil (an empty URL when the document has no usable one).
 	Post func(doc *html.Node, base *url.URL) (post SitePost, ok bool)
 	// Comments reads the comments one document shows, in page order; ok is false when the
 	// document has none of the site's comment markup (a list the site shows empty is ok with
@@ -92,7 +93,7 @@ func (x *extractor) siteComments(doc *html.Node, base *url.URL, i, limit int) ([
 	if s == nil || s.Comments == nil || !x.siteRead {
 		return nil, false
 	}
-	list, ok := s.Comments(doc, base)
+	list, ok := s.Comments(doc, orEmpty(base))
 	if !ok {
 		return nil, false
 	}
@@ -132,7 +133,7 @@ func (x *extractor) sitePost() {
 	if m < 0 {
 		return
 	}
-	x.sitePosted, x.siteRead = s.Post(x.parsed[m], parseBase(x.in.Docs[m].URL, x.in.PageURL))
+	x.sitePosted, x.siteRead = s.Post(x.parsed[m], orEmpty(parseBase(x.in.Docs[m].URL, x.in.PageURL)))
 }
 
 // applySitePost applies the post's fields x.in.Site read (sitePost) over the generic ones.
@@ -231,3 +232,11 @@ func siteID(s string) string {
 // CleanLine returns s on one line as every value of the record is: invalid UTF-8 replaced,
 // control, bidirectional and zero-width characters removed, white space collapsed.
 func CleanLine(s string) string { return cleanLine(s) }
+
+// orEmpty is u, or an empty URL for a nil u: a Site is never given a nil address.
+func orEmpty(u *url.URL) *url.URL {
+	if u == nil {
+		return &url.URL{}
+	}
+	return u
+}

@@ -37,7 +37,7 @@ func init() {
 		Hosts:  []string{"band.us", "www.band.us", "m.band.us"},
 		Page:   bandPage,
 		Expand: `button[data-uiselector="previousCommentButton"], .prevComment`,
-		Reader: &posting.Site{Platform: "band", Name: "Naver Band", Post: bandPost, Comments: bandComments},
+		Reader: &posting.Site{Post: bandPost, Comments: bandComments},
 		State:  bandState,
 	})
 }

@@ -39,7 +39,7 @@ func init() {
 		Site:   "Clien",
 		Hosts:  []string{"www.clien.net", "m.clien.net", "clien.net"},
 		Page:   clienPage,
-		Reader: &posting.Site{Platform: "clien", Name: "Clien", Post: clienPost, Comments: clienComments},
+		Reader: &posting.Site{Post: clienPost, Comments: clienComments},
 		State:  clienState,
 	})
 }

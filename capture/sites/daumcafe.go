@@ -34,7 +34,7 @@ func init() {
 		Page:   daumCafePage,
 		Expand: "div.comment_post a.link_more, div.comment_post button.btn_more",
 		Frames: []string{"down"},
-		Reader: &posting.Site{Platform: "daum_cafe", Name: "Daum Cafe", Post: daumCafePost, Comments: daumCafeComments},
+		Reader: &posting.Site{Post: daumCafePost, Comments: daumCafeComments},
 		State:  daumCafeState,
 	})
 }

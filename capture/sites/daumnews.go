@@ -48,7 +48,7 @@ func init() {
 		// "더보기" in the chat loads earlier talks (its markup is not in the public sources;
 		// button.btn_more and a.link_more are the names Daum uses elsewhere).
 		Expand: ".body_timetalk button.btn_more, .body_timetalk a.link_more",
-		Reader: &posting.Site{Platform: "daum_news", Name: "Daum News", Post: daumNewsPost, Comments: timetalkComments},
+		Reader: &posting.Site{Post: daumNewsPost, Comments: timetalkComments},
 		State:  daumNewsState,
 		Limits: daumNewsLimits,
 	})

@@ -32,7 +32,7 @@ func init() {
 		Page:  dcPage,
 		// No Prepare or Expand: the page loads its comments itself, replies included, and
 		// its numbered comment pages are followed by the generic comment-page follower.
-		Reader: &posting.Site{Platform: "dcinside", Name: "DC Inside", Post: dcPost, Comments: dcComments},
+		Reader: &posting.Site{Post: dcPost, Comments: dcComments},
 		State:  dcState,
 	})
 }

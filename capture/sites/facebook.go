@@ -39,7 +39,7 @@ func init() {
 		Hosts:   []string{"www.facebook.com", "facebook.com", "web.facebook.com", "m.facebook.com"},
 		Page:    fbPage,
 		Prepare: fbPrepareJS,
-		Reader:  &posting.Site{Platform: "facebook", Name: "Facebook", Post: fbPost, Comments: fbComments},
+		Reader:  &posting.Site{Post: fbPost, Comments: fbComments},
 		State:   fbState,
 		Limits:  fbLimits,
 	})

@@ -39,7 +39,7 @@ func init() {
 		Site:   "FM Korea",
 		Hosts:  []string{"www.fmkorea.com", "m.fmkorea.com", "fmkorea.com"},
 		Page:   fmkPage,
-		Reader: &posting.Site{Platform: "fmkorea", Name: "FM Korea", Post: fmkPost, Comments: fmkComments},
+		Reader: &posting.Site{Post: fmkPost, Comments: fmkComments},
 		State:  fmkState,
 	})
 }

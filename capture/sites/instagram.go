@@ -34,7 +34,7 @@ func init() {
 		Page:    igPage,
 		Prepare: igPrepareJS,
 		Expand:  `button:has(svg[aria-label="Load more comments"]), button:has(svg[aria-label="댓글 더 읽어들이기"])`,
-		Reader:  &posting.Site{Platform: "instagram", Name: "Instagram", Post: igPost, Comments: igComments},
+		Reader:  &posting.Site{Post: igPost, Comments: igComments},
 		State:   igState,
 		Limits:  igLimits,
 	})

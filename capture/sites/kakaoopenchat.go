@@ -24,7 +24,7 @@ func init() {
 		Site:   "KakaoTalk open chat",
 		Hosts:  []string{"open.kakao.com"},
 		Page:   kakaoOpenPage,
-		Reader: &posting.Site{Platform: "kakao_openchat", Name: "KakaoTalk open chat", Post: kakaoOpenPost, Comments: kakaoOpenComments},
+		Reader: &posting.Site{Post: kakaoOpenPost, Comments: kakaoOpenComments},
 		State:  kakaoOpenState,
 		Limits: kakaoOpenLimits,
 	})

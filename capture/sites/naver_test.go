@@ -2,10 +2,7 @@ package sites
 
 import (
 	"net/url"
-	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
 
 	"evidentia/evidence"
 )
@@ -37,15 +34,6 @@ func TestNaverBlogCafePages(t *testing.T) {
 			t.Errorf("%s: profile %q, want %q", tc.url, got, tc.want)
 		}
 	}
-}
-
-func parseDoc(t *testing.T, s string) *html.Node {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
 }
 
 // TestNaverBlogOlderEditors: posts of SmartEditor 2 (div.se_doc_viewer) and of the oldest

@@ -50,7 +50,7 @@ func init() {
 		Page:    naverBlogPage,
 		Prepare: nbPrepareJS,
 		Expand:  "a.u_cbox_btn_more, a.u_cbox_btn_reply",
-		Reader:  &posting.Site{Platform: "naver_blog", Name: "Naver Blog", Post: naverBlogPost, Comments: naverBlogComments},
+		Reader:  &posting.Site{Post: naverBlogPost, Comments: naverBlogComments},
 		State:   naverBlogState,
 		Limits:  naverBlogLimits,
 	})

@@ -38,7 +38,7 @@ func init() {
 		Hosts:  []string{"cafe.naver.com", "m.cafe.naver.com"},
 		Page:   naverCafePage,
 		Frames: []string{"cafe_main"},
-		Reader: &posting.Site{Platform: "naver_cafe", Name: "Naver Cafe", Post: naverCafePost, Comments: naverCafeComments},
+		Reader: &posting.Site{Post: naverCafePost, Comments: naverCafeComments},
 		State:  naverCafeState,
 	})
 }

@@ -36,7 +36,7 @@ func init() {
 		Page:    naverNewsPage,
 		Prepare: cboxPrepareJS,
 		Expand:  "a.u_cbox_btn_more, a.u_cbox_btn_reply, .u_cbox_paginate a.u_cbox_btn_more",
-		Reader:  &posting.Site{Platform: "naver_news", Name: "Naver News", Post: naverNewsPost, Comments: cboxComments},
+		Reader:  &posting.Site{Post: naverNewsPost, Comments: cboxComments},
 		State:   naverNewsState,
 	})
 }

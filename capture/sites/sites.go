@@ -48,10 +48,12 @@ type Profile struct {
 	// Frames are the ids of the frames that hold the post ("cafe_main"): such a frame is the
 	// page's main content even when the outer page holds more text (menus, lists).
 	Frames []string
-	// Reader reads the posting record from the site's markup.
+	// Reader reads the posting record from the site's markup; register sets its Platform and
+	// Name to the profile's Name and Site.
 	Reader *posting.Site
 	// State recognises, in the document holding the post, a page of the site's own that is
-	// not the posting (deleted, login wall, bot check); ok is false for a posting page.
+	// not the posting (deleted, login wall, bot check); ok is false for a posting page. u is
+	// the address the page ended at, never nil (empty when unknown), as for Limits.
 	State func(doc *html.Node, u *url.URL) (s State, ok bool)
 	// Limits says what the site withholds from a visitor (comments closed after a time, a
 	// chat room shown as its card only); each is a site_limit reason of the verdict.
@@ -88,6 +90,8 @@ func register(p *Profile) {
 			}
 		}
 	}
+	// The reader names the platform and the site as the profile does.
+	p.Reader.Platform, p.Reader.Name = p.Name, p.Site
 	registry = append(registry, p)
 }
 

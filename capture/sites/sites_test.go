@@ -1,8 +1,11 @@
 package sites
 
 import (
+	"net/url"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"evidentia/evidence"
 	"evidentia/pagemeta"
@@ -55,8 +58,8 @@ func TestProfiles(t *testing.T) {
 	}
 	hosts := map[string]string{}
 	for _, p := range All() {
-		if p.Name == "" || p.Site == "" || p.Reader == nil || p.Reader.Platform != p.Name || p.Reader.Name != p.Site {
-			t.Errorf("profile %q is incomplete or its reader names another platform: %+v", p.Name, p.Reader)
+		if p.Name == "" || p.Site == "" || p.Reader == nil || p.Reader.Post == nil || p.Reader.Comments == nil {
+			t.Errorf("profile %q is incomplete: %+v", p.Name, p.Reader)
 		}
 		for _, h := range p.Hosts {
 			if h != strings.ToLower(h) || strings.Contains(h, "/") {
@@ -72,12 +75,18 @@ func TestProfiles(t *testing.T) {
 			if root == nil {
 				continue
 			}
-			if _, ok := p.Reader.Post(root, nil); ok && doc != hostileDoc() {
-				t.Errorf("%s: Post recognised a document without its markup", p.Name)
+			// Profiles are never given a nil address.
+			for _, base := range []*url.URL{{}, {Scheme: "https", Host: p.Hosts[0], Path: "/x"}} {
+				if _, ok := p.Reader.Post(root, base); ok && doc != hostileDoc() {
+					t.Errorf("%s: Post recognised a document without its markup", p.Name)
+				}
+				p.Reader.Comments(root, base)
 			}
-			p.Reader.Comments(root, nil)
 			if p.State != nil {
-				p.State(root, nil)
+				p.State(root, &url.URL{})
+			}
+			if p.Limits != nil {
+				p.Limits(root, &url.URL{}, &evidence.Posting{}, Context{Started: "not a time"})
 			}
 		}
 	}
@@ -125,4 +134,14 @@ func TestDCInsideReader(t *testing.T) {
 	if st, ok := dcState(del, nil); !ok || st.Verdict != evidence.VerdictDeleted {
 		t.Errorf("deletion notice: %+v %v", st, ok)
 	}
+}
+
+// parseDoc parses s as a whole document.
+func parseDoc(t *testing.T, s string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

@@ -43,7 +43,7 @@ func init() {
 		Site:   "Telegram",
 		Hosts:  []string{"t.me", "telegram.me", "www.telegram.me"},
 		Page:   tgPage,
-		Reader: &posting.Site{Platform: "telegram", Name: "Telegram", Post: tgPost, Comments: tgComments},
+		Reader: &posting.Site{Post: tgPost, Comments: tgComments},
 		State:  tgState,
 		Limits: tgLimits,
 	})

@@ -45,7 +45,7 @@ func init() {
 		Hosts:  []string{"theqoo.net", "www.theqoo.net"},
 		Page:   tqPage,
 		Expand: ".show_more",
-		Reader: &posting.Site{Platform: "theqoo", Name: "theqoo", Post: tqPost, Comments: tqComments},
+		Reader: &posting.Site{Post: tqPost, Comments: tqComments},
 		State:  tqState,
 		Limits: tqLimits,
 	})

@@ -40,7 +40,7 @@ func init() {
 		Hosts:   []string{"x.com", "www.x.com", "mobile.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"},
 		Page:    xPage,
 		Prepare: xPrepareJS,
-		Reader:  &posting.Site{Platform: "x", Name: "X", Post: xPost, Comments: xComments},
+		Reader:  &posting.Site{Post: xPost, Comments: xComments},
 		State:   xState,
 		Limits:  xLimits,
 	})

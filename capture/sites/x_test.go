@@ -2,10 +2,7 @@ package sites
 
 import (
 	"net/url"
-	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
 )
 
 func mustURL(t *testing.T, s string) *url.URL {
@@ -15,15 +12,6 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
-}
-
-func parseDoc(t *testing.T, s string) *html.Node {
-	t.Helper()
-	n, err := html.Parse(strings.NewReader(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 func TestXURLForms(t *testing.T) {

@@ -56,7 +56,7 @@ func init() {
 			"ytd-comment-replies-renderer #more-replies button, ytd-comment-replies-renderer #more-replies-sub-thread button, " +
 			"ytd-comment-replies-renderer ytd-continuation-item-renderer button, ytd-comments ytd-continuation-item-renderer #button button, " +
 			"ytd-comment-view-model tp-yt-paper-button#more, ytd-comment-renderer tp-yt-paper-button#more, ytd-backstage-post-renderer tp-yt-paper-button#more",
-		Reader: &posting.Site{Platform: "youtube", Name: "YouTube", Post: ytPost, Comments: ytComments},
+		Reader: &posting.Site{Post: ytPost, Comments: ytComments},
 		State:  ytState,
 	})
 }
