@@ -120,7 +120,7 @@ rounds:
 		clicked := 0
 		for _, f := range c.expandFrames(ctx) {
 			var sc expandScan
-			if err := c.evalIn(ctx, f.id, expandLibJS+siteSelJS(c.siteExpand())+expandScanJS, &sc); err != nil {
+			if err := c.evalIn(ctx, f.id, expandLibJS+c.siteSelJS()+expandScanJS, &sc); err != nil {
 				continue
 			}
 			for k, n := range sc.Refused {

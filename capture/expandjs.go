@@ -31,7 +31,7 @@ import "encoding/json"
 // Every function is defensive: a control that throws is skipped, scans are capped.
 const expandLibJS = `(() => {
 if (globalThis.__evx) return;
-const S = globalThis.__evx = {clicks: new WeakMap(), refusedSeen: new WeakSet(), cands: [], last: null, siteSel: ""};
+const S = globalThis.__evx = {clicks: new WeakMap(), refusedSeen: new WeakSet(), cands: [], last: null, siteSel: "", siteRefuse: ""};
 const norm = s => String(s == null ? "" : s).replace(/\s+/g, " ").trim();
 const VOCAB = [
   /더\s?보기/, /이전\s?댓글/, /^답글\s*\(?\d[\d,]*\)?\s*개?$/, /답글\s*\d[\d,]*\s*개/, /답글\s*(모두\s*)?보기/,
@@ -153,6 +153,7 @@ S.judge = el => {
     if (/^\d{1,4}$/.test(label)) return skip;
     if (attr(el, "aria-expanded") === "true") return skip;
     const refuse = reason => ({kind: "refuse", reason, label});
+    if (S.siteRefuse) { try { if (el.matches(S.siteRefuse) || el.closest(S.siteRefuse)) return refuse("site_rule"); } catch (e) {} }
     const form = el.closest("form");
     if (form) {
       const type = (attr(el, "type") || "").toLowerCase();
@@ -379,12 +380,14 @@ S.pageClick = n => {
 })();
 `
 
-// siteSelJS returns the script that names the site profile's own expansion controls (a CSS
-// selector list; "" for none) for the scans that follow: they are clicked as the known
-// controls are, under the same refusals.
-func siteSelJS(sel string) string {
-	b, _ := json.Marshal(sel)
-	return "globalThis.__evx.siteSel = " + string(b) + ";"
+// siteSelJS returns the script that names the site profile's own expansion controls and the
+// controls it forbids (CSS selector lists; "" for none) for the scans that follow: the first
+// are clicked as the known controls are, under the same refusals; the second are refused
+// ("site_rule") whatever their label.
+func siteSelJS(sel, refuse string) string {
+	a, _ := json.Marshal(sel)
+	b, _ := json.Marshal(refuse)
+	return "globalThis.__evx.siteSel = " + string(a) + "; globalThis.__evx.siteRefuse = " + string(b) + ";"
 }
 
 // expandScanJS scans the document for expansion controls (see expandLibJS): it returns the

@@ -30,12 +30,13 @@ func (c *run) pickSite() {
 	}
 }
 
-// siteExpand is the site profile's selector of its own expansion controls, "" for none.
-func (c *run) siteExpand() string {
+// siteSelJS names, for the expansion's scans, the site profile's own expansion controls and
+// those it forbids.
+func (c *run) siteSelJS() string {
 	if c.site == nil {
-		return ""
+		return siteSelJS("", "")
 	}
-	return c.site.Expand
+	return siteSelJS(c.site.Expand, c.site.Refuse)
 }
 
 // prepareSite runs the site profile's preparation in the main document and in the frames on

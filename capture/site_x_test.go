@@ -191,6 +191,10 @@ func TestXPost(t *testing.T) {
 	if !strings.Contains(strings.Join(site.Prepared, "\n"), "showed the media of 1 post that X had covered with its sensitive-content warning") {
 		t.Errorf("prepared: %q", site.Prepared)
 	}
+	// The replies' "더 보기" would open a reply in place of the post: the profile refuses it.
+	if ex := res.Facts.Method.Expansion; ex == nil || ex.Refused["site_rule"] == 0 {
+		t.Errorf("expansion: %+v", ex)
+	}
 	if p.Platform != "x" || p.PostID != xFocalP.ID {
 		t.Errorf("post: platform %q id %q", p.Platform, p.PostID)
 	}
@@ -291,7 +295,7 @@ func TestXMarkupChanged(t *testing.T) {
 	if s := res.Facts.Method.Site; s == nil || s.Profile != "x" || s.Matched {
 		t.Errorf("method site: %+v", s)
 	}
-	if p.Platform != "generic" || !strings.Contains(strings.Join(p.Notes, "\n"), "did not match the X profile") {
+	if p.Platform != "generic" || !strings.Contains(strings.Join(p.Notes, "\n"), "did not match the X (Twitter) profile") {
 		t.Errorf("posting: platform %q notes %q", p.Platform, p.Notes)
 	}
 	v := res.Facts.Completeness

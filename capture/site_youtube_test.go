@@ -299,7 +299,7 @@ func TestYouTubeStates(t *testing.T) {
 		{"bot check", "BoTcHeCk_01", evidence.VerdictBlocked, evidence.ReasonCaptcha, "로그인하여 봇이 아님을 확인하세요"},
 		{"deleted", "DeLeTeD_001", evidence.VerdictDeleted, evidence.ReasonDeletedNotice, "동영상을 더 이상 볼 수 없습니다"},
 		{"unavailable page", "ReMoVeD_002", evidence.VerdictDeleted, evidence.ReasonDeletedNotice, "This video isn't available anymore"},
-		{"consent", "CoNsEnT_003", evidence.VerdictBlocked, evidence.ReasonBotCheck, "consent.youtube.com/m"},
+		{"consent", "CoNsEnT_003", evidence.VerdictBlocked, evidence.ReasonConsent, "consent.youtube.com/m"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, _ := captureURL(t, siteURL("www.youtube.com", "/watch?v="+tc.id))

@@ -56,6 +56,8 @@ const (
 	// ReasonSiteLimit: the site shows less than the posting to a visitor who is not the
 	// author or a member (a chat room's card only, comments closed after a time window).
 	ReasonSiteLimit = "site_limit"
+	// ReasonConsent: the site showed its cookie-consent page in place of the posting.
+	ReasonConsent = "consent_required"
 )
 
 const (
@@ -110,7 +112,7 @@ func ReasonCodes() []string {
 		ReasonPartial, ReasonHTTP404, ReasonHTTP410, ReasonErrorStatus, ReasonDeletedNotice,
 		ReasonLoginNotice, ReasonLoginRedirect, ReasonCaptcha, ReasonBotCheck, ReasonRateLimited,
 		ReasonAccessDenied, ReasonAgeGate, ReasonNoContent, ReasonCaptureFailed, ReasonProfileNotMatched,
-		ReasonSiteLimit}
+		ReasonSiteLimit, ReasonConsent}
 }
 
 // Known reports whether v is one of the Verdict constants.
@@ -245,4 +247,6 @@ var reasonTexts = map[string][2]string{
 		"The site's page did not have the structure Evidentia knows (the site may have changed), so it was captured the generic way; author details or comments may be missing."},
 	ReasonSiteLimit: {"사이트가 로그인하지 않은 방문자에게 게시물의 일부만 보여 줍니다.",
 		"The site shows only part of the posting to a visitor who is not logged in or a member."},
+	ReasonConsent: {"사이트가 게시물 대신 쿠키 사용 동의 화면을 띄웠습니다.",
+		"The site showed its cookie-consent page in place of the posting."},
 }

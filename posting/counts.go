@@ -59,7 +59,7 @@ func parseCount(s string) (int, bool) {
 // follow ("1,234 views") the number.
 var (
 	viewsLabelRE    = regexp.MustCompile(`(?i)^(?:조회\s*수|조회수|조회|읽음|views?|hits?)\s*[:：]?\s*(.+)$`)
-	viewsAfterRE    = regexp.MustCompile(`(?i)^(.+?)\s*(?:views?|hits?|회 조회|조회)$`)
+	viewsAfterRE    = regexp.MustCompile(`(?i)^(.+?)\s*(?:views?|hits?|회 조회|조회|읽음)$`)
 	likesLabelRE    = regexp.MustCompile(`(?i)^(?:공감\s*수|공감|좋아요\s*수|좋아요|추천\s*수|추천수|추천|likes?)\s*[:：]?\s*(.+)$`)
 	likesAfterRE    = regexp.MustCompile(`(?i)^(.+?)\s*(?:likes?)$`)
 	commentsLabelRE = regexp.MustCompile(`(?i)^(?:전체\s*댓글|댓글\s*수|댓글수|댓글|comments?|replies)\s*[:：]?\s*(.+)$`)

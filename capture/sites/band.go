@@ -74,8 +74,7 @@ func bandPost(doc *html.Node, base *url.URL) (posting.SitePost, bool) {
 		p.Posted = bandTimeOf(t)
 	}
 	if r := line(one(card, bandRead)); r != "" {
-		// "41 읽음": the number, as the count readers take no "읽음" after it.
-		p.Views = posting.SiteText{Text: strings.TrimSpace(strings.TrimSuffix(r, "읽음")), Source: `.postListInfoWrap .readCount ("` + r + `")`}
+		p.Views = posting.SiteText{Text: r, Source: ".postListInfoWrap .readCount"} // "41 읽음"
 	}
 	if c := line(one(card, bandCmtCount)); c != "" {
 		p.Comments = posting.SiteText{Text: c, Source: ".dPostCountView .comment .count"}

@@ -45,6 +45,10 @@ type Profile struct {
 	// the generic expansion clicks them even where its vocabulary would not, and still
 	// refuses what would vote, report, write or leave the page.
 	Expand string
+	// Refuse is a CSS selector list of controls the expansion must never click on this site,
+	// whatever their label (X's "Show more" on a reply opens that reply in place of the post).
+	// They are counted as refused ("site_rule").
+	Refuse string
 	// Frames are the ids of the frames that hold the post ("cafe_main"): such a frame is the
 	// page's main content even when the outer page holds more text (menus, lists).
 	Frames []string

@@ -40,9 +40,11 @@ func init() {
 		Hosts:   []string{"x.com", "www.x.com", "mobile.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"},
 		Page:    xPage,
 		Prepare: xPrepareJS,
-		Reader:  &posting.Site{Post: xPost, Comments: xComments},
-		State:   xState,
-		Limits:  xLimits,
+		// A long reply's "Show more" opens that reply in the app, in place of the post.
+		Refuse: `[data-testid="tweet-text-show-more-link"]`,
+		Reader: &posting.Site{Post: xPost, Comments: xComments},
+		State:  xState,
+		Limits: xLimits,
 	})
 }
 

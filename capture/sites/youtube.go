@@ -506,9 +506,9 @@ func ytID(c *html.Node) string {
 // check, an age or sign-in gate, and a video that is gone.
 func ytState(doc *html.Node, u *url.URL) (State, bool) {
 	if u != nil && strings.EqualFold(u.Hostname(), "consent.youtube.com") {
-		return State{Verdict: evidence.VerdictBlocked, Code: evidence.ReasonBotCheck,
-			Detail: "YouTube sent the browser to its cookie consent page (consent.youtube.com" + u.Path +
-				") in place of the video; it asks to accept or reject cookies before showing anything (a consent interstitial, not a bot check)"}, true
+		return State{Verdict: evidence.VerdictBlocked, Code: evidence.ReasonConsent,
+			Detail: "YouTube sent the browser to its cookie consent page (consent.youtube.com" + u.EscapedPath() +
+				") in place of the video; it asks to accept or reject cookies before showing anything"}, true
 	}
 	var why []string
 	captcha := false

@@ -56,6 +56,8 @@
       '<div class="css-175oi2r r-eqz5dr r-16y2uox r-1wbh5a2"><div class="css-175oi2r r-18u37iz"><div class="css-175oi2r r-18kxxzh" data-testid="Tweet-User-Avatar"><a href="/' + esc(u.core.screen_name) + '" aria-hidden="true" role="link" tabindex="-1"><img alt="" src="https://pbs.twimg.com/profile_images/1/' + esc(u.rest_id) + '_bigger.jpg"></a></div>' +
       '<div class="css-175oi2r r-1iusvr4 r-16y2uox">' + userName(u, t, focal) +
       '<div class="css-175oi2r"><div dir="auto" lang="ko" class="css-146c3p1 r-bcqeeo" id="id__' + t.rest_id + '" data-testid="tweetText"><span class="css-1jxf684">' + esc(t.legacy.full_text).replace(/\n/g, "<br>") + '</span></div></div>' +
+      // A reply's "더 보기" opens that reply's own page in the app, in place of the post.
+      (focal ? "" : '<span data-testid="tweet-text-show-more-link" role="link" tabindex="0" class="css-1jxf684" data-id="' + t.rest_id + '" data-user="' + esc(u.core.screen_name) + '">더 보기</span>') +
       media(t) +
       (focal ? '<div class="css-175oi2r r-1r5su4o"><div class="css-175oi2r r-1d09ksm r-18u37iz r-1wbh5a2"><a href="/' + esc(u.core.screen_name) + "/status/" + t.rest_id + '" dir="ltr" aria-label="' + esc(time) + '" role="link"><time datetime="' + esc(time) + '">' + esc(shortDate(time)) + "</time></a></div></div>" : "") +
       counts(t) + "</div></div></div></article></div></div></div>";
@@ -110,6 +112,12 @@
   }
 
   document.addEventListener("click", e => {
+    const more = e.target.closest('[data-testid="tweet-text-show-more-link"]');
+    if (more) {
+      history.pushState({}, "", "/" + more.getAttribute("data-user") + "/status/" + more.getAttribute("data-id"));
+      root.innerHTML = '<main role="main"><div data-testid="primaryColumn"><span>게시물을 불러오는 중</span></div></main>';
+      return;
+    }
     const b = e.target.closest('div.sensitive > div[role="button"]');
     if (b) { const box = b.parentElement; box.outerHTML = box.getAttribute("data-photo"); return; }
     const act = e.target.closest('[data-testid="like"], [data-testid="retweet"], [data-testid="reply"], [data-testid="bookmark"]');
