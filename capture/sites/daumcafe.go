@@ -59,7 +59,6 @@ var (
 	dcafeTitle   = sel("strong.tit_info")
 	dcafeWriter  = sel(".cover_info a.link_item, .cover_info a[data-nickname]")
 	dcafeItems   = sel(".cover_info span.txt_item, .info_desc span.txt_item")
-	dcafeBody    = sel("div#user_contents")
 	dcafeCmtBox  = sel("div.comment_post")
 	dcafeCmts    = sel("div.comment_post div.box_post")
 	dcafeCmtNick = sel("a[data-nickname], .txt_name")

@@ -54,7 +54,6 @@ var (
 	igHeader  = sel("header")
 	igLink    = sel("a[href]")
 	igTime    = sel("time[datetime]")
-	igCaption = sel("h1")
 	igCmtLink = sel(`a[href*="/c/"]`)
 	igItem    = sel("li")
 	igLogin   = sel(`input[name=password], a[href^="/accounts/login"]`)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
 	"evidentia/evidence"
@@ -71,7 +72,7 @@ var (
 func naverNewsPost(doc *html.Node, base *url.URL) (posting.SitePost, bool) {
 	head := one(doc, nnHead)
 	if head == nil {
-		if one(doc, sel("div#cbox_module, div.u_cbox")) == nil {
+		if one(doc, cboxModule) == nil {
 			return posting.SitePost{}, false
 		}
 		head = doc // the comment view page: the article's title in its head, the comments
@@ -115,8 +116,9 @@ var (
 	cboxNick     = sel("span.u_cbox_nick")
 	cboxID       = sel("span.u_cbox_id")
 	cboxContents = sel("span.u_cbox_contents")
-	cboxDeleted  = sel(".u_cbox_delete_contents")
-	cboxHidden   = sel(".u_cbox_cleanbot_contents, .u_cbox_type_cleanbot, .u_cbox_secret_contents")
+	cboxDeleted  = sel(".u_cbox_delete_contents, .u_cbox_type_delete")
+	cboxHidden   = sel(".u_cbox_cleanbot_contents, .u_cbox_secret_contents")
+	cboxReplies  = sel("div.u_cbox_reply_area")
 	cboxDate     = sel("span.u_cbox_date")
 	cboxNoRE     = regexp.MustCompile(`commentNo\s*:\s*'(\d{1,20})'`)
 	cboxParRE    = regexp.MustCompile(`parentCommentNo\s*:\s*'(\d{1,20})'`)
@@ -149,7 +151,7 @@ func cboxComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 		}
 		if c.ParentID == "" {
 			// A reply shown inside its parent's reply area.
-			if area := ancestor(li, sel("div.u_cbox_reply_area")); area != nil {
+			if area := ancestor(li, cboxReplies); area != nil {
 				if pli := ancestor(area, cboxItems); pli != nil {
 					if m := cboxNoRE.FindStringSubmatch(attr(pli, "data-info")); m != nil {
 						c.ParentID = m[1]
@@ -158,8 +160,8 @@ func cboxComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 			}
 		}
 		// The item's own parts only, not those of the replies inside it.
-		own := func(s string) *html.Node {
-			for _, n := range all(li, sel(s)) {
+		own := func(s cascadia.Matcher) *html.Node {
+			for _, n := range all(li, s) {
 				if ancestor(n, cboxItems) == li {
 					return n
 				}
@@ -168,12 +170,12 @@ func cboxComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 		}
 		// span.u_cbox_nick shows the masked account ("nacj****"); some modules show a name
 		// there and the masked account in span.u_cbox_id.
-		c.Author.Nickname = line(own("span.u_cbox_nick"))
-		c.Author.AccountID = strings.Trim(line(own("span.u_cbox_id")), "() ")
+		c.Author.Nickname = line(own(cboxNick))
+		c.Author.AccountID = strings.Trim(line(own(cboxID)), "() ")
 		if c.Author.AccountID == "" && strings.Contains(c.Author.Nickname, "*") {
 			c.Author.AccountID = c.Author.Nickname
 		}
-		if d := own("span.u_cbox_date"); d != nil {
+		if d := own(cboxDate); d != nil {
 			if v := attr(d, "data-value"); v != "" {
 				c.Time = posting.SiteText{Text: v, Source: "span.u_cbox_date attr:data-value"}
 			} else {
@@ -181,14 +183,14 @@ func cboxComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 			}
 		}
 		switch {
-		case own(".u_cbox_delete_contents, .u_cbox_type_delete") != nil || strings.Contains(info, "deleted:true"):
+		case own(cboxDeleted) != nil || strings.Contains(info, "deleted:true"):
 			c.Deleted = true
-			c.Text = block(own(".u_cbox_delete_contents"))
-		case own(".u_cbox_cleanbot_contents, .u_cbox_secret_contents") != nil:
+			c.Text = block(own(cboxDeleted))
+		case own(cboxHidden) != nil:
 			c.Hidden = true
-			c.Text = block(own(".u_cbox_cleanbot_contents, .u_cbox_secret_contents"))
+			c.Text = block(own(cboxHidden))
 		default:
-			c.Text = block(own("span.u_cbox_contents"))
+			c.Text = block(own(cboxContents))
 		}
 		if strings.Contains(info, "secret:true") || strings.Contains(info, "blindReport:true") || classOf(li, "u_cbox_type_cleanbot") {
 			c.Hidden = true

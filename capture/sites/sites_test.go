@@ -108,7 +108,7 @@ func hostileDoc() string {
 }
 
 func TestDCInsideReader(t *testing.T) {
-	root, _ := pagemeta.ParseHTML(`<div class="gallview_head"><span class="title_subject">제목 ‮evil</span>
+	root, _ := pagemeta.ParseHTML(`<div class="gallview_head"><span class="title_subject">제목 ` + "\u202e" + `evil</span>
 <div class="gall_writer ub-writer" data-nick="고닉" data-uid="member_1" data-ip=""><span class="nickname"><em>고닉</em></span></div>
 <span class="gall_date" title="2026-05-28 21:04:17">21:04</span></div>
 <div class="comment_box"><ul class="cmt_list">

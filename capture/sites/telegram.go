@@ -79,7 +79,6 @@ var (
 	tgText       = sel("div.tgme_widget_message_text")
 	tgDate       = sel("a.tgme_widget_message_date time[datetime], .tgme_widget_message_date time[datetime], time[datetime]")
 	tgViews      = sel("span.tgme_widget_message_views")
-	tgMeta       = sel("span.tgme_widget_message_meta")
 	tgInfo       = sel("div.tgme_channel_info")
 	tgInfoTitle  = sel(".tgme_channel_info_header_title")
 	tgInfoUser   = sel(".tgme_channel_info_header_username")

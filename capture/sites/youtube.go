@@ -239,7 +239,6 @@ var (
 
 	ytBackstage     = sel("ytd-backstage-post-thread-renderer ytd-backstage-post-renderer, ytd-backstage-post-renderer")
 	ytBackAuthor    = sel("#author-text")
-	ytBackContent   = sel("#content-text")
 	ytBackTime      = sel("#published-time-text a")
 	ytBackVotes     = sel("#vote-count-middle")
 	ytLikeAlongRE   = regexp.MustCompile(`(?i)along with ([\d,]+) other`)
@@ -403,13 +402,11 @@ func ytPerson(a *html.Node, base *url.URL) evidence.Person {
 }
 
 var (
-	ytComments_  = sel("ytd-comments#comments, ytd-comments")
-	ytCommentEl  = sel("ytd-comment-view-model, ytd-comment-renderer")
-	ytThread     = sel("ytd-comment-thread-renderer")
-	ytReplies    = sel("ytd-comment-replies-renderer")
-	ytAuthorText = sel("#author-text")
-	ytContent    = sel("#content-text")
-	ytTimeLink   = sel("#published-time-text a")
+	ytComments_ = sel("ytd-comments#comments, ytd-comments")
+	ytCommentEl = sel("ytd-comment-view-model, ytd-comment-renderer")
+	ytThread    = sel("ytd-comment-thread-renderer")
+	ytReplies   = sel("ytd-comment-replies-renderer")
+	ytTimeLink  = sel("#published-time-text a")
 )
 
 // ytComments reads the comment threads the page rendered and the replies it opened.
