@@ -2,6 +2,7 @@ package sites
 
 import (
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -144,4 +145,18 @@ func parseDoc(t *testing.T, s string) *html.Node {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+// TestREADMEListsEveryProfile: the README's table of profiles names each one with its hosts.
+func TestREADMEListsEveryProfile(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range All() {
+		row := "| " + p.Site + " | `" + p.Name + "` | " + strings.Join(p.Hosts, ", ") + " |"
+		if !strings.Contains(string(b), row) {
+			t.Errorf("README.md has no row %s", row)
+		}
+	}
 }
