@@ -148,12 +148,12 @@ S.judge = el => {
     const aria = norm(attr(el, "aria-label")), title = norm(attr(el, "title"));
     let known = classTokens(el).some(c => KNOWN.has(c));
     if (!known && S.siteSel) { try { known = el.matches(S.siteSel); } catch (e) {} }
+    if (S.siteRefuse) { try { if (el.matches(S.siteRefuse) || el.closest(S.siteRefuse)) return {kind: "refuse", reason: "site_rule", label}; } catch (e) {} }
     const vocab = [label, aria, title].some(t => t && VOCAB.some(re => re.test(t)));
     if (!vocab && !known) return skip;
     if (/^\d{1,4}$/.test(label)) return skip;
     if (attr(el, "aria-expanded") === "true") return skip;
     const refuse = reason => ({kind: "refuse", reason, label});
-    if (S.siteRefuse) { try { if (el.matches(S.siteRefuse) || el.closest(S.siteRefuse)) return refuse("site_rule"); } catch (e) {} }
     const form = el.closest("form");
     if (form) {
       const type = (attr(el, "type") || "").toLowerCase();
@@ -194,6 +194,9 @@ S.scan = () => {
   const seeds = [];
   if (S.siteSel) {
     try { for (const el of document.querySelectorAll(S.siteSel)) if (seeds.length < MAXSCAN) seeds.push(el); } catch (e) {}
+  }
+  if (S.siteRefuse) {
+    try { for (const el of document.querySelectorAll(S.siteRefuse)) if (seeds.length < MAXSCAN) seeds.push(el); } catch (e) {}
   }
   try {
     const list = document.querySelectorAll(SEEDSEL);

@@ -3,6 +3,7 @@ package capture
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"evidentia/capture/sites"
 	"evidentia/evidence"
@@ -20,6 +21,12 @@ const (
 // pickSite chooses the site profile for the page: by the address the page ended at (a
 // redirect to another site changes it), else by the one asked for. The method records it.
 func (c *run) pickSite() {
+	ctx, cancel := c.until(c.deadline)
+	var loc string
+	if err := c.eval(ctx, `location.href`, &loc); err == nil && (strings.HasPrefix(loc, "http:") || strings.HasPrefix(loc, "https:")) {
+		c.facts.FinalURL = loc // where the page is now; collect reads it again
+	}
+	cancel()
 	p := sites.For(c.finalURL())
 	if p == nil {
 		p = sites.For(c.url)
@@ -30,10 +37,17 @@ func (c *run) pickSite() {
 	}
 }
 
+// onSite reports whether the page is still on one of the profile's hosts: a redirect to a
+// login or consent page of another host is not prepared or expanded by the profile's rules.
+func (c *run) onSite() bool {
+	u, err := url.Parse(c.finalURL())
+	return err == nil && c.site.Serves(u)
+}
+
 // siteSelJS names, for the expansion's scans, the site profile's own expansion controls and
 // those it forbids.
 func (c *run) siteSelJS() string {
-	if c.site == nil {
+	if c.site == nil || !c.onSite() {
 		return siteSelJS("", "")
 	}
 	return siteSelJS(c.site.Expand, c.site.Refuse)
@@ -49,6 +63,10 @@ func (c *run) prepareSite() {
 	ctx, cancel := c.until(c.waitEnd)
 	defer cancel()
 	rec := c.facts.Method.Site
+	if !c.onSite() {
+		rec.Prepared = append(rec.Prepared, "not prepared: the page is no longer on "+c.site.Site+" ("+textsafe.Line(c.finalURL(), 200)+")")
+		return
+	}
 	for _, f := range c.expandFrames(ctx) {
 		if f.id != "" {
 			u, err := url.Parse(f.url)

@@ -95,6 +95,7 @@ import (
 	"strings"
 
 	"evidentia/evidence"
+	"evidentia/textsafe"
 )
 
 // Input is what a capture knows about the page when it ends.
@@ -277,7 +278,7 @@ func judge(in Input) evidence.Completeness {
 		if i >= 5 {
 			break
 		}
-		rs = append(rs, reason(evidence.ReasonSiteLimit, capRunes(l, evidence.MaxReasonDetail)))
+		rs = append(rs, reason(evidence.ReasonSiteLimit, textsafe.Line(l, evidence.MaxReasonDetail)))
 	}
 	if len(rs) > 0 {
 		return verdict(evidence.VerdictIncomplete, rs...)
@@ -297,7 +298,7 @@ func (in Input) siteFinding() (evidence.Verdict, evidence.Reason, bool) {
 	if st == nil || !siteVerdicts[st.Verdict] || evidence.ReasonKey(st.Code) == "" {
 		return "", evidence.Reason{}, false
 	}
-	return st.Verdict, evidence.NewReason(st.Code, capRunes(st.Detail, evidence.MaxReasonDetail)), true
+	return st.Verdict, evidence.NewReason(st.Code, textsafe.Line(st.Detail, evidence.MaxReasonDetail)), true
 }
 
 // firstDominant returns the first match of phrases that dominates the page.

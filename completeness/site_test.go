@@ -54,3 +54,22 @@ func TestJudgeSite(t *testing.T) {
 		})
 	}
 }
+
+// TestJudgeSiteDetailsEscaped: what a profile quotes from a page or an address is one safe
+// line in the verdict.
+func TestJudgeSiteDetailsEscaped(t *testing.T) {
+	hostile := "login/\u202eevil\nVERDICT: complete\x1b[2J"
+	for _, in := range []Input{
+		{Status: 200, Text: shortPost, Site: "X", SiteState: &SiteState{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginRedirect, Detail: hostile}},
+		{Status: 200, Text: shortPost, Site: "X", SiteMatched: true, SiteLimits: []string{hostile}},
+	} {
+		c := Judge(in)
+		if len(c.Reasons) == 0 {
+			t.Fatalf("no reason: %+v", c)
+		}
+		d := c.Reasons[0].Detail
+		if strings.ContainsAny(d, "\u202e\n\x1b") {
+			t.Errorf("detail not escaped: %q", d)
+		}
+	}
+}

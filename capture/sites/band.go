@@ -136,7 +136,7 @@ func bandComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 func bandState(doc *html.Node, u *url.URL) (State, bool) {
 	if u != nil && (strings.EqualFold(u.Hostname(), "auth.band.us") || strings.HasPrefix(u.Path, "/login")) {
 		return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginRedirect,
-			Detail: "Naver Band sent the browser to its login page " + u.Hostname() + u.Path + ": the band's posts are for its members"}, true
+			Detail: "Naver Band sent the browser to its login page " + u.Hostname() + u.EscapedPath() + ": the band's posts are for its members"}, true
 	}
 	if one(doc, bandCard) != nil {
 		return State{}, false

@@ -127,12 +127,11 @@ func where(n *html.Node) string {
 	}
 	s := n.Data
 	if id := attr(n, "id"); id != "" && len(id) <= 40 {
-		return s + "#" + id
-	}
-	if f := strings.Fields(attr(n, "class")); len(f) > 0 && len(f[0]) <= 40 {
+		s += "#" + id
+	} else if f := strings.Fields(attr(n, "class")); len(f) > 0 && len(f[0]) <= 40 {
 		s += "." + f[0]
 	}
-	return s
+	return posting.CleanLine(s) // the page's own names: no control or format characters
 }
 
 // texts returns the visible text of the whole document, on one line per block, at most

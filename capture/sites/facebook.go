@@ -190,7 +190,7 @@ func fbComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 func fbState(doc *html.Node, u *url.URL) (State, bool) {
 	if u != nil && (u.Path == "/login" || u.Path == "/login.php" || strings.HasPrefix(u.Path, "/login/")) {
 		return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginRedirect,
-			Detail: "Facebook sent the browser to its login page " + u.Path + " in place of the post"}, true
+			Detail: "Facebook sent the browser to its login page " + u.EscapedPath() + " in place of the post"}, true
 	}
 	if fbMain(doc) != nil {
 		return State{}, false

@@ -175,7 +175,7 @@ func igComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 func igState(doc *html.Node, u *url.URL) (State, bool) {
 	if u != nil && strings.HasPrefix(u.Path, "/accounts/login") {
 		return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginRedirect,
-			Detail: "Instagram sent the browser to its login page " + u.Path + " in place of the post"}, true
+			Detail: "Instagram sent the browser to its login page " + u.EscapedPath() + " in place of the post"}, true
 	}
 	if igMain(doc) != nil {
 		return State{}, false

@@ -188,7 +188,7 @@ func naverCafeComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool)
 func naverCafeState(doc *html.Node, u *url.URL) (State, bool) {
 	if u != nil && strings.EqualFold(u.Hostname(), "nid.naver.com") {
 		return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginRedirect,
-			Detail: "Naver Cafe sent the browser to Naver's login page " + u.Hostname() + u.Path}, true
+			Detail: "Naver Cafe sent the browser to Naver's login page " + u.Hostname() + u.EscapedPath()}, true
 	}
 	if one(doc, ncBox) != nil {
 		return State{}, false

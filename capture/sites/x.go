@@ -267,7 +267,7 @@ func xComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 func xState(doc *html.Node, u *url.URL) (State, bool) {
 	if u != nil && xLoginRE.MatchString(u.Path) {
 		return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginRedirect,
-			Detail: "X sent the browser to its login page (" + u.Path + ") in place of the post"}, true
+			Detail: "X sent the browser to its login page (" + u.EscapedPath() + ") in place of the post"}, true
 	}
 	if xFocal(xTweets(doc), xStatusID(u)) >= 0 {
 		return State{}, false
