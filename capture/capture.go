@@ -161,6 +161,8 @@ type run struct {
 	// preparation says the site had hidden.
 	site       *sites.Profile
 	siteHidden map[string]bool
+	// sitePrepFailed says what the profile's preparation could not do (the verdict's reasons).
+	sitePrepFailed []string
 }
 
 // textSection is one part of text.txt after the main document's text.
@@ -322,6 +324,7 @@ func (c *run) judge(res *Result) *evidence.Completeness {
 	}
 	if c.site != nil {
 		in.Site, in.SiteMatched = c.site.Site, c.facts.Method.Site.Matched
+		in.SitePrepFailed = c.sitePrepFailed
 		if st, ok, limits := c.siteJudgement(); ok {
 			in.SiteState = &completeness.SiteState{Verdict: st.Verdict, Code: st.Code, Detail: st.Detail}
 		} else {

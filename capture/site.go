@@ -77,6 +77,7 @@ func (c *run) prepareSite() {
 		reqs := c.requestSeq()
 		var out struct {
 			Did    []string
+			Failed []string
 			Hidden []string
 		}
 		if err := c.evalIn(ctx, f.id, c.site.Prepare, &out); err != nil {
@@ -86,6 +87,13 @@ func (c *run) prepareSite() {
 		for _, d := range out.Did {
 			if len(rec.Prepared) < maxPrepared {
 				rec.Prepared = append(rec.Prepared, textsafe.Line(d, 200))
+			}
+		}
+		for _, d := range out.Failed {
+			if len(c.sitePrepFailed) < maxPrepared {
+				d = textsafe.Line(d, 200)
+				c.sitePrepFailed = append(c.sitePrepFailed, d)
+				rec.Prepared = append(rec.Prepared, "failed: "+d)
 			}
 		}
 		for _, id := range out.Hidden {

@@ -71,6 +71,12 @@ func naverNewsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("n.news.naver.com/article/001/0014700001", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, 200, siteFile("navernews/article.html"))
 	})
+	// CleanBot's setting that never opens its layer (its markup changed).
+	noLayer := strings.NewReplacer(`id="cleanbot_dialog_checkbox_cbox_module"`, `id="cb_v2"`, "u_cbox_layer_cleanbot2_checkbox", "cb_v2_box",
+		`getElementById("cleanbot_dialog_checkbox_cbox_module")`, `getElementById("cb_v2")`).Replace(string(siteFile("navernews/article.html")))
+	mux.HandleFunc("n.news.naver.com/article/001/0014700003", func(w http.ResponseWriter, r *http.Request) {
+		writeHTML(w, 200, []byte(noLayer))
+	})
 	mux.HandleFunc("n.news.naver.com/article/001/0014700002", func(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, 200, siteFile("navernews/missing.html"))
 	})
@@ -183,5 +189,18 @@ func TestNaverNewsMissingArticle(t *testing.T) {
 	v := res.Facts.Completeness
 	if v == nil || v.Verdict != evidence.VerdictDeleted || !strings.Contains(v.Reasons[0].Detail, "Naver") {
 		t.Fatalf("verdict: %+v", v)
+	}
+}
+
+// TestNaverNewsCleanBotNotSwitched: when CleanBot cannot be switched off, the verdict says the
+// page was not prepared, beside the comments it kept hidden.
+func TestNaverNewsCleanBotNotSwitched(t *testing.T) {
+	res, _ := captureURL(t, siteURL("n.news.naver.com", "/article/001/0014700003"))
+	v := res.Facts.Completeness
+	if v == nil || v.Verdict != evidence.VerdictIncomplete || !hasReason(v, evidence.ReasonSitePrepare) || !hasReason(v, evidence.ReasonCommentsFewer) {
+		t.Fatalf("verdict: %+v", v)
+	}
+	if s := res.Facts.Method.Site; s == nil || !strings.Contains(strings.Join(s.Prepared, "\n"), "failed: the CleanBot setting did not open") {
+		t.Errorf("method site: %+v", s)
 	}
 }

@@ -30,8 +30,9 @@
 //     expansion limit (expansion_limit), lazy content still loading (lazy_content_not_loaded),
 //     the capture timed out (capture_timed_out), the engine sealed it partial
 //     (capture_partial), a site profile whose markup the page did not have, so that the
-//     generic capture was used (site_profile_not_matched), what the site withholds from a
-//     visitor (site_limit, at most 5) → incomplete, with every one of these as a reason, in
+//     generic capture was used (site_profile_not_matched), what the profile's preparation could
+//     not do (site_preparation_failed, at most 5), what the site withholds from a visitor
+//     (site_limit, at most 5) → incomplete, with every one of these as a reason, in
 //     this order.
 //  7. Otherwise → complete, with no reasons.
 //
@@ -138,6 +139,9 @@ type Input struct {
 	SiteState *SiteState
 	// SiteLimits say what the site withholds from a visitor, in plain English.
 	SiteLimits []string
+	// SitePrepFailed says what the site profile's preparation of the page could not do
+	// (open the comments, switch a filter off), in plain English.
+	SitePrepFailed []string
 }
 
 // SiteState is a site profile's finding that the page is not the posting.
@@ -273,6 +277,12 @@ func judge(in Input) evidence.Completeness {
 	if in.Site != "" && !in.SiteMatched {
 		rs = append(rs, reason(evidence.ReasonProfileNotMatched, "the page is on "+capRunes(in.Site, 60)+
 			", but it did not have the markup the "+capRunes(in.Site, 60)+" profile knows; the generic capture was used"))
+	}
+	for i, l := range in.SitePrepFailed {
+		if i >= 5 {
+			break
+		}
+		rs = append(rs, reason(evidence.ReasonSitePrepare, textsafe.Line(l, evidence.MaxReasonDetail)))
 	}
 	for i, l := range in.SiteLimits {
 		if i >= 5 {

@@ -35,6 +35,8 @@ func TestJudgeSite(t *testing.T) {
 			evidence.VerdictIncomplete, []string{evidence.ReasonSiteLimit}},
 		{"limits after the others", Input{Status: 200, Text: shortPost, Site: "Daum News", TimedOut: true, SiteLimits: []string{"a", "b"}},
 			evidence.VerdictIncomplete, []string{evidence.ReasonTimedOut, evidence.ReasonProfileNotMatched, evidence.ReasonSiteLimit, evidence.ReasonSiteLimit}},
+		{"preparation failed", Input{Status: 200, Text: shortPost, Site: "Daum News", SiteMatched: true, SitePrepFailed: []string{"the chat did not open"}, SiteLimits: []string{"closed"}},
+			evidence.VerdictIncomplete, []string{evidence.ReasonSitePrepare, evidence.ReasonSiteLimit}},
 		{"at most five limits", Input{Status: 200, Text: shortPost, Site: "S", SiteMatched: true, SiteLimits: []string{"1", "2", "3", "4", "5", "6", "7"}},
 			evidence.VerdictIncomplete, slices.Repeat([]string{evidence.ReasonSiteLimit}, 5)},
 	} {

@@ -56,6 +56,9 @@ const (
 	// ReasonSiteLimit: the site shows less than the posting to a visitor who is not the
 	// author or a member (a chat room's card only, comments closed after a time window).
 	ReasonSiteLimit = "site_limit"
+	// ReasonSitePrepare: the site profile could not prepare the page as it needs (open its
+	// comments, switch a hiding filter off), so part of the posting may not be shown.
+	ReasonSitePrepare = "site_preparation_failed"
 	// ReasonConsent: the site showed its cookie-consent page in place of the posting.
 	ReasonConsent = "consent_required"
 )
@@ -112,7 +115,7 @@ func ReasonCodes() []string {
 		ReasonPartial, ReasonHTTP404, ReasonHTTP410, ReasonErrorStatus, ReasonDeletedNotice,
 		ReasonLoginNotice, ReasonLoginRedirect, ReasonCaptcha, ReasonBotCheck, ReasonRateLimited,
 		ReasonAccessDenied, ReasonAgeGate, ReasonNoContent, ReasonCaptureFailed, ReasonProfileNotMatched,
-		ReasonSiteLimit, ReasonConsent}
+		ReasonSiteLimit, ReasonConsent, ReasonSitePrepare}
 }
 
 // Known reports whether v is one of the Verdict constants.
@@ -247,6 +250,8 @@ var reasonTexts = map[string][2]string{
 		"The site's page did not have the structure Evidentia knows (the site may have changed), so it was captured the generic way; author details or comments may be missing."},
 	ReasonSiteLimit: {"사이트가 로그인하지 않은 방문자에게 게시물의 일부만 보여 줍니다.",
 		"The site shows only part of the posting to a visitor who is not logged in or a member."},
+	ReasonSitePrepare: {"이 사이트에 필요한 준비(댓글 열기, 숨김 필터 끄기 등)를 하지 못해 게시물 일부가 보이지 않았을 수 있습니다.",
+		"The site's page could not be prepared as it needs (comments opened, a hiding filter switched off), so part of the posting may not have been shown."},
 	ReasonConsent: {"사이트가 게시물 대신 쿠키 사용 동의 화면을 띄웠습니다.",
 		"The site showed its cookie-consent page in place of the posting."},
 }

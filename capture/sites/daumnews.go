@@ -234,14 +234,14 @@ func roughAge(d time.Duration) string {
 // daumNewsPrepareJS opens the timetalk (div.inner_ttalk a), whose chat the page loads into the
 // frame timetalkFrame, and waits for the frame. It clicks only that control.
 const daumNewsPrepareJS = `(async () => {
-  const out = {Did: [], Hidden: []};
+  const out = {Did: [], Failed: [], Hidden: []};
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   const open = document.querySelector("div.inner_ttalk a");
   if (!open) return out;
   if (!document.querySelector("iframe[name=timetalkFrame]")) open.click();
   let f = null;
   for (let i = 0; i < 60 && !(f = document.querySelector("iframe[name=timetalkFrame]")); i++) await sleep(50);
-  if (!f) { out.Did.push("the 타임톡 (timetalk) chat did not open; its talks may be missing"); return out; }
+  if (!f) { out.Failed.push("the 타임톡 (timetalk) chat did not open; its talks may be missing"); return out; }
   for (let i = 0; i < 60; i++) {
     try { if (f.contentDocument && f.contentDocument.querySelector(".body_timetalk li")) break; } catch (e) { break; }
     await sleep(50);

@@ -223,7 +223,7 @@ func fbLimits(doc *html.Node, _ *url.URL, _ *evidence.Posting, _ Context) []stri
 // all"), closes the login prompt that covers a post, and switches the comment filter from
 // "Most relevant" to "All comments". Its value is {Did: [...]}.
 const fbPrepareJS = `(async () => {
-  const out = {Did: [], Hidden: []};
+  const out = {Did: [], Failed: [], Hidden: []};
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   const norm = s => String(s || "").replace(/\s+/g, " ").trim();
   const label = el => norm(el.getAttribute("aria-label") || el.getAttribute("title") || el.innerText);
@@ -253,7 +253,7 @@ const fbPrepareJS = `(async () => {
       await sleep(300);
       out.Did.push("switched Facebook's comment filter from \"" + was + "\" to \"All comments\"");
     } else {
-      out.Did.push("Facebook's comment filter \"" + was + "\" has no \"All comments\"; comments it leaves out were not shown");
+      out.Failed.push("Facebook's comment filter \"" + was + "\" has no \"All comments\"; comments it leaves out were not shown");
     }
   }
   return out;

@@ -200,7 +200,7 @@ func igLimits(doc *html.Node, _ *url.URL, _ *evidence.Posting, _ Context) []stri
 
 // igPrepareJS refuses optional cookies in Meta's cookie dialog (never "Allow all cookies").
 const igPrepareJS = `(async () => {
-  const out = {Did: [], Hidden: []};
+  const out = {Did: [], Failed: [], Hidden: []};
   const norm = s => String(s || "").replace(/\s+/g, " ").trim();
   const refuse = ["Decline optional cookies", "Only allow essential cookies", "선택적 쿠키 거부", "필수 쿠키만 허용"];
   for (const b of document.querySelectorAll('button, [role="button"]')) {

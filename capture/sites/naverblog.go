@@ -274,7 +274,7 @@ func naverBlogLimits(_ *html.Node, _ *url.URL, p *evidence.Posting, _ Context) [
 // hidden until a#Comi{logNo} (or the floating bar's a#btn_comment_2) is clicked, which loads
 // the cbox module. It waits for the list's first items. Its value is {Did, Hidden}.
 const nbPrepareJS = `(async () => {
-  const out = {Did: [], Hidden: []};
+  const out = {Did: [], Failed: [], Hidden: []};
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   const box = document.querySelector('div[id^="naverComment_201_"][id$="_ct"]');
   if (!box) return out;
@@ -283,9 +283,9 @@ const nbPrepareJS = `(async () => {
   const loaded = () => !!box.querySelector("ul.u_cbox_list, li.u_cbox_comment, .u_cbox_comment_none");
   if (shown() && loaded()) { out.Did.push("the comment list was already open"); return out; }
   const btn = document.getElementById("Comi" + logNo) || document.getElementById("btn_comment_2");
-  if (!btn) { out.Did.push("the comment list is closed and its button (#Comi" + logNo + ") was not found; comments were not opened"); return out; }
+  if (!btn) { out.Failed.push("the comment list is closed and its button (#Comi" + logNo + ") was not found; comments were not opened"); return out; }
   btn.click();
   for (let i = 0; i < 80 && !loaded(); i++) await sleep(50);
-  out.Did.push(loaded() ? "opened the comment list (#" + btn.id + ")" : "clicked #" + btn.id + " but the comment list did not load");
+  (loaded() ? out.Did : out.Failed).push(loaded() ? "opened the comment list (#" + btn.id + ")" : "clicked #" + btn.id + " but the comment list did not load");
   return out;
 })()`

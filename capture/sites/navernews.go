@@ -215,7 +215,7 @@ func naverNewsState(doc *html.Node, _ *url.URL) (State, bool) {
 // and the IDs of the comments CleanBot had hidden: those shown as hidden before, and those
 // that appeared only once it was off.
 const cboxPrepareJS = `(async () => {
-  const out = {Did: [], Hidden: []};
+  const out = {Did: [], Failed: [], Hidden: []};
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   const ids = () => {
     const m = new Map();
@@ -234,7 +234,7 @@ const cboxPrepareJS = `(async () => {
   const find = () => document.querySelector("#cleanbot_dialog_checkbox_cbox_module") ||
     document.querySelector(".u_cbox_layer_cleanbot2_checkbox input[type=checkbox], input.u_cbox_layer_cleanbot2_checkbox");
   for (let i = 0; i < 40 && !(box = find()); i++) await sleep(50);
-  if (!box) { out.Did.push("the CleanBot setting did not open; CleanBot may still hide comments"); return out; }
+  if (!box) { out.Failed.push("the CleanBot setting did not open; CleanBot may still hide comments"); return out; }
   // The layer marks the state with .is_checked on .u_cbox_layer_cleanbot2_checkbox.
   const on = box.checked === true || !!document.querySelector(".u_cbox_layer_cleanbot2_checkbox.is_checked");
   if (!on) {
@@ -245,7 +245,7 @@ const cboxPrepareJS = `(async () => {
   }
   box.click();
   const ok = document.querySelector("button.u_cbox_layer_cleanbot2_extrabtn, .u_cbox_layer_cleanbot2_extrabtn");
-  if (!ok) { out.Did.push("the CleanBot setting has no confirm button; CleanBot may still hide comments"); return out; }
+  if (!ok) { out.Failed.push("the CleanBot setting has no confirm button; CleanBot may still hide comments"); return out; }
   ok.click();
   for (let i = 0; i < 60; i++) {
     await sleep(50);

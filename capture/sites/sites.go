@@ -38,8 +38,10 @@ type Profile struct {
 	// every page of the hosts. On other pages of its hosts the profile is not used.
 	Page func(u *url.URL) bool
 	// Prepare is a script run in the page (and in its frames on the same hosts) after it
-	// loaded and scrolled, before expansion. Its value is a list of what it did, in plain
-	// English ("switched the CleanBot filter off"); it must not navigate away.
+	// loaded and scrolled, before expansion. Its value is {Did, Failed, Hidden}: what it did
+	// and what it could not do, in plain English ("switched the CleanBot filter off"; each
+	// failure is a site_preparation_failed reason of the verdict), and the IDs of the comments
+	// the site had hidden. It must not navigate away.
 	Prepare string
 	// Expand is a CSS selector list of the site's own expansion controls ("더보기", "답글"):
 	// the generic expansion clicks them even where its vocabulary would not, and still

@@ -308,7 +308,7 @@ func xLimits(doc *html.Node, _ *url.URL, _ *evidence.Posting, _ Context) []strin
 // /settings/content_you_see, and its "Show" control is the div[role=button] three levels up
 // (any language). It clicks nothing else.
 const xPrepareJS = `(async () => {
-  const out = {Did: [], Hidden: []};
+  const out = {Did: [], Failed: [], Hidden: []};
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   let n = 0;
   for (let round = 0; round < 3; round++) {
