@@ -246,9 +246,30 @@ func xComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 	if f < 0 {
 		return nil, false
 	}
+	// Below the replies X shows other posts ("Discover more") and ads: not replies.
+	order := map[*html.Node]int{}
+	var stop = -1
+	i := 0
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		if depth > 400 {
+			return
+		}
+		if n.Type == html.ElementNode {
+			order[n] = i
+			i++
+			if stop < 0 && order[n] > order[ts[f].n] && (n.Data == "h2" || attr(n, "role") == "heading") && xDiscoverRE.MatchString(plain(n)) {
+				stop = order[n]
+			}
+		}
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			walk(k, depth+1)
+		}
+	}
+	walk(doc, 0)
 	var out []posting.SiteComment
 	for _, t := range ts[f+1:] {
-		if t.id == "" || t.id == id {
+		if t.id == "" || t.id == id || (stop >= 0 && order[t.n] > stop) || xPromoted(t.n) {
 			continue
 		}
 		// A reply to the post is a top-level comment of the record (no parent): the page does
@@ -261,6 +282,28 @@ func xComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 	}
 	return out, true
 }
+
+// xDiscoverRE matches the headings X puts above posts that are not replies.
+var xDiscoverRE = regexp.MustCompile(`(?i)^(discover more|more posts|더 찾아보기|추가 게시물|게시물 더 보기|추천 게시물)`)
+
+// xPromoted reports whether article a is an ad: inside X's ad tracking, or labelled "Ad".
+func xPromoted(a *html.Node) bool {
+	if ancestor(a, xPlacement) != nil || one(a, xPlacement) != nil {
+		return true
+	}
+	for _, sp := range all(a, xSpan) {
+		switch plain(sp) {
+		case "Ad", "광고", "Promoted", "프로모션":
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	xPlacement = sel(`[data-testid="placementTracking"]`)
+	xSpan      = sel("span")
+)
 
 // xState recognises X's login flow, its login prompt in place of the post, and its notices
 // for a post or account that is gone.

@@ -2,6 +2,7 @@ package sites
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +55,26 @@ func TestXQuotedPost(t *testing.T) {
 	}
 	if ts := xTweets(doc); len(ts) != 1 || ts[0].text != "quoting" {
 		t.Errorf("tweets: %+v", ts)
+	}
+}
+
+// TestXRepliesOnly: the posts X shows under "Discover more" and its ads are not replies.
+func TestXRepliesOnly(t *testing.T) {
+	art := func(user, id, text, extra string) string {
+		return `<div data-testid="cellInnerDiv">` + extra + `<article data-testid="tweet"><div data-testid="User-Name"><a href="/` + user + `"><span>` + user + `</span></a><a href="/` + user + `"><span>@` + user + `</span></a>` +
+			`<a href="/` + user + `/status/` + id + `"><time datetime="2026-05-28T01:00:00.000Z">May 28</time></a></div><div data-testid="tweetText"><span>` + text + `</span></div></article></div>`
+	}
+	doc := parseDoc(t, `<main><section role="region">`+art("alice", "10", "the post", "")+art("bob", "11", "a reply", "")+
+		`<div data-testid="placementTracking">`+art("brand", "12", "buy now", "")+`</div>`+
+		art("carol", "13", "another reply", "")+
+		`<div data-testid="cellInnerDiv"><h2 role="heading"><span>Discover more</span></h2></div>`+
+		art("dave", "14", "an unrelated post", "")+`</section></main>`)
+	cs, ok := xComments(doc, mustURL(t, "https://x.com/alice/status/10"))
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	if !ok || strings.Join(ids, ",") != "11,13" {
+		t.Errorf("replies %v, want 11,13", ids)
 	}
 }
