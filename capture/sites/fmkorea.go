@@ -45,7 +45,7 @@ func init() {
 }
 
 var (
-	fmkPathRE   = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,64})/)?(\d{1,20})/?$`)
+	fmkPathRE   = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,64})/)?(\d{6,20})/?$`)
 	fmkMemberRE = regexp.MustCompile(`^member_(\d{1,20})$`)
 	fmkCmtIDRE  = regexp.MustCompile(`^comment_(\d{1,20})$`)
 	fmkFindRE   = regexp.MustCompile(`findComment\(\s*(\d{1,20})\s*\)`)

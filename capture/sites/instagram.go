@@ -41,7 +41,7 @@ func init() {
 }
 
 var (
-	igPostRE  = regexp.MustCompile(`^/(?:[A-Za-z0-9._]{1,30}/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]{5,64})/?`)
+	igPostRE  = regexp.MustCompile(`^/(?:[A-Za-z0-9._]{1,30}/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]{5,64})/?(?:c/\d{1,25}/?(?:r/\d{1,25}/?)?)?$`)
 	igUserRE  = regexp.MustCompile(`^/([A-Za-z0-9._]{1,30})/?$`)
 	igCmtRE   = regexp.MustCompile(`/c/(\d{1,25})(?:/r/(\d{1,25}))?/?$`)
 	igNotUser = map[string]bool{"p": true, "reel": true, "reels": true, "tv": true, "explore": true, "accounts": true, "stories": true, "direct": true}

@@ -45,7 +45,7 @@ func init() {
 
 var (
 	ncNewRE    = regexp.MustCompile(`^/(?:ca-fe|f-e)(?:/web)?/cafes/(\d{1,20})/articles/(\d{1,20})/?$`)
-	ncOldRE    = regexp.MustCompile(`^/([A-Za-z0-9_-]{1,60})/(\d{1,20})/?$`)
+	ncOldRE    = regexp.MustCompile(`^/([a-z0-9][a-z0-9_-]{0,59})/(\d{1,20})/?$`) // café names are lowercase; ArticleList/1 is not a post
 	ncReadRE   = regexp.MustCompile(`^/(?:ArticleRead\.nhn|ca-fe/ArticleRead\.nhn)$`)
 	ncWriterID = regexp.MustCompile(`^writerInfo([A-Za-z0-9_.-]{1,64})$`)
 	ncMember   = regexp.MustCompile(`/cafes/(\d{1,20})/members/([A-Za-z0-9_-]{1,100})`)

@@ -44,14 +44,16 @@ func init() {
 
 var (
 	nnArticleRE = regexp.MustCompile(`^/(?:mnews/|)(?:article|hotissue/article|ranking/article)/(?:comment/)?(\d{3,4})/(\d{6,12})/?$`)
-	nnSportsRE  = regexp.MustCompile(`^/(?:news|article)/?`)
+	nnSportsRE  = regexp.MustCompile(`^/(?:news|article)/(\d{3,4})/(\d{6,12})/?$`)
+	// nnReadRE is the path of the old article addresses that name it by ?oid=&aid=.
+	nnReadRE = regexp.MustCompile(`(?:^|/)(?:read|news)(?:\.naver|\.nhn)?$`)
 )
 
 func naverNewsPage(u *url.URL) bool {
 	if nnArticleRE.MatchString(u.Path) {
 		return true
 	}
-	if query(u, "oid") != "" && query(u, "aid") != "" {
+	if query(u, "oid") != "" && query(u, "aid") != "" && nnReadRE.MatchString(u.Path) {
 		return true
 	}
 	return strings.Contains(u.Hostname(), "sports") && nnSportsRE.MatchString(u.Path)

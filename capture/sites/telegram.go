@@ -57,14 +57,22 @@ var (
 
 // tgTarget returns the channel and the post number the address names ("" for a channel).
 func tgTarget(u *url.URL) (channel, post string, ok bool) {
-	if m := tgPreviewRE.FindStringSubmatch(u.Path); m != nil {
-		return m[1], m[2], true
+	m := tgPreviewRE.FindStringSubmatch(u.Path)
+	if m == nil {
+		if m = tgPostRE.FindStringSubmatch(u.Path); m == nil || query(u, "embed") == "" {
+			return "", "", false
+		}
 	}
-	if m := tgPostRE.FindStringSubmatch(u.Path); m != nil && query(u, "embed") != "" {
-		return m[1], m[2], true
+	if tgReserved[strings.ToLower(m[1])] {
+		return "", "", false
 	}
-	return "", "", false
+	return m[1], m[2], true
 }
+
+// tgReserved are t.me's own first path segments, never a channel's name.
+var tgReserved = map[string]bool{"joinchat": true, "addstickers": true, "addemoji": true, "share": true, "proxy": true,
+	"socks": true, "iv": true, "login": true, "contact": true, "addlist": true, "boost": true, "bg": true,
+	"setlanguage": true, "confirmphone": true, "invoice": true, "addtheme": true, "s": true, "c": true, "k": true, "a": true}
 
 func tgPage(u *url.URL) bool {
 	_, _, ok := tgTarget(u)

@@ -52,7 +52,7 @@ func init() {
 }
 
 var (
-	tqPathRE   = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,64})/)?(\d{1,20})/?$`)
+	tqPathRE   = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,64})/)?(\d{6,20})/?$`)
 	tqCmtIDRE  = regexp.MustCompile(`^comment_(\d{1,20})$`)
 	tqMarginRE = regexp.MustCompile(`margin-left\s*:\s*(\d{1,3})%`)
 	tqNumRE    = regexp.MustCompile(`^\d{1,6}\.?\s*`)
