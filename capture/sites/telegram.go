@@ -236,8 +236,7 @@ func tgComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 }
 
 // tgState recognises the embed's "Post not found", and a post missing from the channel's
-// preview between the posts shown before and after it (Telegram numbers a channel's posts
-// one by one; a number the preview skips was deleted).
+// preview while both its neighbours are shown, the one before it not an album.
 func tgState(doc *html.Node, u *url.URL) (State, bool) {
 	if e := one(doc, tgError); e != nil && len(tgMessages(doc)) == 0 {
 		return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
@@ -247,23 +246,31 @@ func tgState(doc *html.Node, u *url.URL) (State, bool) {
 	if !ok || no == "" || one(doc, tgHistory) == nil || tgFind(doc, channel, no) != nil {
 		return State{}, false
 	}
+	// Telegram numbers a channel's posts one by one: a post whose two neighbours are both
+	// shown, the one before it a single post (an album takes several numbers under one), and
+	// which is not shown itself, was deleted.
 	want, _ := strconv.Atoi(no)
-	before, after := false, false
-	for _, m := range tgMessages(doc) {
+	var prev, next *html.Node
+	for _, m := range all(doc, tgMessage) {
 		ch, n, _ := strings.Cut(attr(m, "data-post"), "/")
 		if !strings.EqualFold(ch, channel) {
 			continue
 		}
-		k, _ := strconv.Atoi(n)
-		before = before || k < want
-		after = after || k > want
+		switch k, _ := strconv.Atoi(n); k {
+		case want - 1:
+			prev = m
+		case want + 1:
+			next = m
+		}
 	}
-	if before && after {
+	if prev != nil && next != nil && one(prev, tgGrouped) == nil {
 		return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-			Detail: "Telegram's preview of " + channel + " shows the posts before and after post " + no + " but not post " + no + " itself: it was deleted"}, true
+			Detail: "Telegram's preview of " + channel + " shows posts " + strconv.Itoa(want-1) + " and " + strconv.Itoa(want+1) + " but not post " + no + " between them: it was deleted"}, true
 	}
 	return State{}, false
 }
+
+var tgGrouped = sel(".tgme_widget_message_grouped_wrap, .tgme_widget_message_grouped")
 
 // tgLimits says what the web preview of a channel leaves out: the older posts it would load
 // as the page is scrolled up (its a.tme_messages_more link, a link to another page the
