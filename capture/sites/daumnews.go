@@ -238,6 +238,13 @@ const daumNewsPrepareJS = `(async () => {
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   const open = document.querySelector("div.inner_ttalk a");
   if (!open) return out;
+  // Only the control that opens the chat in this page: no link that loads another one.
+  const href = (open.getAttribute("href") || "").trim();
+  const target = (open.getAttribute("target") || "").toLowerCase();
+  if ((href && !/^(#|javascript:\s*(void\s*\(?\s*0\s*\)?\s*;?|;)?\s*$)/i.test(href)) || (target && target !== "_self")) {
+    out.Failed.push("the 타임톡 (timetalk) control is a link to another page; it was not clicked and the talks may be missing");
+    return out;
+  }
   if (!document.querySelector("iframe[name=timetalkFrame]")) open.click();
   let f = null;
   for (let i = 0; i < 60 && !(f = document.querySelector("iframe[name=timetalkFrame]")); i++) await sleep(50);

@@ -241,7 +241,8 @@ const cboxPrepareJS = `(async () => {
   const on = box.checked === true || !!document.querySelector(".u_cbox_layer_cleanbot2_checkbox.is_checked");
   if (!on) {
     out.Did.push("CleanBot was already off");
-    const close = document.querySelector(".u_cbox_layer_cleanbot2_closebtn, .u_cbox_layer_cleanbot2_extrabtn");
+    // Closed without saving: the confirm button would store the setting.
+    const close = document.querySelector(".u_cbox_layer_cleanbot2_closebtn");
     if (close) close.click();
     return out;
   }
@@ -249,13 +250,17 @@ const cboxPrepareJS = `(async () => {
   const ok = document.querySelector("button.u_cbox_layer_cleanbot2_extrabtn, .u_cbox_layer_cleanbot2_extrabtn");
   if (!ok) { out.Failed.push("the CleanBot setting has no confirm button; CleanBot may still hide comments"); return out; }
   ok.click();
-  for (let i = 0; i < 60; i++) {
+  // The list once it changed and then held still for two looks in a row (a half-drawn list
+  // would show fewer comments, and mark none).
+  const key = m => [...m.keys()].join(",");
+  let after = before, last = "", changed = false;
+  for (let i = 0; i < 80; i++) {
     await sleep(50);
-    const now = ids();
-    if ([...now.keys()].some(k => !before.has(k)) || [...before.keys()].some(k => !now.has(k))) break;
+    const now = ids(), k = key(now);
+    changed = changed || k !== key(before);
+    if (changed && k === last) { after = now; break; }
+    last = k;
   }
-  await sleep(100);
-  const after = ids();
   for (const [k, hidden] of before) if (hidden) out.Hidden.push(k);
   for (const k of after.keys()) if (!before.has(k)) out.Hidden.push(k);
   out.Did.push("switched the CleanBot filter off so that the comments it hides are shown; " + out.Hidden.length +
