@@ -571,11 +571,20 @@ func ytClassify(reason, status string, captcha bool) (State, bool) {
 		return State{Verdict: evidence.VerdictBlocked, Code: evidence.ReasonAccessDenied,
 			Detail: "YouTube does not show the video in the capture's region: " + q}, true
 	}
-	for _, w := range []string{"isn't available anymore", "no longer available", "has been removed", "video unavailable",
-		"video is unavailable", "account associated with this video has been terminated", "더 이상 볼 수 없", "삭제", "사용할 수 없"} {
+	// Removed for good: said in so many words.
+	for _, w := range []string{"isn't available anymore", "no longer available", "has been removed", "removed by the uploader",
+		"account associated with this video has been terminated", "더 이상 볼 수 없", "삭제된 동영상", "삭제되었습니다"} {
 		if strings.Contains(lr, w) {
 			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
 				Detail: "YouTube shows in place of the video: " + q}, true
+		}
+	}
+	// "Video unavailable" alone is also what YouTube shows for a video blocked or limited for
+	// this visitor: not a deletion.
+	for _, w := range []string{"video unavailable", "video is unavailable", "사용할 수 없"} {
+		if strings.Contains(lr, w) {
+			return State{Verdict: evidence.VerdictBlocked, Code: evidence.ReasonAccessDenied,
+				Detail: "YouTube shows \"video unavailable\" in place of the video (it says so for removed videos and for videos blocked or limited for this visitor alike): " + q}, true
 		}
 	}
 	switch status {
