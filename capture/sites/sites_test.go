@@ -97,10 +97,14 @@ func TestProfiles(t *testing.T) {
 				if _, ok := p.Reader.Post(root, base); ok && doc != hostileDoc() {
 					t.Errorf("%s: Post recognised a document without its markup", p.Name)
 				}
-				p.Reader.Comments(root, base)
+				if _, ok := p.Reader.Comments(root, base); ok && doc != hostileDoc() {
+					t.Errorf("%s: Comments recognised a document without its markup", p.Name)
+				}
 			}
 			if p.State != nil {
-				p.State(root, &url.URL{})
+				if st, ok := p.State(root, &url.URL{Scheme: "https", Host: p.Hosts[0], Path: "/x"}); ok && doc != hostileDoc() {
+					t.Errorf("%s: a page without any notice taken for %+v", p.Name, st)
+				}
 			}
 			if p.Limits != nil {
 				p.Limits(root, &url.URL{}, &evidence.Posting{}, Context{Started: "not a time"})
