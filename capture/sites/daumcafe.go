@@ -109,6 +109,8 @@ func daumCafePost(doc *html.Node, base *url.URL) (posting.SitePost, bool) {
 
 // daumCafeComments reads div.comment_post's comments; a reply sits in a box_post marked
 // reply (class "reply_post"), under the last top-level comment before it.
+var dcafeLi = sel("li")
+
 func daumCafeComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 	if one(doc, dcafeCmtBox) == nil {
 		return nil, false
@@ -117,8 +119,9 @@ func daumCafeComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) 
 	parent := ""
 	for _, b := range all(doc, dcafeCmts) {
 		c := posting.SiteComment{Where: "div.comment_post div.box_post"}
+		// The comment's own li, inside the comment list: not a layout li around the list.
 		holder := b
-		if li := ancestor(b, sel("li")); li != nil {
+		if li := ancestor(b, dcafeLi); li != nil && ancestor(li, dcafeCmtBox) != nil {
 			holder = li
 		}
 		if m := dcafeCmtID.FindStringSubmatch(attr(holder, "id")); m != nil {
