@@ -145,7 +145,9 @@ func naverBlogPost(doc *html.Node, base *url.URL) (posting.SitePost, bool) {
 	}
 	blogID, logNo := nbIDs(doc, base)
 	_, nick, _ := nbScriptVars(doc)
-	if n := one(head, nbNick); n != nil {
+	// The writer's nickname, never one inside the comment list (when no head was found and
+	// the whole document is searched).
+	if n := one(head, nbNick); n != nil && ancestor(n, cboxModule) == nil {
 		if t := plain(n); t != "" {
 			nick = t
 		}
