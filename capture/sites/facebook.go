@@ -53,7 +53,7 @@ var (
 	fbArticle   = sel("div[role=article]")
 	fbMessage   = sel(`[data-ad-rendering-role=story_message], [data-ad-comet-preview=message], [data-ad-preview=message]`)
 	fbHeading   = sel("h2 a[href], h3 a[href], strong a[href]")
-	fbPermalink = sel(`a[href*="/posts/"], a[href*="story_fbid="], a[href*="/permalink/"], a[href*="fbid="]`)
+	fbPermalink = sel(`a[href*="/posts/"], a[href*="story_fbid="], a[href*="/permalink/"]`) // not photo.php?fbid=: a photo
 	fbCmtLink   = sel(`a[href*="comment_id="]`)
 	fbCmtText   = sel("div[dir=auto]")
 	fbLink      = sel("a[href]")
