@@ -360,7 +360,10 @@ const xPrepareJS = `(async () => {
       const box = a.parentElement && a.parentElement.parentElement && a.parentElement.parentElement.parentElement;
       if (!box) continue;
       const b = Array.from(box.querySelectorAll('div[role="button"]')).find(x => !x.querySelector("a") && !x.closest("a") && !x.hasAttribute("data-testid"));
-      if (!b) continue;
+      if (!b || b.closest("article") !== a.closest("article")) continue;
+      // The warning's own "Show" (a short label in any language), never an action on the post.
+      const label = String(b.innerText || "").trim();
+      if (label.length > 12 || /like|repost|retweet|reply|follow|block|report|mute|share|좋아요|재게시|리트윗|답글|팔로우|차단|신고|뮤트|공유/i.test(label)) continue;
       try { b.click(); clicked++; } catch (e) {}
     }
     if (!clicked) break;
