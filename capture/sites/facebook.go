@@ -150,9 +150,13 @@ func fbPost(doc *html.Node, base *url.URL) (posting.SitePost, bool) {
 
 // fbComments reads the comments: the identifiers from each comment's own permalink
 // (comment_id, reply_comment_id), the author, the time as shown, the text.
-func fbComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
+func fbComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 	if fbMain(doc) == nil {
 		return nil, false
+	}
+	post := ""
+	if m := fbPostIDRE.FindStringSubmatch(pathOf(base)); m != nil {
+		post = m[1]
 	}
 	out := []posting.SiteComment{}
 	for _, a := range all(doc, fbArticle) {
@@ -161,6 +165,9 @@ func fbComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 		}
 		c := posting.SiteComment{Where: "div[role=article][aria-label]"}
 		link := fbOwn(a, fbCmtLink)
+		if m := fbPostIDRE.FindStringSubmatch(attr(link, "href")); link != nil && m != nil && post != "" && m[1] != post {
+			continue // a comment on another post the page shows
+		}
 		if link != nil {
 			if u, err := url.Parse(attr(link, "href")); err == nil {
 				id, reply := u.Query().Get("comment_id"), u.Query().Get("reply_comment_id")
