@@ -1,8 +1,6 @@
 package capture
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,9 +121,7 @@ func naverBlogRoutes(mux *http.ServeMux) {
 		res := map[string]any{"success": true, "code": "1000", "result": map[string]any{
 			"commentList": list, "pageModel": map[string]any{"page": p, "pageSize": size, "totalPages": pages, "totalRows": len(top)},
 			"count": map[string]any{"comment": len(top), "reply": len(all) - len(top), "total": len(all)}}}
-		b, _ := json.Marshal(res)
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		fmt.Fprintf(w, "%s(%s);", q.Get("_callback"), b)
+		writeJSONP(w, q.Get("_callback"), res)
 	})
 }
 

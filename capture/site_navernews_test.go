@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -117,9 +116,7 @@ func naverNewsRoutes(mux *http.ServeMux) {
 		res := map[string]any{"success": true, "code": "1000", "result": map[string]any{
 			"commentList": page, "morePage": map[string]any{"next": next},
 			"count": map[string]any{"comment": 25, "reply": 3, "total": 28}}}
-		b, _ := json.Marshal(res)
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		fmt.Fprintf(w, "%s(%s);", q.Get("_callback"), b)
+		writeJSONP(w, q.Get("_callback"), res)
 	})
 }
 

@@ -3,6 +3,7 @@ package capture
 import (
 	"embed"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -95,6 +96,13 @@ func writeHTML(w http.ResponseWriter, status int, body []byte) {
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	json.NewEncoder(w).Encode(v)
+}
+
+// writeJSONP answers v as JSONP calling callback, as Naver's comment API does.
+func writeJSONP(w http.ResponseWriter, callback string, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	fmt.Fprintf(w, "%s(%s);", callback, b)
 }
 
 // sitePosting reads the posting record of a capture.

@@ -240,3 +240,7 @@ func orEmpty(u *url.URL) *url.URL {
 	}
 	return u
 }
+
+// Selector names n for a Source as the record's own sources do: its tag, then #id or its
+// first class ("span.u_cbox_count"), cleaned.
+func Selector(n *html.Node) string { return selector(n) }

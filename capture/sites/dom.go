@@ -120,19 +120,8 @@ func cleanID(s string) string {
 	return ""
 }
 
-// where names n for a Source: tag, then #id or its first class.
-func where(n *html.Node) string {
-	if n == nil {
-		return ""
-	}
-	s := n.Data
-	if id := attr(n, "id"); id != "" && len(id) <= 40 {
-		s += "#" + id
-	} else if f := strings.Fields(attr(n, "class")); len(f) > 0 && len(f[0]) <= 40 {
-		s += "." + f[0]
-	}
-	return posting.CleanLine(s) // the page's own names: no control or format characters
-}
+// where names n for a Source: tag, then #id or its first class (posting.Selector).
+func where(n *html.Node) string { return posting.Selector(n) }
 
 // texts returns the visible text of the whole document, on one line per block, at most
 // limit bytes: for the notices State looks for.
