@@ -146,11 +146,8 @@ func bandState(doc *html.Node, u *url.URL) (State, bool) {
 			Detail: "Naver Band shows a login form in place of the post"}, true
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"삭제된 게시글입니다", "존재하지 않는 게시글", "삭제되었거나 존재하지 않는"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Naver Band shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Naver Band shows `, ` in place of the post`, "삭제된 게시글입니다", "존재하지 않는 게시글", "삭제되었거나 존재하지 않는"); ok {
+		return st, true
 	}
 	return State{}, false
 }

@@ -202,17 +202,11 @@ func clienState(doc *html.Node, _ *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"삭제된 게시물입니다", "삭제된 게시글입니다", "존재하지 않는 게시물입니다", "존재하지 않는 게시글입니다", "게시물이 존재하지 않습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Clien shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Clien shows `, ` in place of the post`, "삭제된 게시물입니다", "삭제된 게시글입니다", "존재하지 않는 게시물입니다", "존재하지 않는 게시글입니다", "게시물이 존재하지 않습니다"); ok {
+		return st, true
 	}
-	for _, w := range []string{"로그인이 필요합니다", "로그인 후 이용", "회원만 이용"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice,
-				Detail: `Clien shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictLoginWall, evidence.ReasonLoginNotice, `Clien shows `, ` in place of the post`, "로그인이 필요합니다", "로그인 후 이용", "회원만 이용"); ok {
+		return st, true
 	}
 	return State{}, false
 }

@@ -165,17 +165,11 @@ func daumCafeState(doc *html.Node, u *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"카페 회원만", "회원만 볼 수 있", "회원만 읽을 수 있", "카페에 가입"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice,
-				Detail: `Daum Cafe shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictLoginWall, evidence.ReasonLoginNotice, `Daum Cafe shows `, ` in place of the post`, "카페 회원만", "회원만 볼 수 있", "회원만 읽을 수 있", "카페에 가입"); ok {
+		return st, true
 	}
-	for _, w := range []string{"삭제된 게시글입니다", "존재하지 않는 게시글입니다", "게시글이 삭제되었거나"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Daum Cafe shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Daum Cafe shows `, ` in place of the post`, "삭제된 게시글입니다", "존재하지 않는 게시글입니다", "게시글이 삭제되었거나"); ok {
+		return st, true
 	}
 	return State{}, false
 }

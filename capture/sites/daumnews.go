@@ -157,11 +157,8 @@ func daumNewsState(doc *html.Node, _ *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"삭제된 기사입니다", "존재하지 않는 기사입니다", "요청하신 페이지를 찾을 수 없습니다", "기사가 삭제되었거나"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Daum News shows "` + w + `" in place of the article`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Daum News shows `, ` in place of the article`, "삭제된 기사입니다", "존재하지 않는 기사입니다", "요청하신 페이지를 찾을 수 없습니다", "기사가 삭제되었거나"); ok {
+		return st, true
 	}
 	return State{}, false
 }

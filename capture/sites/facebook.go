@@ -203,17 +203,11 @@ func fbState(doc *html.Node, u *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"This content isn't available right now", "This content isn't available at the moment", "이 콘텐츠는 현재 이용할 수 없습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Facebook shows "` + w + `" in place of the post (deleted, or shown only to some people)`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Facebook shows `, ` in place of the post (deleted, or shown only to some people)`, "This content isn't available right now", "This content isn't available at the moment", "이 콘텐츠는 현재 이용할 수 없습니다"); ok {
+		return st, true
 	}
-	for _, w := range []string{"You must log in to continue", "Log into Facebook", "Log in to Facebook", "Facebook에 로그인"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice,
-				Detail: `Facebook shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictLoginWall, evidence.ReasonLoginNotice, `Facebook shows `, ` in place of the post`, "You must log in to continue", "Log into Facebook", "Log in to Facebook", "Facebook에 로그인"); ok {
+		return st, true
 	}
 	return State{}, false
 }

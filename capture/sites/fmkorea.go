@@ -210,11 +210,8 @@ func fmkState(doc *html.Node, _ *url.URL) (State, bool) {
 		return State{Verdict: evidence.VerdictBlocked, Code: evidence.ReasonBotCheck,
 			Detail: "FM Korea shows its bot check (the /mc/mc.php browser check) in place of the post"}, true
 	}
-	for _, w := range []string{"삭제된 게시물입니다", "존재하지 않는 게시물입니다", "대상을 찾을 수 없습니다", "요청하신 게시물이 존재하지 않습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `FM Korea shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `FM Korea shows `, ` in place of the post`, "삭제된 게시물입니다", "존재하지 않는 게시물입니다", "대상을 찾을 수 없습니다", "요청하신 게시물이 존재하지 않습니다"); ok {
+		return st, true
 	}
 	return State{}, false
 }

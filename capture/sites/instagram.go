@@ -181,11 +181,8 @@ func igState(doc *html.Node, u *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"Sorry, this page isn't available.", "죄송합니다. 페이지를 사용할 수 없습니다."} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Instagram shows "` + w + `" in place of the post (deleted, or the account is private or gone)`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Instagram shows `, ` in place of the post (deleted, or the account is private or gone)`, "Sorry, this page isn't available.", "죄송합니다. 페이지를 사용할 수 없습니다."); ok {
+		return st, true
 	}
 	return State{}, false
 }

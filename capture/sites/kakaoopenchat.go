@@ -90,11 +90,8 @@ func kakaoOpenState(doc *html.Node, _ *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<14)
-	for _, w := range []string{"유효하지 않은 링크", "존재하지 않는 오픈채팅방", "삭제된 오픈채팅방", "운영정책을 위반하여"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `KakaoTalk shows "` + w + `" in place of the open chat room`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `KakaoTalk shows `, ` in place of the open chat room`, "유효하지 않은 링크", "존재하지 않는 오픈채팅방", "삭제된 오픈채팅방", "운영정책을 위반하여"); ok {
+		return st, true
 	}
 	return State{}, false
 }

@@ -238,17 +238,11 @@ func naverBlogState(doc *html.Node, _ *url.URL) (State, bool) {
 	if h := one(doc, nbErrorH1); h != nil {
 		t = line(h) + "\n" + t
 	}
-	for _, w := range []string{"삭제되었거나 존재하지 않는 게시물입니다", "삭제된 게시물입니다", "존재하지 않는 게시물입니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Naver Blog shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Naver Blog shows `, ` in place of the post`, "삭제되었거나 존재하지 않는 게시물입니다", "삭제된 게시물입니다", "존재하지 않는 게시물입니다"); ok {
+		return st, true
 	}
-	for _, w := range []string{"서로이웃에게만 공개된 게시물입니다", "이웃에게만 공개된 글입니다", "이웃에게만 공개된 게시물입니다", "비공개 게시물입니다", "로그인이 필요합니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice,
-				Detail: `Naver Blog shows "` + w + `" in place of the post: only a logged-in reader the blog allows sees it`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictLoginWall, evidence.ReasonLoginNotice, `Naver Blog shows `, ` in place of the post: only a logged-in reader the blog allows sees it`, "서로이웃에게만 공개된 게시물입니다", "이웃에게만 공개된 글입니다", "이웃에게만 공개된 게시물입니다", "비공개 게시물입니다", "로그인이 필요합니다"); ok {
+		return st, true
 	}
 	return State{}, false
 }

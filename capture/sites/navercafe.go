@@ -194,17 +194,11 @@ func naverCafeState(doc *html.Node, u *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"카페 멤버만 볼 수 있습니다", "멤버만 볼 수 있습니다", "카페 멤버만 이용할 수 있습니다", "멤버에게만 공개된 게시글입니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice,
-				Detail: `Naver Cafe shows "` + w + `" in place of the article: only the café's logged-in members see it`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictLoginWall, evidence.ReasonLoginNotice, `Naver Cafe shows `, ` in place of the article: only the café's logged-in members see it`, "카페 멤버만 볼 수 있습니다", "멤버만 볼 수 있습니다", "카페 멤버만 이용할 수 있습니다", "멤버에게만 공개된 게시글입니다"); ok {
+		return st, true
 	}
-	for _, w := range []string{"삭제되었거나 존재하지 않는 게시글입니다", "삭제된 게시글입니다", "존재하지 않는 게시글입니다", "삭제되었거나 없는 게시글입니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `Naver Cafe shows "` + w + `" in place of the article`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `Naver Cafe shows `, ` in place of the article`, "삭제되었거나 존재하지 않는 게시글입니다", "삭제된 게시글입니다", "존재하지 않는 게시글입니다", "삭제되었거나 없는 게시글입니다"); ok {
+		return st, true
 	}
 	return State{}, false
 }

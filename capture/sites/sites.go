@@ -162,10 +162,15 @@ func (p *Profile) Serves(u *url.URL) bool {
 // notice returns the State v with reason code when the visible text of doc (its first 64 KiB)
 // shows one of words: the first found, quoted in the detail with the site's name.
 func notice(doc *html.Node, site string, v evidence.Verdict, code string, words ...string) (State, bool) {
-	t := texts(doc, 1<<16)
+	return noticeOf(texts(doc, 1<<16), v, code, site+" shows ", " in place of the posting", words...)
+}
+
+// noticeOf returns the State v with reason code when text t holds one of words: the first of
+// them found, quoted between before and after in the detail.
+func noticeOf(t string, v evidence.Verdict, code, before, after string, words ...string) (State, bool) {
 	for _, w := range words {
 		if strings.Contains(t, w) {
-			return State{Verdict: v, Code: code, Detail: site + ` shows "` + w + `" in place of the posting`}, true
+			return State{Verdict: v, Code: code, Detail: before + `"` + w + `"` + after}, true
 		}
 	}
 	return State{}, false

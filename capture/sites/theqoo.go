@@ -228,17 +228,11 @@ func tqState(doc *html.Node, _ *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := texts(doc, 1<<16)
-	for _, w := range []string{"삭제된 게시물입니다", "삭제된 게시물", "존재하지 않는 게시물입니다", "대상을 찾을 수 없습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `theqoo shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `theqoo shows `, ` in place of the post`, "삭제된 게시물입니다", "삭제된 게시물", "존재하지 않는 게시물입니다", "대상을 찾을 수 없습니다"); ok {
+		return st, true
 	}
-	for _, w := range []string{"로그인 후에 바로 열람 가능합니다", "로그인이 필요합니다", "권한이 없습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice,
-				Detail: `theqoo shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictLoginWall, evidence.ReasonLoginNotice, `theqoo shows `, ` in place of the post`, "로그인 후에 바로 열람 가능합니다", "로그인이 필요합니다", "권한이 없습니다"); ok {
+		return st, true
 	}
 	return State{}, false
 }

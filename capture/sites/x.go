@@ -316,18 +316,12 @@ func xState(doc *html.Node, u *url.URL) (State, bool) {
 		return State{}, false
 	}
 	t := ytNorm(texts(doc, 1<<16))
-	for _, w := range []string{"Hmm...this page doesn't exist", "This account doesn't exist", "This account has been suspended",
-		"이 페이지는 존재하지 않습니다", "계정이 존재하지 않습니다", "계정이 정지되었습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `X shows "` + w + `" in place of the post`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `X shows `, ` in place of the post`, "Hmm...this page doesn't exist", "This account doesn't exist", "This account has been suspended",
+		"이 페이지는 존재하지 않습니다", "계정이 존재하지 않습니다", "계정이 정지되었습니다"); ok {
+		return st, true
 	}
-	for _, w := range []string{"This post is unavailable", "This Post is unavailable", "This Tweet is unavailable", "이 게시물을 볼 수 없습니다"} {
-		if strings.Contains(t, w) {
-			return State{Verdict: evidence.VerdictDeleted, Code: evidence.ReasonDeletedNotice,
-				Detail: `X shows "` + w + `" in place of the post; X shows this for a deleted post, but also for one it withholds (a protected account, a block, a limit), so the post may still exist`}, true
-		}
+	if st, ok := noticeOf(t, evidence.VerdictDeleted, evidence.ReasonDeletedNotice, `X shows `, ` in place of the post; X shows this for a deleted post, but also for one it withholds (a protected account, a block, a limit), so the post may still exist`, "This post is unavailable", "This Post is unavailable", "This Tweet is unavailable", "이 게시물을 볼 수 없습니다"); ok {
+		return st, true
 	}
 	if one(doc, sel(`[data-testid="loginButton"], a[href="/login"], a[href^="/i/flow/login"], [data-testid="sheetDialog"] a[href*="login"]`)) != nil {
 		return State{Verdict: evidence.VerdictLoginWall, Code: evidence.ReasonLoginNotice,

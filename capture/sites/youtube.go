@@ -535,11 +535,8 @@ func ytState(doc *html.Node, u *url.URL) (State, bool) {
 	}
 	if one(doc, ytWatchMeta) == nil && one(doc, ytBackstage) == nil {
 		t := ytNorm(texts(doc, 1<<16))
-		for _, w := range []string{"Sign in to confirm you're not a bot", "로그인하여 봇이 아님을 확인하세요"} {
-			if strings.Contains(t, w) {
-				return State{Verdict: evidence.VerdictBlocked, Code: evidence.ReasonCaptcha,
-					Detail: `YouTube shows its bot check "` + w + `" in place of the video`}, true
-			}
+		if st, ok := noticeOf(t, evidence.VerdictBlocked, evidence.ReasonCaptcha, `YouTube shows its bot check `, ` in place of the video`, "Sign in to confirm you're not a bot", "로그인하여 봇이 아님을 확인하세요"); ok {
+			return st, true
 		}
 	}
 	return State{}, false
