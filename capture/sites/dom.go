@@ -3,6 +3,7 @@ package sites
 import (
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/andybalholm/cascadia"
@@ -168,4 +169,46 @@ func pathOf(u *url.URL) string {
 		return ""
 	}
 	return u.Path
+}
+
+// xeMarginRE is the indent of a reply in the XE/Rhymix sketchbook skin's comment list.
+var xeMarginRE = regexp.MustCompile(`margin-left\s*:\s*(\d{1,3})%`)
+
+// xeDepth is the reply depth of a comment item of the XE/Rhymix sketchbook skin (FM Korea,
+// theqoo): 0 for a comment, 1 and more for a reply (class re, indented 2% a level).
+func xeDepth(li *html.Node) int {
+	if !classOf(li, "re") {
+		return 0
+	}
+	if m := xeMarginRE.FindStringSubmatch(attr(li, "style")); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n >= 2 {
+			return n / 2
+		}
+	}
+	return 1
+}
+
+// depthStack links a reply of a flat comment list to the nearest earlier comment at a lesser
+// depth.
+type depthStack []struct {
+	id    string
+	depth int
+}
+
+// parent is the ID of the nearest earlier comment at a lesser depth than depth, "" for none.
+func (s depthStack) parent(depth int) string {
+	for k := len(s) - 1; k >= 0; k-- {
+		if s[k].depth < depth {
+			return s[k].id
+		}
+	}
+	return ""
+}
+
+// push records a comment at depth.
+func (s *depthStack) push(id string, depth int) {
+	*s = append(*s, struct {
+		id    string
+		depth int
+	}{id, depth})
 }

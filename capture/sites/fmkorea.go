@@ -3,7 +3,6 @@ package sites
 import (
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -49,7 +48,6 @@ var (
 	fmkMemberRE = regexp.MustCompile(`^member_(\d{1,20})$`)
 	fmkCmtIDRE  = regexp.MustCompile(`^comment_(\d{1,20})$`)
 	fmkFindRE   = regexp.MustCompile(`findComment\(\s*(\d{1,20})\s*\)`)
-	fmkMarginRE = regexp.MustCompile(`margin-left\s*:\s*(\d{1,3})%`)
 )
 
 // fmkPage recognises a post's page: /NUMBER, /BOARD/NUMBER or document_srl in the query.
@@ -138,11 +136,7 @@ func fmkComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 		return nil, false
 	}
 	var out []posting.SiteComment
-	type level struct {
-		id    string
-		depth int
-	}
-	var stack []level
+	var stack depthStack
 	for _, li := range all(doc, fmkCmtItem) {
 		if classOf(li, "comment_best") {
 			continue // a copy of a comment shown again at the top as a best comment
@@ -152,30 +146,18 @@ func fmkComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 			continue
 		}
 		c := posting.SiteComment{ID: m[1], Where: "li.fdb_itm"}
-		depth := 0
-		if classOf(li, "re") {
-			depth = 1
-			if mm := fmkMarginRE.FindStringSubmatch(attr(li, "style")); mm != nil {
-				if n, err := strconv.Atoi(mm[1]); err == nil && n >= 2 {
-					depth = n / 2
-				}
-			}
+		depth := xeDepth(li)
+		if depth > 0 {
 			if f := one(li, fmkFind); f != nil {
 				if pm := fmkFindRE.FindStringSubmatch(attr(f, "onclick")); pm != nil {
 					c.ParentID = pm[1]
 				}
 			}
 			if c.ParentID == "" {
-				// No findComment link: the nearest comment above at a lesser depth.
-				for k := len(stack) - 1; k >= 0; k-- {
-					if stack[k].depth < depth {
-						c.ParentID = stack[k].id
-						break
-					}
-				}
+				c.ParentID = stack.parent(depth) // no findComment link
 			}
 		}
-		stack = append(stack, level{c.ID, depth})
+		stack.push(c.ID, depth)
 		if meta := one(li, fmkCmtMeta); meta != nil {
 			if w := one(meta, fmkCmtWho); w != nil {
 				c.Author = fmkPerson(w)

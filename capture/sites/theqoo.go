@@ -52,10 +52,9 @@ func init() {
 }
 
 var (
-	tqPathRE   = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,64})/)?(\d{6,20})/?$`)
-	tqCmtIDRE  = regexp.MustCompile(`^comment_(\d{1,20})$`)
-	tqMarginRE = regexp.MustCompile(`margin-left\s*:\s*(\d{1,3})%`)
-	tqNumRE    = regexp.MustCompile(`^\d{1,6}\.?\s*`)
+	tqPathRE  = regexp.MustCompile(`^/(?:([A-Za-z0-9_]{1,64})/)?(\d{6,20})/?$`)
+	tqCmtIDRE = regexp.MustCompile(`^comment_(\d{1,20})$`)
+	tqNumRE   = regexp.MustCompile(`^\d{1,6}\.?\s*`)
 )
 
 // tqPage recognises a post's page.
@@ -155,33 +154,18 @@ func tqComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 		return nil, false
 	}
 	var out []posting.SiteComment
-	type level struct {
-		id    string
-		depth int
-	}
-	var stack []level
+	var stack depthStack
 	for _, li := range all(doc, tqItems) {
 		m := tqCmtIDRE.FindStringSubmatch(attr(li, "id"))
 		if m == nil {
 			continue
 		}
 		c := posting.SiteComment{ID: m[1], Where: "li.fdb_itm"}
-		depth := 0
-		if classOf(li, "re") {
-			depth = 1
-			if mm := tqMarginRE.FindStringSubmatch(attr(li, "style")); mm != nil {
-				if n, err := strconv.Atoi(mm[1]); err == nil && n >= 2 {
-					depth = n / 2
-				}
-			}
-			for k := len(stack) - 1; k >= 0; k-- {
-				if stack[k].depth < depth {
-					c.ParentID = stack[k].id
-					break
-				}
-			}
+		depth := xeDepth(li)
+		if depth > 0 {
+			c.ParentID = stack.parent(depth)
 		}
-		stack = append(stack, level{c.ID, depth})
+		stack.push(c.ID, depth)
 		if meta := one(li, tqMeta); meta != nil {
 			c.Author.Nickname = tqNumRE.ReplaceAllString(line(one(meta, tqNick)), "")
 			if d := one(meta, tqCmtDate); d != nil {
