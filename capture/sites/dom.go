@@ -91,6 +91,17 @@ func classOf(n *html.Node, c string) bool {
 	return false
 }
 
+// ownOf returns the first element under item matching s that is item's own: whose nearest
+// ancestor matching items is item (not a nested reply's or another article's); nil for none.
+func ownOf(item *html.Node, s, items cascadia.Matcher) *html.Node {
+	for _, n := range all(item, s) {
+		if ancestor(n, items) == item {
+			return n
+		}
+	}
+	return nil
+}
+
 // ancestor returns the nearest ancestor of n matching s, nil for none.
 func ancestor(n *html.Node, s cascadia.Matcher) *html.Node {
 	for p := n.Parent; p != nil; p = p.Parent {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
 	"evidentia/evidence"
@@ -57,7 +58,6 @@ var (
 	fbCmtLink   = sel(`a[href*="comment_id="]`)
 	fbCmtText   = sel("div[dir=auto]")
 	fbLink      = sel("a[href]")
-	fbAny       = sel("*")
 	fbLoginForm = sel(`form[action*="login"], input[name=email][type], input[name=pass]`)
 	fbDialog    = sel("div[role=dialog]")
 	fbNumRE     = regexp.MustCompile(`^\d{1,25}$`)
@@ -73,14 +73,7 @@ func fbIsComment(a *html.Node) bool {
 
 // fbOwn returns the first element under article a matching s that is not inside an article
 // nested in it.
-func fbOwn(a *html.Node, s interface{ Match(*html.Node) bool }) *html.Node {
-	for _, n := range all(a, fbAny) {
-		if s.Match(n) && ancestor(n, fbArticle) == a {
-			return n
-		}
-	}
-	return nil
-}
+func fbOwn(a *html.Node, s cascadia.Matcher) *html.Node { return ownOf(a, s, fbArticle) }
 
 // fbMain returns the post's article: the first that is not a comment, in the dialog first.
 func fbMain(doc *html.Node) *html.Node {

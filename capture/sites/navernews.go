@@ -162,14 +162,7 @@ func cboxComments(doc *html.Node, _ *url.URL) ([]posting.SiteComment, bool) {
 			}
 		}
 		// The item's own parts only, not those of the replies inside it.
-		own := func(s cascadia.Matcher) *html.Node {
-			for _, n := range all(li, s) {
-				if ancestor(n, cboxItems) == li {
-					return n
-				}
-			}
-			return nil
-		}
+		own := func(s cascadia.Matcher) *html.Node { return ownOf(li, s, cboxItems) }
 		// span.u_cbox_nick shows the masked account ("nacj****"); some modules show a name
 		// there and the masked account in span.u_cbox_id.
 		c.Author.Nickname = line(own(cboxNick))

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
 	"evidentia/evidence"
@@ -134,9 +135,9 @@ func xTweets(doc *html.Node) []xTweet {
 }
 
 // xOwn is the first element under article a matching s that is not in a quoted post.
-func xOwn(a *html.Node, s interface{ Match(*html.Node) bool }) *html.Node {
-	for _, n := range all(a, sel(`*`)) {
-		if s.Match(n) && xQuoted(n, a) == nil {
+func xOwn(a *html.Node, s cascadia.Matcher) *html.Node {
+	for _, n := range all(a, s) {
+		if xQuoted(n, a) == nil {
 			return n
 		}
 	}

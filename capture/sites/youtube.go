@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
 	"evidentia/evidence"
@@ -410,6 +411,12 @@ var (
 )
 
 // ytComments reads the comment threads the page rendered and the replies it opened.
+var (
+	ytPublished  = sel("#published-time-text a")
+	ytAuthorText = sel("#author-text")
+	ytContent    = sel("#content-text")
+)
+
 func ytComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 	box := one(doc, ytComments_)
 	if box == nil {
@@ -421,22 +428,15 @@ func ytComments(doc *html.Node, base *url.URL) ([]posting.SiteComment, bool) {
 			continue // a comment's markup inside another's (none on YouTube's pages)
 		}
 		c := posting.SiteComment{Where: n.Data}
-		own := func(s string) *html.Node {
-			for _, k := range all(n, sel(s)) {
-				if ancestor(k, ytCommentEl) == n {
-					return k
-				}
-			}
-			return nil
-		}
-		if a := own("#published-time-text a"); a != nil {
+		own := func(s cascadia.Matcher) *html.Node { return ownOf(n, s, ytCommentEl) }
+		if a := own(ytPublished); a != nil {
 			c.Time = posting.SiteText{Text: line(a), Source: "#published-time-text a text"}
 			if u, err := base.Parse(attr(a, "href")); err == nil {
 				c.ID = cleanID(query(u, "lc"))
 			}
 		}
-		c.Author = ytPerson(own("#author-text"), base)
-		c.Text = block(own("#content-text"))
+		c.Author = ytPerson(own(ytAuthorText), base)
+		c.Text = block(own(ytContent))
 		c.ParentID = ytParent(n)
 		if c.ParentID == "" && strings.Contains(c.ID, ".") && ancestor(n, ytReplies) != nil {
 			c.ParentID = c.ID[:strings.Index(c.ID, ".")]
