@@ -216,7 +216,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	defer e.refill() // the next spare, if the load event did not already start it
 	stop := context.AfterFunc(parent, cancelTab)
 	defer stop()
-	hard := time.AfterFunc(c.timeout+15*time.Second, cancelTab)
+	hard := time.AfterFunc(c.timeout+hardStopAfter, cancelTab)
 	defer hard.Stop()
 	c.tab = tb.ctx
 	c.lap("open tab", t0)
@@ -497,6 +497,10 @@ func drain[E any](seq func(func(E, error) bool), f func(E)) {
 // facts). A wait for network quiet ends at once when nothing was requested for the window:
 // on a page that has finished these cost nothing; only fixed sleeps always cost their time.
 const (
+	// hardStopAfter is how long past its time limit a capture's tab is closed whatever it is
+	// doing; the stages themselves end at the limit (waitEnd for the page, the deadline for
+	// the rest), this is the backstop for a browser that stopped answering.
+	hardStopAfter = 15 * time.Second
 	// loadQuiet is the network quiet awaited after the load event.
 	loadQuiet = 300 * time.Millisecond
 	// scrollPause is the pause between two scroll steps, for lazy loaders (IntersectionObserver
