@@ -127,6 +127,7 @@ type run struct {
 
 	framesMu sync.Mutex
 	frames   map[cdp.FrameID]bool
+	sideTab  target.ID // the tab that other comment pages are opened in (followNavPages), under framesMu
 
 	loadFired chan struct{}
 	loadOnce  sync.Once
@@ -426,7 +427,7 @@ func (c *run) listen() error {
 	downloads := chromedp.BrowserEvents(tab, browser.DownloadWillBegin)
 	targets := chromedp.BrowserEvents(tab, target.TargetCreated)
 
-	bodyDeadline := c.deadline.Add(-min(time.Second, c.timeout/10))
+	bodyDeadline := c.bodyDeadline()
 	drain(paused, func(ev fetch.EventRequestPaused) {
 		go func() {
 			defer recoverTo(rec)
@@ -459,7 +460,7 @@ func (c *run) listen() error {
 	tabID := chromedp.FromContext(tab).Target.TargetID
 	drain(targets, func(ev target.EventTargetCreated) {
 		info := ev.TargetInfo
-		if info == nil || info.OpenerID != tabID || info.Type != "page" {
+		if info == nil || (info.OpenerID != tabID && !c.isSideTab(info.OpenerID)) || info.Type != "page" {
 			return
 		}
 		_, err := chromedp.CallBrowser(tab, target.CloseTarget, target.CloseTargetParams{TargetID: info.TargetID})

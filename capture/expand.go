@@ -245,6 +245,8 @@ type pagerInfo struct {
 	Pages   []struct {
 		N   int  `json:"n"`
 		Nav bool `json:"nav"`
+		// Href is the link's resolved address when it loads another document.
+		Href string `json:"href"`
 	} `json:"pages"`
 	Next bool `json:"next"`
 }
@@ -274,8 +276,9 @@ type pagerClick struct {
 // (the comment area, clipped: at most MaxSingleShot px tall), comments-page-NN.html (the
 // rendered DOM), a text.txt section and a CommentPage in the facts. A frame's pages are named
 // after the frame's DOM artifact: frame-03-comments-page-02.png beside dom-frame-03.html.
-// Pagination whose links load another document (?cpage=2) cannot be followed once the page
-// is frozen: that is noted and marked as an expansion limit ("comment_pages_navigate").
+// Pagination whose links load another document (?cpage=2) is followed in a tab of its own
+// (followNavPages) for the main document; inside a frame it is not followed: that is noted
+// and marked as an expansion limit ("comment_pages_navigate").
 func (c *run) commentPages() {
 	if c.noExpand {
 		return
@@ -324,6 +327,10 @@ func (c *run) followCommentPages(ctx context.Context, f expandFrame, prefix stri
 			c.expandLimit = code
 		}
 		c.rec.event(evidence.EventNote, why, "")
+	}
+	if nonNav == 0 && !info.Next && f.id == "" {
+		c.followNavPages(ctx, info, prefix)
+		return
 	}
 	if nonNav == 0 && !info.Next {
 		limit("comment_pages_navigate", fmt.Sprintf("the comments%s come in numbered pages (%s) whose links load another document; only the page as loaded was recorded, the other comment pages were not followed", where, textsafe.Line(info.Where, 200)))

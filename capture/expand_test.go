@@ -350,25 +350,116 @@ func differ(a, b image.Image) bool {
 	return false
 }
 
-// TestCommentPagesNavigatingNotFollowed: comment pages whose links load another document
-// cannot be followed once the page is frozen: that is said, and marked as a limit.
-func TestCommentPagesNavigatingNotFollowed(t *testing.T) {
+// TestCommentPagesNavigating: comment pages whose links load another document (?cpage=N) are
+// each opened in a tab of their own, with the post as the Referer, and kept as the in-place
+// pages are: a screenshot of the comment area, the DOM, a text.txt section, a CommentPage that
+// names the page's address, the comments in the posting record and the responses in the
+// WARC. A page known only from another page's pager is followed too. The captured page
+// stays where it was: nothing navigated it.
+func TestCommentPagesNavigating(t *testing.T) {
 	needBrowser(t)
 	s := theExpandSite()
+	pages, refs := s.count("nav-page/board-nav"), s.count("nav-referer/board-nav")
 	var r *run
 	res, files := captureURL(t, s.srv.URL+"/board-nav", keepRun(&r))
-	if r.expandLimit != "comment_pages_navigate" {
-		t.Errorf("expand limit %q", r.expandLimit)
+	cps := res.Facts.Method.CommentPages
+	if len(cps) != 2 || cps[0].Label != "2" || cps[1].Label != "3" {
+		t.Fatalf("comment pages %+v, want pages 2 and 3", cps)
 	}
-	if !hasEvent(res, evidence.EventNote, "were not followed") {
-		t.Error("no note that the comment pages were not followed")
+	if got := s.count("nav-page/board-nav") - pages; got != 2 {
+		t.Errorf("%d comment pages requested, want 2", got)
 	}
-	if len(res.Facts.Method.CommentPages) != 0 || files["comments-page-02.png"] != nil {
-		t.Errorf("comment pages %+v", res.Facts.Method.CommentPages)
+	if got := s.count("nav-referer/board-nav") - refs; got != 2 {
+		t.Errorf("%d comment page requests carried the post as the Referer, want 2", got)
 	}
-	if hasEvent(res, evidence.EventNavigation, "") {
-		t.Error("a comment page link was clicked and its navigation blocked")
+	if r.expandLimit != "" || hasReason(res.Facts.Completeness, evidence.ReasonExpansionLimit) {
+		t.Errorf("expand limit %q, verdict %+v", r.expandLimit, res.Facts.Completeness)
 	}
+	if !strings.HasSuffix(res.Facts.FinalURL, "/board-nav") || hasEvent(res, evidence.EventNavigation, "") {
+		t.Errorf("the captured page moved: final URL %s", res.Facts.FinalURL)
+	}
+	var shots []image.Image
+	for i, cp := range cps {
+		n := i + 2
+		if !strings.HasSuffix(cp.URL, fmt.Sprintf("/board-nav?cpage=%d", n)) || cp.Page != n ||
+			cp.Screenshot != fmt.Sprintf("comments-page-%02d.png", n) || cp.DOM != fmt.Sprintf("comments-page-%02d.html", n) || cp.TextChars == 0 {
+			t.Errorf("page %d: %+v", n, cp)
+			continue
+		}
+		img, err := png.Decode(bytes.NewReader(files[cp.Screenshot]))
+		if err != nil {
+			t.Fatalf("%s: %v", cp.Screenshot, err)
+		}
+		if b := img.Bounds(); b.Dy() < 10*20 || b.Dy() > 2000 {
+			t.Errorf("%s is %v: not the comment area of ten comments", cp.Screenshot, b)
+		}
+		shots = append(shots, img)
+		if dom := string(files[cp.DOM]); !strings.Contains(dom, boardCommentText(n, 1)) || strings.Contains(dom, boardCommentText(1, 1)) {
+			t.Errorf("%s does not hold page %d alone", cp.DOM, n)
+		}
+	}
+	if len(shots) == 2 && !differ(shots[0], shots[1]) {
+		t.Error("the screenshots of pages 2 and 3 are the same")
+	}
+	text := string(files["text.txt"])
+	if i3 := strings.Index(text, "=== comments page 3"); i3 < 0 || strings.Index(text, boardCommentText(3, 10)) < i3 {
+		t.Error("page 3's comments are not in their text.txt section")
+	}
+	p := sitePosting(t, files)
+	seen := map[string]bool{}
+	for _, c := range p.Comments {
+		seen[c.Text] = true
+	}
+	for pg := 1; pg <= 3; pg++ {
+		for i := 1; i <= 10; i++ {
+			if !seen[boardCommentText(pg, i)] {
+				t.Errorf("comment %d of page %d is not in the posting record", i, pg)
+			}
+		}
+	}
+	warc := map[string]bool{}
+	for _, rec := range warcRecords(t, files) {
+		if rec.Type == "response" && rec.Status == 200 {
+			warc[rec.TargetURI] = true
+		}
+	}
+	for n := 2; n <= 3; n++ {
+		if u := fmt.Sprintf("%s/board-nav?cpage=%d", s.srv.URL, n); !warc[u] {
+			t.Errorf("the WARC has no response for %s", u)
+		}
+	}
+}
+
+// TestCommentPagesNavigatingStops: a comment page that answers with a login wall stops the
+// following there, and a pager whose links lead to another host is not followed; each is an
+// expansion limit, said in the facts and the verdict.
+func TestCommentPagesNavigatingStops(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	t.Run("login wall", func(t *testing.T) {
+		var r *run
+		res, _ := captureURL(t, s.srv.URL+"/board-nav-wall", keepRun(&r))
+		if cps := res.Facts.Method.CommentPages; len(cps) != 1 || cps[0].Label != "2" {
+			t.Errorf("comment pages %+v, want page 2 alone", cps)
+		}
+		if r.expandLimit != "comment_pages_navigate" || !hasEvent(res, evidence.EventNote, "comment page 3") {
+			t.Errorf("expand limit %q; events %+v", r.expandLimit, res.Facts.Method.Events)
+		}
+		if v := res.Facts.Completeness; v == nil || v.Verdict == evidence.VerdictComplete || !hasReason(v, evidence.ReasonExpansionLimit) {
+			t.Errorf("verdict %+v", v)
+		}
+	})
+	t.Run("another host", func(t *testing.T) {
+		pages := s.count("nav-page/board-nav-foreign")
+		var r *run
+		res, _ := captureURL(t, s.srv.URL+"/board-nav-foreign", keepRun(&r))
+		if len(res.Facts.Method.CommentPages) != 0 || s.count("nav-page/board-nav-foreign") != pages {
+			t.Errorf("comment pages on another host were followed: %+v", res.Facts.Method.CommentPages)
+		}
+		if r.expandLimit != "comment_pages_navigate" || !hasEvent(res, evidence.EventNote, "another site") {
+			t.Errorf("expand limit %q", r.expandLimit)
+		}
+	})
 }
 
 // TestExpandEndlessStopsAtLimit: a "더보기" that always brings more is followed until a limit,

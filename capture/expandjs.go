@@ -317,6 +317,11 @@ S.findPager = () => {
   }
   for (const g of groups.values()) {
     if (!g.pages.length || (g.pages.length < 2 && !g.current)) continue;
+    // A pager's numbers are distinct: a count beside a vote button ("15" in a link and in
+    // its label) is not a page.
+    const nums = new Set(g.pages.map(x => x.n));
+    if (g.current) nums.add(g.current);
+    if (nums.size !== g.pages.length + (g.current ? 1 : 0)) continue;
     if (!S.visible(g.box) || !inComment(g.box)) continue;
     let area = null, first = null;
     const boxLen = norm(g.box.innerText).length;
@@ -340,7 +345,8 @@ S.pagerInfo = () => {
   const p = S.findPager();
   if (!p.found) return {found: false};
   return {found: true, current: p.current, where: S.where(p.area),
-    pages: p.pages.map(x => ({n: x.n, nav: x.nav})), next: !!(p.next && !pageNav(p.next))};
+    pages: p.pages.map(x => ({n: x.n, nav: x.nav, href: x.nav ? String(x.el.closest("a").href || "").slice(0, 2000) : ""})),
+    next: !!(p.next && !pageNav(p.next))};
 };
 S.areaState = () => {
   const p = S.findPager();

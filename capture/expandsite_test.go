@@ -28,7 +28,9 @@ import (
 //     with <em>1</em> and <a href="javascript:viewComments(2,'D')">2</a>): 3 comment pages of
 //     10, each loaded by POST /comments (page=N) and replacing the list and the pager. Below
 //     it the board's own article-list pagination (real links), which is not comment paging.
-//   - /board-nav: the same with comment page links that load another document (?cpage=2).
+//   - /board-nav: the same with comment page links that load another document (?cpage=2),
+//     each page's pager listing only its neighbours; /board-nav-wall answers page 3 with a
+//     login wall; /board-nav-foreign links its pages on another host.
 //   - /endless: a "더보기" that always brings 20 more.
 //   - /framed: "더보기" inside a same-origin iframe and inside a cross-origin one (other.test,
 //     served by the second server).
@@ -326,10 +328,42 @@ async function viewComments(p, kind) {
 		}
 		jsonOut(w, map[string]string{"list": boardList(p), "pager": boardPager(p), "bg": bg(p)})
 	})
-	mux.HandleFunc("/board-nav", func(w http.ResponseWriter, r *http.Request) {
+	// Comment pages as other documents: page p's pager lists the pages next to it only
+	// (p-1, p, p+1), so page 3 is known only from page 2's pager. The pages' own links lead
+	// to base (another host for /board-nav-foreign); /board-nav-wall answers page 3 with a
+	// login wall.
+	navPage := func(w http.ResponseWriter, r *http.Request, path, base string) {
+		p, _ := strconv.Atoi(r.URL.Query().Get("cpage"))
+		if p < 1 || p > 3 {
+			p = 1
+		}
+		if p > 1 {
+			s.hit("nav-page" + path)
+			if r.Referer() == "http://"+r.Host+path {
+				s.hit("nav-referer" + path)
+			}
+		}
+		if path == "/board-nav-wall" && p == 3 {
+			page(w, `<!doctype html><html lang="ko"><head><title>로그인</title></head><body><div class="login">로그인이 필요합니다.</div></body></html>`)
+			return
+		}
+		var pager strings.Builder
+		for i := max(p-1, 1); i <= min(p+1, 3); i++ {
+			if i == p {
+				fmt.Fprintf(&pager, `<em>%d</em>`, i)
+			} else {
+				fmt.Fprintf(&pager, `<a href="%s%s?cpage=%d#comment_wrap">%d</a>`, base, path, i, i)
+			}
+		}
 		page(w, `<!doctype html><html lang="ko"><head><title>게시물</title></head><body><div class="write_div">본문</div>
-<div id="comment_wrap" class="comment_wrap"><div class="comment_box"><ul class="cmt_list">`+boardList(1)+`</ul></div>
-<div class="cmt_paging"><em>1</em><a href="/board-nav?cpage=2#comment_wrap">2</a><a href="/board-nav?cpage=3#comment_wrap">3</a></div></div></body></html>`)
+<div id="comment_wrap" class="comment_wrap"><div class="comment_box" style="background:`+bg(p)+`"><ul class="cmt_list">`+boardList(p)+`</ul></div>
+<div class="cmt_paging">`+pager.String()+`</div></div></body></html>`)
+	}
+	for _, path := range []string{"/board-nav", "/board-nav-wall"} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { navPage(w, r, path, "") })
+	}
+	mux.HandleFunc("/board-nav-foreign", func(w http.ResponseWriter, r *http.Request) {
+		navPage(w, r, "/board-nav-foreign", "http://other.test"+port(s.other))
 	})
 
 	mux.HandleFunc("/endless", func(w http.ResponseWriter, r *http.Request) {

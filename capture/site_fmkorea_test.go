@@ -1,7 +1,9 @@
 package capture
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,7 +13,8 @@ import (
 // The FM Korea fixture (testdata/sites/fmkorea): a post as the site serves it, its comments
 // server-rendered in ul.fdb_lst_ul (a best comment repeated at the top as li.comment_best,
 // replies .re with margin-left and a.findParent), the "에펨코리아 보안 시스템" page answered with
-// HTTP 430, a deletion notice, and the post with markup the profile does not know.
+// HTTP 430, a deletion notice, and the post with markup the profile does not know; and the
+// same post with 11 comments in three comment pages (fmkPaged).
 
 func init() {
 	siteRoutes = append(siteRoutes, fmkRoutes)
@@ -24,6 +27,8 @@ func fmkRoutes(mux *http.ServeMux) {
 		switch id {
 		case "8485393463":
 			writeHTML(w, 200, post)
+		case "8485393467":
+			writeHTML(w, 200, fmkPaged(string(post), r.URL.Query().Get("cpage")))
 		case "8485393464":
 			writeHTML(w, 200, []byte(changed))
 		case "8485393465": // FM Korea answers its security page with 430
@@ -141,6 +146,101 @@ func TestFMKoreaMarkupChanged(t *testing.T) {
 	}
 	v := res.Facts.Completeness
 	if v == nil || v.Verdict != evidence.VerdictIncomplete || !hasReason(v, evidence.ReasonProfileNotMatched) {
+		t.Errorf("verdict: %+v", v)
+	}
+}
+
+// fmkPaged is the FM Korea post with its comments in three pages of sketchbook5's comment
+// pager (div.bd_pg: the current page strong.this, the others links to
+// /index.php?mid=politics&document_srl=N&cpage=P#N_comment, each a document of its own). The
+// post opens on the newest page, 3, which holds the fixture's five comments; pages 1 and 2
+// hold three older comments each. The head counts all 11.
+func fmkPaged(post, cpage string) []byte {
+	const doc = "8485393467"
+	p, err := strconv.Atoi(cpage)
+	if err != nil || p < 1 || p > 3 {
+		p = 3
+	}
+	start := strings.Index(post, `<ul class="fdb_lst_ul">`)
+	end := strings.Index(post, "</ul>") + len("</ul>")
+	list := post[start:end]
+	if p < 3 {
+		var b strings.Builder
+		b.WriteString(`<ul class="fdb_lst_ul">`)
+		for i := 1; i <= 3; i++ {
+			id := 8485400000 + p*10 + i
+			fmt.Fprintf(&b, `
+<li id="comment_%d" class="fdb_itm clear comment-%d">
+<div class="meta"><a href="#popup_menu_area" onclick="return false;" class="member_%d member_plate"><img src="//image.fmkorea.com/modules/point/icons/fmkorea25/9.png?k" alt="[레벨:9]" class="level">%s</a><span class="date">%d 시간 전</span></div>
+<div class="comment-content"><div class="comment_%d_%d xe_content">%s</div></div>
+</li>`, id, id+3, 5100000000+p*10+i, fmkPagedNick(p, i), 10-p*3-i, id, 5100000000+p*10+i, fmkPagedText(p, i))
+		}
+		b.WriteString("\n</ul>")
+		list = b.String()
+	}
+	var pager strings.Builder
+	pager.WriteString(`<div class="bd_pg clear"><a href="/index.php?mid=politics&amp;document_srl=` + doc + `&amp;cpage=1#` + doc + `_comment" class="direction"><i class="fa fa-angle-double-left"></i> First Page</a>`)
+	for i := 1; i <= 3; i++ {
+		if i == p {
+			fmt.Fprintf(&pager, ` <strong class="this">%d</strong>`, i)
+		} else {
+			fmt.Fprintf(&pager, ` <a href="/index.php?mid=politics&amp;document_srl=%s&amp;cpage=%d#%s_comment">%d</a>`, doc, i, doc, i)
+		}
+	}
+	pager.WriteString(` <a href="/index.php?mid=politics&amp;document_srl=` + doc + `&amp;cpage=3#` + doc + `_comment" class="direction">Last Page <i class="fa fa-angle-double-right"></i></a></div>`)
+	out := post[:start] + list + "\n" + pager.String() + post[end:]
+	out = strings.ReplaceAll(out, "8485393463", doc)
+	out = strings.Replace(out, "<span>댓글 <b>5</b></span>", "<span>댓글 <b>11</b></span>", 1)
+	return []byte(out)
+}
+
+// fmkPagedNick and fmkPagedText are comment i of the older comment page p.
+func fmkPagedNick(p, i int) string { return fmt.Sprintf("펨붕이%d%d", p, i) }
+func fmkPagedText(p, i int) string {
+	return fmt.Sprintf("%d쪽 %d번째 댓글: 투표함 바꿔치기 증거 있다던데", p, i)
+}
+
+// TestFMKoreaCommentPages: the post's comments come in three pages, each its own document
+// (?cpage=N); the page opens on the newest. Pages 1 and 2 are opened in a tab of their own
+// and kept, every comment of the three is in the record, and the verdict is complete.
+func TestFMKoreaCommentPages(t *testing.T) {
+	res, files := captureURL(t, siteURL("www.fmkorea.com", "/8485393467"))
+	keepSiteCapture(t, "fmkorea-pages", files)
+	p := sitePosting(t, files)
+	cps := res.Facts.Method.CommentPages
+	if len(cps) != 2 || cps[0].Label != "1" || cps[1].Label != "2" ||
+		!strings.Contains(cps[0].URL, "document_srl=8485393467&cpage=1") || !strings.Contains(cps[1].URL, "cpage=2") {
+		t.Fatalf("comment pages %+v, want pages 1 and 2 opened from their links; events %+v timings %+v verdict %+v", cps, res.Facts.Method.Events, res.Facts.Method.Timings, res.Facts.Completeness)
+	}
+	for _, cp := range cps {
+		if files[cp.Screenshot] == nil || files[cp.DOM] == nil {
+			t.Errorf("page %s: artifacts %q %q missing", cp.Label, cp.Screenshot, cp.DOM)
+		}
+	}
+	if p.Platform != "fmkorea" || p.PostID != "8485393467" || p.Counts.Comments == nil || p.Counts.Comments.Value != 11 {
+		t.Errorf("post: %q %q counts %+v", p.Platform, p.PostID, p.Counts.Comments)
+	}
+	if len(p.Comments) != 11 {
+		t.Errorf("%d comments, want 11", len(p.Comments))
+	}
+	byID := commentByID(p)
+	for pg := 1; pg <= 2; pg++ {
+		for i := 1; i <= 3; i++ {
+			id := fmt.Sprint(8485400000 + pg*10 + i)
+			c, ok := byID[id]
+			if !ok {
+				t.Errorf("comment %s of page %d missing", id, pg)
+				continue
+			}
+			if c.Author.Nickname != fmkPagedNick(pg, i) || c.Author.AccountID != fmt.Sprint(5100000000+pg*10+i) || c.Text != fmkPagedText(pg, i) || c.Page < 2 {
+				t.Errorf("comment %s: %+v", id, c)
+			}
+		}
+	}
+	if _, ok := byID["8485411698"]; !ok {
+		t.Error("the newest page's comments are missing")
+	}
+	if v := res.Facts.Completeness; v == nil || v.Verdict != evidence.VerdictComplete {
 		t.Errorf("verdict: %+v", v)
 	}
 }

@@ -137,12 +137,17 @@ type Click struct {
 	AtMS       int64  `json:"at_ms"` // milliseconds after the capture started
 }
 
-// CommentPage is one numbered comment page that replaced the one before it.
+// CommentPage is one numbered comment page after the first: one that replaced the one before
+// it in place, or another document that its link loaded, opened in a tab of its own.
 type CommentPage struct {
 	Page  int    `json:"page"`
 	Label string `json:"label"`
 	// Frame is the URL of the frame whose comments these are, "" for the main document.
-	Frame      string `json:"frame,omitempty"`
+	Frame string `json:"frame,omitempty"`
+	// URL is the address of the document the page is, when its link loaded another document
+	// (?cpage=2) and the page was opened in a tab of its own; "" when the page replaced the
+	// comments in place.
+	URL        string `json:"url,omitempty"`
 	Screenshot string `json:"screenshot,omitempty"`
 	DOM        string `json:"dom,omitempty"`
 	TextChars  int    `json:"text_chars"`

@@ -26,8 +26,9 @@ import (
 // public profile page), the time and the counts; the body is .rd_body article .xe_content.
 // Comments are server-rendered in ul.fdb_lst_ul; best comments are repeated at the top as
 // li.comment_best copies (id comment_N_), which the reader leaves out. Comment pages are
-// ?cpage=N links (the page opens on the newest), which load another document: the generic
-// comment-page follower notes that it cannot follow them. The bot check is FM Korea's own
+// ?cpage=N links in sketchbook5's div.bd_pg (the page opens on the newest), each loading
+// another document: the generic comment-page follower opens each in a tab of its own, and
+// the reader reads every page's list. The bot check is FM Korea's own
 // "에펨코리아 보안 시스템" page (HTTP 430, a WASM check at /mc/mc.php setting a cookie).
 //
 // Not verified: the text of a deleted post's page and of a deleted comment, and the markup
