@@ -177,6 +177,7 @@ type pageDoc struct {
 	url   string
 	frame string // the frame's URL, "" for the main document
 	page  int    // the numbered comment page, 1 for the page as captured
+	label string // the site's number for that page, "" when unknown
 	html  string
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -305,12 +306,25 @@ func (c *run) commentPages() {
 	}
 }
 
+// labelFirstPage gives the site's number label to the document of the page as captured whose
+// frame is frame ("" for the main document).
+func (c *run) labelFirstPage(frame, label string) {
+	for i := range c.docs {
+		if c.docs[i].frame == frame && c.docs[i].page <= 1 {
+			c.docs[i].label = label
+		}
+	}
+}
+
 // followCommentPages follows the numbered comment pages of frame f ("" is the main
 // document), naming its artifacts prefix+NN.
 func (c *run) followCommentPages(ctx context.Context, f expandFrame, prefix string) {
 	var info pagerInfo
 	if err := c.evalIn(ctx, f.id, expandLibJS+pagerInfoJS, &info); err != nil || !info.Found {
 		return
+	}
+	if info.Current > 0 {
+		c.labelFirstPage(f.url, strconv.Itoa(info.Current))
 	}
 	where := ""
 	if f.id != "" {
@@ -408,7 +422,7 @@ func (c *run) followCommentPages(ctx context.Context, f expandFrame, prefix stri
 			} else {
 				cp.DOM = name
 			}
-			doc := pageDoc{url: c.finalURL(), page: k, html: html}
+			doc := pageDoc{url: c.finalURL(), page: k, label: cp.Label, html: html}
 			if f.id != "" {
 				doc.url, doc.frame = cp.Frame, cp.Frame
 			}

@@ -144,7 +144,7 @@ func (c *run) followNavPages(ctx context.Context, info pagerInfo, prefix string)
 			} else {
 				cp.DOM = name
 			}
-			c.docs = append(c.docs, pageDoc{url: loc, page: k, html: html})
+			c.docs = append(c.docs, pageDoc{url: loc, page: k, label: cp.Label, html: html})
 		}
 		c.addText(fmt.Sprintf("comments page %d (page %d, opened from %s)", k, p.n, textsafe.Line(loc, 300)), st.Text)
 		c.facts.Method.CommentPages = append(c.facts.Method.CommentPages, cp)

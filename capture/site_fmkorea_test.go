@@ -210,7 +210,7 @@ func TestFMKoreaCommentPages(t *testing.T) {
 	cps := res.Facts.Method.CommentPages
 	if len(cps) != 2 || cps[0].Label != "1" || cps[1].Label != "2" ||
 		!strings.Contains(cps[0].URL, "document_srl=8485393467&cpage=1") || !strings.Contains(cps[1].URL, "cpage=2") {
-		t.Fatalf("comment pages %+v, want pages 1 and 2 opened from their links; events %+v timings %+v verdict %+v", cps, res.Facts.Method.Events, res.Facts.Method.Timings, res.Facts.Completeness)
+		t.Fatalf("comment pages %+v, want pages 1 and 2 opened from their links", cps)
 	}
 	for _, cp := range cps {
 		if files[cp.Screenshot] == nil || files[cp.DOM] == nil {
@@ -232,13 +232,14 @@ func TestFMKoreaCommentPages(t *testing.T) {
 				t.Errorf("comment %s of page %d missing", id, pg)
 				continue
 			}
-			if c.Author.Nickname != fmkPagedNick(pg, i) || c.Author.AccountID != fmt.Sprint(5100000000+pg*10+i) || c.Text != fmkPagedText(pg, i) || c.Page < 2 {
+			if c.Author.Nickname != fmkPagedNick(pg, i) || c.Author.AccountID != fmt.Sprint(5100000000+pg*10+i) || c.Text != fmkPagedText(pg, i) ||
+				c.Page < 2 || c.PageLabel != fmt.Sprint(pg) {
 				t.Errorf("comment %s: %+v", id, c)
 			}
 		}
 	}
-	if _, ok := byID["8485411698"]; !ok {
-		t.Error("the newest page's comments are missing")
+	if c, ok := byID["8485411698"]; !ok || c.Page != 1 || c.PageLabel != "3" {
+		t.Errorf("the newest page's comment: %+v, want it on the page as captured, the site's page 3", c)
 	}
 	if v := res.Facts.Completeness; v == nil || v.Verdict != evidence.VerdictComplete {
 		t.Errorf("verdict: %+v", v)

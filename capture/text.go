@@ -49,7 +49,7 @@ func (c *run) finishPosting() {
 	}
 	in.Docs = make([]posting.Doc, len(c.docs))
 	for i, d := range c.docs {
-		in.Docs[i] = posting.Doc{HTML: d.html, URL: d.url, Frame: d.frame, Page: d.page}
+		in.Docs[i] = posting.Doc{HTML: d.html, URL: d.url, Frame: d.frame, Page: d.page, PageLabel: d.label}
 	}
 	p := posting.Extract(c.parent, in)
 	c.finishSite(&p)

@@ -88,8 +88,13 @@ type Comment struct {
 	// hidden ("클린봇이 숨긴 댓글", blinded by the site or the author).
 	Deleted bool `json:"deleted,omitempty"`
 	Hidden  bool `json:"hidden,omitempty"`
-	// Page is the numbered comment page it was read from (1 for the page as captured).
+	// Page is the numbered comment page it was read from, in the order the capture read them
+	// (1 for the page as captured).
 	Page int `json:"page,omitempty"`
+	// PageLabel is that page's number as the site's pager shows it ("3" for the page as
+	// captured when the site opens a post on its newest comment page), "" when the comments
+	// are not in numbered pages or the pager showed no number for it.
+	PageLabel string `json:"page_label,omitempty"`
 	// Frame is the address of the frame it was read from, when not the main document.
 	Frame string `json:"frame,omitempty"`
 }

@@ -181,8 +181,10 @@ type CommentLine struct {
 	Text     string // its text, safe and capped at the textMax given to CommentLines
 	Deleted  bool
 	Hidden   bool
-	Page     int    // the numbered comment page it is from, 1 for the page as captured
-	Frame    string // the frame it was read from, safe and capped; "" for the main document
+	Page     int // the numbered comment page it is from, 1 for the page as captured
+	// PageLabel is that page's number as the site shows it, safe and capped; "" when unknown.
+	PageLabel string
+	Frame     string // the frame it was read from, safe and capped; "" for the main document
 }
 
 // CommentLines returns the first limit comments of p in page order as lines, each text capped
@@ -193,7 +195,8 @@ func CommentLines(p *Posting, limit, textMax int) ([]CommentLine, int) {
 	for i, c := range p.Comments[:n] {
 		l := CommentLine{N: i + 1, Depth: min(max(c.Depth, 0), 8), Author: textsafe.Bracket(PersonText(c.Author), 200),
 			Text:    textsafe.Bracket(strings.Join(strings.Fields(c.Text), " "), textMax),
-			Deleted: c.Deleted, Hidden: c.Hidden, Page: max(c.Page, 1), Frame: textsafe.Bracket(c.Frame, 300)}
+			Deleted: c.Deleted, Hidden: c.Hidden, Page: max(c.Page, 1),
+			PageLabel: textsafe.Bracket(c.PageLabel, 20), Frame: textsafe.Bracket(c.Frame, 300)}
 		if c.ParentID != "" && l.Depth == 0 {
 			l.Depth = 1
 		}

@@ -42,6 +42,8 @@ type Doc struct {
 	// Page is the numbered comment page the document shows (0 or 1 for the page as first
 	// captured, 2 for the second comment page...).
 	Page int
+	// PageLabel is the site's number for that page ("3"), "" when unknown.
+	PageLabel string
 }
 
 // Input is what Extract reads.
@@ -544,6 +546,7 @@ func (x *extractor) buildComments() {
 		c.Depth = depth[i]
 		d := x.in.Docs[k.doc]
 		c.Page = max(d.Page, 1)
+		c.PageLabel, _ = capped(d.PageLabel, 20)
 		if d.Frame != "" {
 			c.Frame, _ = capped(d.Frame, maxURL)
 		}

@@ -814,6 +814,12 @@ func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadat
 	if len(lines) == 0 {
 		return // the captured-comments row says 0
 	}
+	// When the comments come from more than one comment page, each says which, by the site's
+	// own number for the page where the pager showed one.
+	multi := false
+	for _, l := range lines {
+		multi = multi || l.Page > 1
+	}
 	crow := make([][]cell, 0, len(lines))
 	for _, l := range lines {
 		text := l.Text
@@ -827,8 +833,12 @@ func (d *doc) posting(p *evidence.Posting, note string, claimed evidence.Metadat
 			text = t.CommentHidden + " " + text
 		}
 		var where []string
-		if l.Page > 1 {
-			where = append(where, fmt.Sprintf(t.CommentPageFmt, l.Page))
+		if multi {
+			pg := l.PageLabel
+			if pg == "" {
+				pg = strconv.Itoa(l.Page)
+			}
+			where = append(where, fmt.Sprintf(t.CommentPageFmt, pg))
 		}
 		if l.Frame != "" {
 			where = append(where, fmt.Sprintf(t.CommentFrameFmt, l.Frame))

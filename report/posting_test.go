@@ -115,6 +115,35 @@ func TestPostingSectionCapped(t *testing.T) {
 	}
 }
 
+// TestPostingSectionSitePageNumbers: comments from several comment pages are each marked with
+// the site's own number for its page (a site that opens a post on its newest page, 3, then
+// pages 1 and 2), not the order in which the capture read the pages; without a number from
+// the site, the capture's order is shown.
+func TestPostingSectionSitePageNumbers(t *testing.T) {
+	needTool(t, "pdftotext")
+	st := newStore()
+	p := evidence.Posting{Format: evidence.PostingFormat, Platform: "fmkorea", PostID: "8485393467", Title: "게시물"}
+	for i, pg := range []struct {
+		page  int
+		label string
+	}{{1, "3"}, {2, "1"}, {3, "2"}, {4, ""}} {
+		p.Comments = append(p.Comments, evidence.Comment{ID: fmt.Sprint(i + 1), Author: evidence.Person{Nickname: "펨붕이"},
+			Text: fmt.Sprintf("순서 %d의 댓글", i+1), Page: pg.page, PageLabel: pg.label})
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := postingCapture(t, st, b)
+	text := squash(run(t, "pdftotext", "-layout", buildFile(t, baseInput(Korean, c), st), "-"))
+	for i, want := range []string{"댓글 3쪽", "댓글 1쪽", "댓글 2쪽", "댓글 4쪽"} {
+		at := strings.Index(text, squash(fmt.Sprintf("순서 %d의 댓글", i+1)))
+		if at < 0 || !strings.Contains(text[at:min(len(text), at+200)], squash(want)) {
+			t.Errorf("comment %d is not marked %q", i+1, want)
+		}
+	}
+}
+
 // TestPostingSectionUnreadable: a posting.json that is not a posting record (a hostile or
 // damaged file whose digest still matches the manifest) is said to be unreadable; the report
 // is still made.

@@ -108,7 +108,7 @@ type texts struct {
 	CommentDeleted   string
 	CommentHidden    string
 	ReplyMark        string
-	CommentPageFmt   string // %d the numbered comment page
+	CommentPageFmt   string // %s the comment page's number (the site's, where its pager shows one)
 	CommentFrameFmt  string // %s the frame's address
 	CommentsLeftFmt  string // %d comments not listed
 
@@ -468,7 +468,7 @@ var textsKo = texts{
 	CommentDeleted:   "[삭제된 댓글]",
 	CommentHidden:    "[숨겨진 댓글]",
 	ReplyMark:        "[답글]",
-	CommentPageFmt:   "댓글 %d쪽",
+	CommentPageFmt:   "댓글 %s쪽",
 	CommentFrameFmt:  "프레임: %s",
 	CommentsLeftFmt:  "그 밖의 댓글 %d개는 이 보고서에 싣지 않았습니다. posting.json 파일에 모두 있습니다.",
 
@@ -716,7 +716,7 @@ var textsEn = texts{
 	CommentDeleted:   "[deleted comment]",
 	CommentHidden:    "[hidden comment]",
 	ReplyMark:        "[reply]",
-	CommentPageFmt:   "comment page %d",
+	CommentPageFmt:   "comment page %s",
 	CommentFrameFmt:  "frame: %s",
 	CommentsLeftFmt:  "%d more comments are not listed in this report; posting.json holds them all.",
 
