@@ -75,7 +75,7 @@ func siteServer() *httptest.Server {
 		}
 		// HTTPS, as the sites are: every httptest TLS server has the certificate whose key
 		// the tests' browser trusts (TestMain), whatever the host name.
-		siteSrv = httptest.NewUnstartedServer(mux)
+		siteSrv = httptest.NewUnstartedServer(challengeOr(mux))
 		siteSrv.EnableHTTP2 = true
 		siteSrv.StartTLS()
 	})
