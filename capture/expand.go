@@ -457,6 +457,15 @@ func (c *run) docHTML(ctx context.Context, frame cdp.FrameID) (string, error) {
 // commentShot writes a screenshot of the comment area st (document coordinates), at most
 // MaxSingleShot px tall; the whole viewport when the area has no size.
 func (c *run) commentShot(ctx context.Context, name string, st pagerState) error {
+	data, err := c.commentShotPNG(ctx, name, st)
+	if err != nil {
+		return err
+	}
+	return c.write(name, "image/png", evidence.RoleCommentPage, data)
+}
+
+// commentShotPNG takes the screenshot commentShot writes as name, of the tab of ctx.
+func (c *run) commentShotPNG(ctx context.Context, name string, st pagerState) ([]byte, error) {
 	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true)}
 	if st.W >= 1 && st.H >= 1 {
 		h := st.H
@@ -469,9 +478,9 @@ func (c *run) commentShot(ctx context.Context, name string, st pagerState) error
 	}
 	res, err := chromedp.Call(ctx, page.CaptureScreenshot, params)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.write(name, "image/png", evidence.RoleCommentPage, res.Data)
+	return res.Data, nil
 }
 
 // pagerView is what pagerViewJS returns.

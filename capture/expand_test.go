@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -430,36 +431,86 @@ func TestCommentPagesNavigating(t *testing.T) {
 	}
 }
 
-// TestCommentPagesNavigatingStops: a comment page that answers with a login wall stops the
-// following there, and a pager whose links lead to another host is not followed; each is an
-// expansion limit, said in the facts and the verdict.
+// TestCommentPagesNavigatingStops: only the post's own comment pages are kept. A page that is
+// a login wall, a link to another host, a link to another post, and a site that ignores the
+// page number each stop the following there (or skip that page), say why in a note, and are
+// an expansion limit; a page that navigates itself away once loaded is held where it was.
 func TestCommentPagesNavigatingStops(t *testing.T) {
 	needBrowser(t)
 	s := theExpandSite()
-	t.Run("login wall", func(t *testing.T) {
-		var r *run
-		res, _ := captureURL(t, s.srv.URL+"/board-nav-wall", keepRun(&r))
-		if cps := res.Facts.Method.CommentPages; len(cps) != 1 || cps[0].Label != "2" {
-			t.Errorf("comment pages %+v, want page 2 alone", cps)
+	for _, tc := range []struct {
+		path  string
+		pages []string // the labels of the pages recorded
+		limit string   // the expansion limit, "" for none
+		note  string   // in a note, or for "/board-nav-jsnav" in a navigation event
+	}{
+		{"/board-nav-wall", []string{"2"}, "comment_pages_navigate", "comment page 3 (" + s.srv.URL + "/board-nav-wall?cpage=3) was not recorded: it showed no numbered comment area"},
+		{"/board-nav-foreign", nil, "comment_pages_navigate", "the links to comment page(s) 2 lead to another site; those pages were not followed"},
+		{"/board-nav-mixed", []string{"2"}, "comment_pages_navigate", "the links to comment page(s) 3 lead to another site"},
+		{"/board-nav-other", nil, "comment_pages_navigate", `it is another document: its title is "다른 사람의 게시물", the post's "게시물"`},
+		{"/board-nav-liar", nil, "comment_pages_navigate", "showed the same comments as page 1"},
+		{"/board-nav-jsnav", []string{"2", "3"}, "", "tried to navigate away once it had loaded; the navigation was blocked"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			var r *run
+			res, files := captureURL(t, s.srv.URL+tc.path, keepRun(&r))
+			var got []string
+			for _, cp := range res.Facts.Method.CommentPages {
+				got = append(got, cp.Label)
+			}
+			if !slices.Equal(got, tc.pages) {
+				t.Errorf("comment pages %v, want %v; events %+v", got, tc.pages, res.Facts.Method.Events)
+			}
+			if r.expandLimit != tc.limit {
+				t.Errorf("expand limit %q, want %q", r.expandLimit, tc.limit)
+			}
+			kind := evidence.EventNote
+			if tc.path == "/board-nav-jsnav" {
+				kind = evidence.EventNavigation
+			}
+			if !hasEvent(res, kind, tc.note) {
+				t.Errorf("no event says %q: %+v", tc.note, res.Facts.Method.Events)
+			}
+			v := res.Facts.Completeness
+			if tc.limit != "" && (v == nil || v.Verdict == evidence.VerdictComplete || !hasReason(v, evidence.ReasonExpansionLimit)) {
+				t.Errorf("verdict %+v", v)
+			}
+			for _, rec := range warcRecords(t, files) {
+				if strings.Contains(rec.TargetURI, "other.test") {
+					t.Errorf("the WARC holds %s: a page on another host was loaded", rec.TargetURI)
+				}
+			}
+			if p := sitePosting(t, files); strings.Contains(fmt.Sprint(p.Comments), "[THEIRS]") {
+				t.Error("another post's comments are in the posting record")
+			}
+			for _, cp := range res.Facts.Method.CommentPages {
+				n, _ := strconv.Atoi(cp.Label)
+				if dom := string(files[cp.DOM]); strings.Contains(dom, "[THEIRS]") || !strings.Contains(dom, boardCommentText(n, 1)) {
+					t.Errorf("%s does not hold page %s's comments alone", cp.DOM, cp.Label)
+				}
+			}
+		})
+	}
+}
+
+// TestFrozenPageStaysWhenItNavigates: a page that sends itself elsewhere once it is frozen
+// (here from a "더보기" button's script) is held where it was: the navigation is blocked without
+// the browser's error page taking the document's place, and the page is recorded as it was.
+func TestFrozenPageStaysWhenItNavigates(t *testing.T) {
+	needBrowser(t)
+	s := theExpandSite()
+	res, files := captureURL(t, s.srv.URL+"/navaway")
+	if !hasEvent(res, evidence.EventNavigation, "/other-page") {
+		t.Errorf("no blocked navigation in the record: %+v", res.Facts.Method.Events)
+	}
+	for _, name := range []string{"dom.html", "text.txt"} {
+		if b := string(files[name]); !strings.Contains(b, "원래 본문입니다") || strings.Contains(b, "chrome-error") || strings.Contains(b, "ERR_") {
+			t.Errorf("%s is not the page as it was: %.300q", name, b)
 		}
-		if r.expandLimit != "comment_pages_navigate" || !hasEvent(res, evidence.EventNote, "comment page 3") {
-			t.Errorf("expand limit %q; events %+v", r.expandLimit, res.Facts.Method.Events)
-		}
-		if v := res.Facts.Completeness; v == nil || v.Verdict == evidence.VerdictComplete || !hasReason(v, evidence.ReasonExpansionLimit) {
-			t.Errorf("verdict %+v", v)
-		}
-	})
-	t.Run("another host", func(t *testing.T) {
-		pages := s.count("nav-page/board-nav-foreign")
-		var r *run
-		res, _ := captureURL(t, s.srv.URL+"/board-nav-foreign", keepRun(&r))
-		if len(res.Facts.Method.CommentPages) != 0 || s.count("nav-page/board-nav-foreign") != pages {
-			t.Errorf("comment pages on another host were followed: %+v", res.Facts.Method.CommentPages)
-		}
-		if r.expandLimit != "comment_pages_navigate" || !hasEvent(res, evidence.EventNote, "another site") {
-			t.Errorf("expand limit %q", r.expandLimit)
-		}
-	})
+	}
+	if !strings.HasSuffix(res.Facts.FinalURL, "/navaway") || res.Facts.Metadata.Title != "떠나는 게시물" {
+		t.Errorf("final URL %s, title %q", res.Facts.FinalURL, res.Facts.Metadata.Title)
+	}
 }
 
 // TestExpandEndlessStopsAtLimit: a "더보기" that always brings more is followed until a limit,

@@ -317,11 +317,11 @@ S.findPager = () => {
   }
   for (const g of groups.values()) {
     if (!g.pages.length || (g.pages.length < 2 && !g.current)) continue;
-    // A pager's numbers are distinct: a count beside a vote button ("15" in a link and in
-    // its label) is not a page.
+    // A pager has at least two page numbers: a count beside a vote button ("15" in a link
+    // and in its label) is not a page.
     const nums = new Set(g.pages.map(x => x.n));
     if (g.current) nums.add(g.current);
-    if (nums.size !== g.pages.length + (g.current ? 1 : 0)) continue;
+    if (nums.size < 2) continue;
     if (!S.visible(g.box) || !inComment(g.box)) continue;
     let area = null, first = null;
     const boxLen = norm(g.box.innerText).length;

@@ -29,8 +29,7 @@ import (
 //     10, each loaded by POST /comments (page=N) and replacing the list and the pager. Below
 //     it the board's own article-list pagination (real links), which is not comment paging.
 //   - /board-nav: the same with comment page links that load another document (?cpage=2),
-//     each page's pager listing only its neighbours; /board-nav-wall answers page 3 with a
-//     login wall; /board-nav-foreign links its pages on another host.
+//     each page's pager listing only its neighbours; and its hostile variants (navPage).
 //   - /endless: a "더보기" that always brings 20 more.
 //   - /framed: "더보기" inside a same-origin iframe and inside a cross-origin one (other.test,
 //     served by the second server).
@@ -48,6 +47,9 @@ var (
 	expandOnce sync.Once
 	expandSrv  *expandSite
 )
+
+// navPaths are the variants of the board whose comment pages are other documents.
+var navPaths = []string{"/board-nav", "/board-nav-wall", "/board-nav-foreign", "/board-nav-mixed", "/board-nav-jsnav", "/board-nav-other", "/board-nav-someone", "/board-nav-liar"}
 
 // theExpandSite starts the expansion site once for the test binary.
 func theExpandSite() *expandSite {
@@ -329,15 +331,20 @@ async function viewComments(p, kind) {
 		jsonOut(w, map[string]string{"list": boardList(p), "pager": boardPager(p), "bg": bg(p)})
 	})
 	// Comment pages as other documents: page p's pager lists the pages next to it only
-	// (p-1, p, p+1), so page 3 is known only from page 2's pager. The pages' own links lead
-	// to base (another host for /board-nav-foreign); /board-nav-wall answers page 3 with a
-	// login wall.
-	navPage := func(w http.ResponseWriter, r *http.Request, path, base string) {
+	// (p-1, p, p+1), so page 3 is known only from page 2's pager. The variants, by path:
+	//   /board-nav          the pages as they should be;
+	//   /board-nav-wall     page 3 is a login wall;
+	//   /board-nav-foreign  every page link leads to another host (other.test);
+	//   /board-nav-mixed    page 3's link (on page 2) leads to another host;
+	//   /board-nav-jsnav    page 2 navigates itself to another post 100 ms after it loaded;
+	//   /board-nav-other    the page links lead to another post (/board-nav-someone);
+	//   /board-nav-liar     the server ignores cpage and gives page 1 again.
+	navPage := func(w http.ResponseWriter, r *http.Request, path string) {
 		p, _ := strconv.Atoi(r.URL.Query().Get("cpage"))
-		if p < 1 || p > 3 {
+		if p < 1 || p > 3 || path == "/board-nav-liar" {
 			p = 1
 		}
-		if p > 1 {
+		if r.URL.Query().Get("cpage") != "" {
 			s.hit("nav-page" + path)
 			if r.Referer() == "http://"+r.Host+path {
 				s.hit("nav-referer" + path)
@@ -347,23 +354,46 @@ async function viewComments(p, kind) {
 			page(w, `<!doctype html><html lang="ko"><head><title>로그인</title></head><body><div class="login">로그인이 필요합니다.</div></body></html>`)
 			return
 		}
+		title, script := "게시물", ""
+		if path == "/board-nav-someone" {
+			title = "다른 사람의 게시물"
+		}
+		if path == "/board-nav-jsnav" && p == 2 {
+			script = `<script>addEventListener("load", () => setTimeout(() => { location.href = "/board-nav-someone?cpage=2"; }, 100));</script>`
+		}
 		var pager strings.Builder
 		for i := max(p-1, 1); i <= min(p+1, 3); i++ {
+			link := path
+			switch {
+			case path == "/board-nav-foreign" || (path == "/board-nav-mixed" && i == 3):
+				link = "http://other.test" + port(s.other) + path
+			case path == "/board-nav-other":
+				link = "/board-nav-someone"
+			}
 			if i == p {
 				fmt.Fprintf(&pager, `<em>%d</em>`, i)
 			} else {
-				fmt.Fprintf(&pager, `<a href="%s%s?cpage=%d#comment_wrap">%d</a>`, base, path, i, i)
+				fmt.Fprintf(&pager, `<a href="%s?cpage=%d#comment_wrap">%d</a>`, link, i, i)
 			}
 		}
-		page(w, `<!doctype html><html lang="ko"><head><title>게시물</title></head><body><div class="write_div">본문</div>
-<div id="comment_wrap" class="comment_wrap"><div class="comment_box" style="background:`+bg(p)+`"><ul class="cmt_list">`+boardList(p)+`</ul></div>
-<div class="cmt_paging">`+pager.String()+`</div></div></body></html>`)
+		list := boardList(p)
+		if path == "/board-nav-someone" {
+			list = `<li class="ub-content"><p class="usertxt">[THEIRS] 다른 게시물의 댓글</p></li><li class="ub-content"><p class="usertxt">[THEIRS] 둘째 댓글</p></li>`
+		}
+		page(w, `<!doctype html><html lang="ko"><head><title>`+title+`</title></head><body><div class="write_div">본문</div>
+<div id="comment_wrap" class="comment_wrap"><div class="comment_box" style="background:`+bg(p)+`"><ul class="cmt_list">`+list+`</ul></div>
+<div class="cmt_paging">`+pager.String()+`</div></div>`+script+`</body></html>`)
 	}
-	for _, path := range []string{"/board-nav", "/board-nav-wall"} {
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { navPage(w, r, path, "") })
+	for _, path := range navPaths {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { navPage(w, r, path) })
 	}
-	mux.HandleFunc("/board-nav-foreign", func(w http.ResponseWriter, r *http.Request) {
-		navPage(w, r, "/board-nav-foreign", "http://other.test"+port(s.other))
+
+	// /navaway: a "댓글 더보기" button whose script sends the page elsewhere, as a hostile or
+	// broken page may; the navigation comes once the page is frozen.
+	mux.HandleFunc("/navaway", func(w http.ResponseWriter, r *http.Request) {
+		page(w, `<!doctype html><html lang="ko"><head><title>떠나는 게시물</title></head><body><div class="write_div">원래 본문입니다</div>
+<div class="comment_area"><ul><li>첫 댓글</li></ul><button type="button" class="btn_more" id="m">댓글 더보기</button></div>
+<script>document.getElementById("m").addEventListener("click", () => { location.href = "/other-page"; });</script></body></html>`)
 	})
 
 	mux.HandleFunc("/endless", func(w http.ResponseWriter, r *http.Request) {
@@ -401,8 +431,8 @@ document.getElementById('m').addEventListener('click', async () => {
 	omux := http.NewServeMux()
 	omux.HandleFunc("/frame-more", frameMore)
 	omux.HandleFunc("/frame-more.json", frameMoreJSON)
-	for _, p := range []string{"/board", "/comments", "/hit/"} {
-		omux.Handle(p, mux) // the board in a cross-origin frame, with its traps
+	for _, p := range append([]string{"/board", "/comments", "/hit/"}, navPaths...) {
+		omux.Handle(p, mux) // the board in a cross-origin frame, with its traps; the comment pages on another host
 	}
 	s.other = httptest.NewServer(omux)
 

@@ -17,6 +17,7 @@ import (
 
 	"evidentia/archive"
 	"evidentia/evidence"
+	"evidentia/textsafe"
 )
 
 // exchange is what the recorder learns about one request (one hop of a redirect chain).
@@ -77,6 +78,11 @@ type recorder struct {
 	mainFrame      cdp.FrameID
 	mainNavs       int
 	maxBody        int64
+	// sideFrame is the main frame of the tab other comment pages are opened in
+	// (followNavPages), "" for none; once its page has loaded (sideFrozen), the navigations
+	// it starts itself are blocked, as the main frame's are once it is frozen.
+	sideFrame  cdp.FrameID
+	sideFrozen bool
 }
 
 type body struct {
@@ -104,6 +110,12 @@ func newRecorder(maxBody int64) *recorder {
 // maxMainNavigations bounds the main-frame navigations (meta refreshes, script redirects)
 // followed before the page is held where it is.
 const maxMainNavigations = 10
+
+// blockedNavigation is how a blocked navigation is failed: as aborted, which leaves the
+// document as it was. Failed as blocked by the client, Chrome commits its error page ("This
+// page has been blocked by Chromium", ERR_BLOCKED_BY_CLIENT) in the frame's place, and that
+// page would then be recorded as the page.
+const blockedNavigation = network.ErrorReasonAborted
 
 // maxDialogEvents bounds the dialogs logged one by one (a page may open them in a loop).
 const maxDialogEvents = 50
@@ -261,6 +273,30 @@ func (r *recorder) handleFinished(id network.RequestID, failure string) {
 	r.finishedEarly[id] = struct{}{}
 }
 
+// setSide names the side tab's main frame ("" when it is closed) and whether its own
+// navigations are blocked.
+func (r *recorder) setSide(frame cdp.FrameID, frozen bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sideFrame, r.sideFrozen = frame, frozen
+}
+
+// abandon ends the requests ids that are still open, failed with why: their tab was closed,
+// so no answer will come and the network is no longer busy with them.
+func (r *recorder) abandon(ids []network.RequestID, why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range ids {
+		if !r.inflight[id] {
+			continue
+		}
+		delete(r.inflight, id)
+		if ex, ok := r.byID[id]; ok && ex.failed == "" {
+			ex.failed = why
+		}
+	}
+}
+
 func (r *recorder) hold() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -389,7 +425,14 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 		if newNav && !block {
 			r.mainNavs++
 		}
+		sideBlock := r.sideFrame != "" && r.sideFrozen && ev.FrameID == r.sideFrame &&
+			ev.ResourceType == network.ResourceTypeDocument && ev.RedirectedRequestID == ""
 		r.mu.Unlock()
+		if sideBlock {
+			r.event(evidence.EventNavigation, "a comment page opened in its own tab tried to navigate away once it had loaded; the navigation was blocked", textsafe.Cap(ev.Request.URL, 2000))
+			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: blockedNavigation})
+			return
+		}
 		if block {
 			why := "the page tried to navigate away while it was being recorded; the navigation was blocked"
 			if loop {
@@ -397,7 +440,7 @@ func (r *recorder) handlePaused(ctx context.Context, ev *fetch.EventRequestPause
 				why = fmt.Sprintf("the page kept navigating (%d times: a refresh or script loop); further navigations were blocked", maxMainNavigations)
 			}
 			r.event(evidence.EventNavigation, why, ev.Request.URL)
-			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+			_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: blockedNavigation})
 			return
 		}
 		cont()

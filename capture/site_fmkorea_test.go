@@ -210,7 +210,7 @@ func TestFMKoreaCommentPages(t *testing.T) {
 	cps := res.Facts.Method.CommentPages
 	if len(cps) != 2 || cps[0].Label != "1" || cps[1].Label != "2" ||
 		!strings.Contains(cps[0].URL, "document_srl=8485393467&cpage=1") || !strings.Contains(cps[1].URL, "cpage=2") {
-		t.Fatalf("comment pages %+v, want pages 1 and 2 opened from their links", cps)
+		t.Fatalf("comment pages %+v, want pages 1 and 2 opened from their links; events %+v", cps, res.Facts.Method.Events)
 	}
 	for _, cp := range cps {
 		if files[cp.Screenshot] == nil || files[cp.DOM] == nil {
