@@ -13,14 +13,32 @@ import (
 // Cloudflare's managed challenge in place of the page, on whatever site's host was asked.
 const challengeParam = "__challenge"
 
+// loginParam, in a fixture address's query, makes the fixture server answer with a members-only
+// notice and a login form in place of the page (loginWallPage).
+const loginParam = "__login"
+
+// loginWallPage is a members-only notice as Korean boards word it in place of a post ("로그인이
+// 필요한 서비스입니다", "회원만 볼 수 있는 게시판입니다") above a login form: not any one site's
+// own page, but the shape of all of them, for the profiles' fallback to the generic
+// login-wall findings.
+const loginWallPage = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>로그인</title></head><body>
+<div class="member_only"><h2>로그인이 필요한 서비스입니다.</h2><p>회원만 볼 수 있는 게시판입니다. 로그인 후 이용해 주세요.</p>
+<form method="post" action="/login"><label>아이디 <input type="text" name="user_id"></label>
+<label>비밀번호 <input type="password" name="password"></label><button type="submit">로그인</button></form></div></body></html>`
+
 // challengeOr answers a request whose query has challengeParam with Cloudflare's challenge
 // page (testdata/sites/challenge/cloudflare-ko.html: the Korean page Cloudflare serves to a
 // browser that asks for Korean, as the capture's does; HTTP 403 with cf-mitigated: challenge,
 // the title "잠시만 기다리십시오…", the _cf_chl_opt script and its /cdn-cgi/challenge-platform/
-// loader, as scraper issues and FlareSolverr's quote them), and every other request with next.
+// loader, as scraper issues and FlareSolverr's quote them), a request with loginParam with
+// loginWallPage, and every other request with next.
 func challengeOr(next http.Handler) http.Handler {
 	page := string(siteFile("challenge/cloudflare-ko.html"))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := r.URL.Query()[loginParam]; ok {
+			writeHTML(w, http.StatusOK, []byte(loginWallPage))
+			return
+		}
 		if _, ok := r.URL.Query()[challengeParam]; !ok {
 			next.ServeHTTP(w, r)
 			return
@@ -41,30 +59,7 @@ func challengeOr(next http.Handler) http.Handler {
 // challenge page): the profile is picked, and the verdict is blocked by a bot check, never
 // a posting that is merely incomplete or a markup the profile does not know.
 func TestSitesBotCheck(t *testing.T) {
-	posts := map[string]string{
-		"dcinside":       siteURL("gall.dcinside.com", "/board/view/?id=politics&no=1001&"+challengeParam),
-		"naver_news":     siteURL("n.news.naver.com", "/article/001/0014700001?"+challengeParam),
-		"naver_blog":     siteURL("blog.naver.com", "/truthwatch/223456789012?"+challengeParam),
-		"naver_cafe":     siteURL("cafe.naver.com", "/ca-fe/cafes/27842958/articles/1237?"+challengeParam),
-		"daum_news":      siteURL("v.daum.net", "/v/20260927095437123?"+challengeParam),
-		"daum_cafe":      siteURL("cafe.daum.net", "/opencafe/Ab12/7?"+challengeParam),
-		"kakao_openchat": siteURL("open.kakao.com", "/o/gAbC1234?"+challengeParam),
-		"youtube":        siteURL("www.youtube.com", "/watch?v=dQw4w9WgXcQ&"+challengeParam),
-		"x":              siteURL("x.com", "/elecwatch/status/1790000000000000001?"+challengeParam),
-		"facebook":       siteURL("www.facebook.com", "/elecwatch/posts/pfbid02abcDEF?"+challengeParam),
-		"instagram":      siteURL("www.instagram.com", "/p/C7xYz12AbCd/?"+challengeParam),
-		"telegram":       siteURL("t.me", "/s/elecnews?"+challengeParam),
-		"band":           siteURL("band.us", "/band/80012345/post/2001?"+challengeParam),
-		"fmkorea":        siteURL("www.fmkorea.com", "/8485393463?"+challengeParam),
-		"theqoo":         siteURL("theqoo.net", "/square/4279889037?"+challengeParam),
-		"clien":          siteURL("www.clien.net", "/service/board/park/19000001?"+challengeParam),
-	}
-	for _, p := range sites.All() {
-		if _, ok := posts[p.Name]; !ok {
-			t.Errorf("profile %s has no post address in this test", p.Name)
-		}
-	}
-	for name, u := range posts {
+	for name, u := range sitePosts(challengeParam) {
 		t.Run(name, func(t *testing.T) {
 			res, _ := captureURL(t, u)
 			if s := res.Facts.Method.Site; s == nil || s.Profile != name {
@@ -80,4 +75,55 @@ func TestSitesBotCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSitesLoginWall: a members-only notice with a login form in place of a post, on every
+// site with a profile (the sites' own login walls have their own fixtures where the sources
+// show them: Band, Naver Cafe, Naver Blog, Daum Cafe, X, Facebook, Instagram): the profile is
+// picked, and the verdict is a login wall, never a posting that is merely incomplete or a
+// markup the profile does not know.
+func TestSitesLoginWall(t *testing.T) {
+	for name, u := range sitePosts(loginParam) {
+		t.Run(name, func(t *testing.T) {
+			res, _ := captureURL(t, u)
+			if s := res.Facts.Method.Site; s == nil || s.Profile != name {
+				t.Fatalf("method site: %+v", s)
+			}
+			v := res.Facts.Completeness
+			if v == nil || v.Verdict != evidence.VerdictLoginWall || len(v.Reasons) == 0 || v.Reasons[0].Code != evidence.ReasonLoginNotice {
+				t.Errorf("verdict: %+v", v)
+			}
+			if hasReason(v, evidence.ReasonProfileNotMatched) {
+				t.Errorf("a login wall is reported as markup the profile does not know: %+v", v)
+			}
+		})
+	}
+}
+
+// sitePosts is a post's address on every site with a profile, with param in its query.
+func sitePosts(param string) map[string]string {
+	posts := map[string]string{
+		"dcinside":       siteURL("gall.dcinside.com", "/board/view/?id=politics&no=1001&"+param),
+		"naver_news":     siteURL("n.news.naver.com", "/article/001/0014700001?"+param),
+		"naver_blog":     siteURL("blog.naver.com", "/truthwatch/223456789012?"+param),
+		"naver_cafe":     siteURL("cafe.naver.com", "/ca-fe/cafes/27842958/articles/1237?"+param),
+		"daum_news":      siteURL("v.daum.net", "/v/20260927095437123?"+param),
+		"daum_cafe":      siteURL("cafe.daum.net", "/opencafe/Ab12/7?"+param),
+		"kakao_openchat": siteURL("open.kakao.com", "/o/gAbC1234?"+param),
+		"youtube":        siteURL("www.youtube.com", "/watch?v=dQw4w9WgXcQ&"+param),
+		"x":              siteURL("x.com", "/elecwatch/status/1790000000000000001?"+param),
+		"facebook":       siteURL("www.facebook.com", "/elecwatch/posts/pfbid02abcDEF?"+param),
+		"instagram":      siteURL("www.instagram.com", "/p/C7xYz12AbCd/?"+param),
+		"telegram":       siteURL("t.me", "/s/elecnews?"+param),
+		"band":           siteURL("band.us", "/band/80012345/post/2001?"+param),
+		"fmkorea":        siteURL("www.fmkorea.com", "/8485393463?"+param),
+		"theqoo":         siteURL("theqoo.net", "/square/4279889037?"+param),
+		"clien":          siteURL("www.clien.net", "/service/board/park/19000001?"+param),
+	}
+	for _, p := range sites.All() {
+		if _, ok := posts[p.Name]; !ok {
+			panic("profile " + p.Name + " has no post address in sitePosts")
+		}
+	}
+	return posts
 }
