@@ -31,7 +31,7 @@ const (
 var stageProgress = map[capture.Stage]float64{
 	stageWaiting: 0, stageStarting: 0.04,
 	capture.StageOpening: 1.0 / 7, capture.StageLoading: 2.0 / 7, capture.StageScrolling: 3.0 / 7,
-	capture.StageScreenshot: 4.0 / 7, capture.StageArchiving: 5.0 / 7, stageSealing: 6.0 / 7,
+	capture.StageScreenshot: 4.0 / 7, capture.StageArchiving: 5.0 / 7, capture.StageMedia: 5.5 / 7, stageSealing: 6.0 / 7,
 }
 
 // stageText is the stage in words, in the current language.
@@ -51,6 +51,8 @@ func stageText(s capture.Stage) string {
 		return T("queue.stage.screenshot")
 	case capture.StageArchiving:
 		return T("queue.stage.archiving")
+	case capture.StageMedia:
+		return T("queue.stage.media")
 	case stageSealing:
 		return T("queue.stage.sealing")
 	}

@@ -127,7 +127,10 @@ type run struct {
 
 	framesMu sync.Mutex
 	frames   map[cdp.FrameID]bool
-	sideTab  target.ID // the tab that other comment pages are opened in (followNavPages), under framesMu
+	sideTab  target.ID   // the tab that other comment pages are opened in (followNavPages), under framesMu
+	hard     *time.Timer // closes the tab at the hard stop; collectMedia extends it
+	mediaMax *int64      // MediaMaxBytes, nil for the engine's limit
+	ytdlpOn  *bool       // UseYTDLP, nil for the engine's setting
 
 	loadFired chan struct{}
 	loadOnce  sync.Once
@@ -220,6 +223,7 @@ func (c *run) do(parent context.Context) (*Result, error) {
 	defer stop()
 	hard := time.AfterFunc(c.timeout+hardStopAfter, cancelTab)
 	defer hard.Stop()
+	c.hard = hard
 	c.tab = tb.ctx
 	c.lap("open tab", t0)
 
@@ -260,10 +264,16 @@ func (c *run) do(parent context.Context) (*Result, error) {
 		}
 		c.timed("text", c.finishText)
 		c.timed("posting record", c.finishPosting)
+		if parent.Err() == nil {
+			c.timed("media", c.collectMedia)
+		}
 	}
 	c.progress(StageArchiving)
 	c.timed("wait for bodies", c.waitBodies)
 	c.timed("archive", c.archive)
+	if parent.Err() == nil && c.fatal == "" {
+		c.timed("yt-dlp", c.runYTDLP)
+	}
 	if parent.Err() != nil {
 		return c.result(true), nil
 	}
@@ -323,6 +333,7 @@ func (c *run) judge(res *Result) *evidence.Completeness {
 		ExpansionLimit: c.expandLimit,
 		TimedOut:       c.timedOutAny,
 		Partial:        res.Status == evidence.StatusPartial,
+		MediaMissing:   mediaMissing(c.facts.Media, c.facts.MediaTool),
 	}
 	if c.site != nil {
 		in.Site, in.SiteMatched = c.site.Site, c.facts.Method.Site.Matched

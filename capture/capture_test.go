@@ -45,7 +45,9 @@ func TestMain(m *testing.M) {
 	path, err := FindBrowser("")
 	if err == nil {
 		ctx := context.Background()
-		testEngine, err = New(ctx, WithExecPath(path), WithTimeout(20*time.Second),
+		// yt-dlp is off for the shared engine: the site fixtures' hosts exist only inside the
+		// browser (host-resolver-rules); the media tests turn it on per capture.
+		testEngine, err = New(ctx, WithExecPath(path), WithTimeout(20*time.Second), WithoutYTDLP(),
 			WithFlag("host-resolver-rules", resolverRules()),
 			WithFlag("ignore-certificate-errors-spki-list", base64.StdEncoding.EncodeToString(spki[:])))
 	}

@@ -53,6 +53,12 @@ type config struct {
 	scale         float64
 	maxPageHeight int
 	maxBodyBytes  int64
+	mediaMaxBytes int64
+	mediaTimeout  time.Duration
+	ffprobe       string
+	ytdlp         string
+	ytdlpOff      bool
+	ytdlpTimeout  time.Duration
 	userAgent     string
 	flags         map[string]any
 	logf          func(string, ...any)
@@ -150,6 +156,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		scale:         1,
 		maxPageHeight: DefaultMaxPageHeight,
 		maxBodyBytes:  64 << 20,
+		mediaMaxBytes: DefaultMediaMaxBytes,
+		mediaTimeout:  DefaultMediaTimeout,
+		ytdlpTimeout:  DefaultYTDLPTimeout,
 		flags:         map[string]any{},
 		logf:          func(string, ...any) {},
 	}
@@ -352,11 +361,27 @@ func (e *Engine) Options() map[string]string {
 		"max_page_height": strconv.Itoa(e.cfg.maxPageHeight),
 		"tile_height":     strconv.Itoa(TileHeight),
 		"max_body_bytes":  strconv.FormatInt(e.cfg.maxBodyBytes, 10),
+		"media_max_bytes": strconv.FormatInt(e.cfg.mediaMaxBytes, 10),
+		"media_timeout":   e.cfg.mediaTimeout.String(),
+		"yt_dlp":          e.ytdlpOption(),
 		"user_agent":      e.userAgent,
 		"exec_path":       e.cfg.execPath,
 		"site_isolation":  "off: cross-site iframes load in the page's process so their traffic is recorded",
 		"browser_sandbox": e.sandboxOption(),
 	}
+}
+
+// ytdlpOption is the "yt_dlp" entry of Options: "off", or the path asked for ("" for PATH)
+// and the time limit.
+func (e *Engine) ytdlpOption() string {
+	if e.cfg.ytdlpOff {
+		return "off"
+	}
+	p := e.cfg.ytdlp
+	if p == "" {
+		p = "found on PATH"
+	}
+	return textsafe.Line(p, 300) + ", at most " + e.cfg.ytdlpTimeout.String()
 }
 
 // Sandbox reports whether the browser runs with its sandbox and, when it does not, why (what

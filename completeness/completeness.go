@@ -142,6 +142,9 @@ type Input struct {
 	// SitePrepFailed says what the site profile's preparation of the page could not do
 	// (open the comments, switch a filter off), in plain English.
 	SitePrepFailed []string
+	// MediaMissing says, per video or audio element of the page whose file the capture does
+	// not hold, what it is and why, in plain English.
+	MediaMissing []string
 }
 
 // SiteState is a site profile's finding that the page is not the posting.
@@ -289,6 +292,13 @@ func judge(in Input) evidence.Completeness {
 			break
 		}
 		rs = append(rs, reason(evidence.ReasonSiteLimit, textsafe.Line(l, evidence.MaxReasonDetail)))
+	}
+	for i, l := range in.MediaMissing {
+		if i >= 5 {
+			rs = append(rs, reason(evidence.ReasonMediaNotCollected, fmt.Sprintf("and %d more video or audio element(s) not collected", len(in.MediaMissing)-5)))
+			break
+		}
+		rs = append(rs, reason(evidence.ReasonMediaNotCollected, textsafe.Line(l, evidence.MaxReasonDetail)))
 	}
 	if len(rs) > 0 {
 		return verdict(evidence.VerdictIncomplete, rs...)

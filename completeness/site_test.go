@@ -37,6 +37,13 @@ func TestJudgeSite(t *testing.T) {
 			evidence.VerdictIncomplete, []string{evidence.ReasonTimedOut, evidence.ReasonProfileNotMatched, evidence.ReasonSiteLimit, evidence.ReasonSiteLimit}},
 		{"preparation failed", Input{Status: 200, Text: shortPost, Site: "Daum News", SiteMatched: true, SitePrepFailed: []string{"the chat did not open"}, SiteLimits: []string{"closed"}},
 			evidence.VerdictIncomplete, []string{evidence.ReasonSitePrepare, evidence.ReasonSiteLimit}},
+		{"media not collected", Input{Status: 200, Text: shortPost, MediaMissing: []string{"the video video#clip was not collected: a stream"}},
+			evidence.VerdictIncomplete, []string{evidence.ReasonMediaNotCollected}},
+		{"media after the site's limits; at most five, then a count", Input{Status: 200, Text: shortPost, Site: "S", SiteMatched: true, SiteLimits: []string{"closed"},
+			MediaMissing: []string{"1", "2", "3", "4", "5", "6", "7"}},
+			evidence.VerdictIncomplete, append([]string{evidence.ReasonSiteLimit}, slices.Repeat([]string{evidence.ReasonMediaNotCollected}, 6)...)},
+		{"a deleted page's player is not a missing video", Input{Status: 200, Text: shortPost, Site: "DC Inside", SiteState: deleted, MediaMissing: []string{"x"}},
+			evidence.VerdictDeleted, []string{evidence.ReasonDeletedNotice}},
 		{"at most five limits", Input{Status: 200, Text: shortPost, Site: "S", SiteMatched: true, SiteLimits: []string{"1", "2", "3", "4", "5", "6", "7"}},
 			evidence.VerdictIncomplete, slices.Repeat([]string{evidence.ReasonSiteLimit}, 5)},
 	} {

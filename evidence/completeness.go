@@ -61,6 +61,9 @@ const (
 	ReasonSitePrepare = "site_preparation_failed"
 	// ReasonConsent: the site showed its cookie-consent page in place of the posting.
 	ReasonConsent = "consent_required"
+	// ReasonMediaNotCollected: the page plays a video or audio whose file the capture does
+	// not hold (a stream, a file over the limit, an error: the detail says which).
+	ReasonMediaNotCollected = "media_not_collected"
 )
 
 const (
@@ -115,7 +118,7 @@ func ReasonCodes() []string {
 		ReasonPartial, ReasonHTTP404, ReasonHTTP410, ReasonErrorStatus, ReasonDeletedNotice,
 		ReasonLoginNotice, ReasonLoginRedirect, ReasonCaptcha, ReasonBotCheck, ReasonRateLimited,
 		ReasonAccessDenied, ReasonAgeGate, ReasonNoContent, ReasonCaptureFailed, ReasonProfileNotMatched,
-		ReasonSiteLimit, ReasonConsent, ReasonSitePrepare}
+		ReasonSiteLimit, ReasonConsent, ReasonSitePrepare, ReasonMediaNotCollected}
 }
 
 // Known reports whether v is one of the Verdict constants.
@@ -254,4 +257,6 @@ var reasonTexts = map[string][2]string{
 		"The site's page could not be prepared as it needs (comments opened, a hiding filter switched off), so part of the posting may not have been shown."},
 	ReasonConsent: {"사이트가 게시물 대신 쿠키 사용 동의 화면을 띄웠습니다.",
 		"The site showed its cookie-consent page in place of the posting."},
+	ReasonMediaNotCollected: {"게시물이 재생하는 영상이나 음성 파일을 보존하지 못했습니다.",
+		"A video or audio the posting plays was not collected as a file."},
 }

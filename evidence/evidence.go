@@ -100,6 +100,11 @@ const (
 	// RoleCommentPage is a screenshot or DOM of one numbered comment page after the first
 	// (comments-page-02.png, ...).
 	RoleCommentPage = "comment-page"
+	// RoleMedia is a video or audio file of the page (Facts.Media says what it is).
+	RoleMedia = "media"
+	// RoleMediaInfo is a media downloader's description of a file it collected (yt-dlp's
+	// .info.json): the site's metadata of the video, as the site gave it.
+	RoleMediaInfo = "media-info"
 )
 
 // Metadata is what the page says about itself, drawn from <title>, meta tags, OpenGraph,
@@ -301,6 +306,65 @@ type Facts struct {
 	// Completeness is the verdict on what the capture holds (see Completeness); nil in
 	// captures made before Evidentia judged it.
 	Completeness *Completeness `json:"completeness,omitempty"`
+	// Media are the videos and audio of the page: what each element named as its source,
+	// and what of it the capture kept (MediaItem). Nil when the page showed none.
+	Media []MediaItem `json:"media,omitempty"`
+	// MediaTool is the run of the downloader that collects a posting's video as files
+	// (yt-dlp), or why it was not run; nil when the page gave no reason to run it.
+	MediaTool *MediaToolRun `json:"media_tool,omitempty"`
+}
+
+// MediaToolRun is one run of a media downloader (yt-dlp) for a capture. It fetched the page
+// again itself, outside the browser: what it downloaded is what the site gave it then.
+type MediaToolRun struct {
+	Tool     string    `json:"tool"`              // "yt-dlp"
+	Version  string    `json:"version,omitempty"` // its own ("2023.03.04")
+	Command  []string  `json:"command,omitempty"` // the command line, its path first
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
+	ExitCode int       `json:"exit_code"` // -1 when it was not run, killed or did not start
+	// Files are the artifacts it wrote (its media files and their .info.json).
+	Files []string `json:"files,omitempty"`
+	// Log is its messages, capped; Note says in plain words what happened.
+	Log  string `json:"log,omitempty"`
+	Note string `json:"note"`
+}
+
+// MediaItem is one source of a video or audio element of the page and what the capture kept
+// of it. The element's own values (Player*) are the page's: untrusted, shown as such.
+type MediaItem struct {
+	Kind    string `json:"kind"`    // "video" or "audio"
+	Element string `json:"element"` // where on the page: a CSS path ("video#player > source")
+	Frame   string `json:"frame,omitempty"`
+	// URL is the source as the element names it, resolved against its document.
+	URL string `json:"url"`
+	// Via says how the file was fetched: "page" (through the page's own context: its
+	// cookies, its frame), "" when it was not fetched.
+	Via string `json:"via,omitempty"`
+	// Artifact names the sealed file, "" when none was kept; Note then says why.
+	Artifact   string `json:"artifact,omitempty"`
+	MediaType  string `json:"media_type,omitempty"` // the Content-Type it was served with
+	HTTPStatus int    `json:"http_status,omitempty"`
+	Bytes      int64  `json:"bytes,omitempty"`
+	// Probe is what ffprobe read from the sealed file; nil when it was not run (Note says why).
+	Probe *MediaProbe `json:"probe,omitempty"`
+	// PlayerDuration (seconds) and PlayerWidth × PlayerHeight are what the page's player
+	// reported: the page's values, not read from the file.
+	PlayerDuration float64 `json:"player_duration,omitempty"`
+	PlayerWidth    int     `json:"player_width,omitempty"`
+	PlayerHeight   int     `json:"player_height,omitempty"`
+	Note           string  `json:"note,omitempty"`
+}
+
+// MediaProbe is what ffprobe read from a media file.
+type MediaProbe struct {
+	Tool       string  `json:"tool"`   // its version line ("ffprobe version 5.1.9-0+deb12u1 ...")
+	Format     string  `json:"format"` // ffprobe's format_name ("mov,mp4,m4a,3gp,3g2,mj2")
+	DurationS  float64 `json:"duration_s"`
+	Width      int     `json:"width,omitempty"`
+	Height     int     `json:"height,omitempty"`
+	VideoCodec string  `json:"video_codec,omitempty"`
+	AudioCodec string  `json:"audio_codec,omitempty"`
 }
 
 // ManifestFormat names the version of the manifest layout.

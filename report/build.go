@@ -520,6 +520,7 @@ func (d *doc) capture(num, total int, c Capture, p prepared, link int) {
 	// What the page says about itself, apart and labelled.
 	d.claims(f)
 	d.posting(p.post, p.postNote, f.Metadata, f.Collection.StartedAt)
+	d.media(f.Media, f.MediaTool)
 	d.redirects(f.Redirects)
 	d.collection(&f.Collection)
 	d.network(&f.Network)
@@ -616,6 +617,71 @@ func (d *doc) verdictName(v evidence.Verdict) string {
 		return n
 	}
 	return fmt.Sprintf(d.t.VerdictUnknown, line(string(v), 50))
+}
+
+// media writes the video and audio sources of the page and what was kept of each: the file's
+// name, type and size and what ffprobe read from it, or why nothing was kept. The player's
+// duration is the page's value and is labelled so.
+func (d *doc) media(items []evidence.MediaItem, tool *evidence.MediaToolRun) {
+	if len(items) == 0 && tool == nil {
+		return
+	}
+	t := d.t
+	defer func() {
+		if tool == nil {
+			return
+		}
+		head := line(tool.Tool, 40)
+		if tool.Version != "" {
+			head += " " + line(tool.Version, 60)
+		}
+		text := fmt.Sprintf(t.MediaToolFmt, head, line(tool.Note, 400))
+		if len(tool.Command) > 0 {
+			text += "\n" + line(strings.Join(tool.Command, " "), 600)
+		}
+		d.para(text, false, sizeTable)
+	}()
+	if len(items) == 0 {
+		d.heading2(t.Media, 10)
+		return
+	}
+	var rs [][]cell
+	for j, it := range items {
+		kind := t.MediaVideo
+		if it.Kind == "audio" {
+			kind = t.MediaAudio
+		}
+		src := kind + " · " + line(it.Element, 200) + "\n" + line(it.URL, pagemeta.MaxURL)
+		if it.Frame != "" {
+			src += "\n(" + fmt.Sprintf(t.CommentFrameFmt, line(it.Frame, 300)) + ")"
+		}
+		kept := t.MediaNotKept
+		if it.Artifact != "" {
+			kept = line(it.Artifact, 100) + "\n" + fmt.Sprintf(t.MediaFmt, d.orNot(line(it.MediaType, 100)), evidence.GroupDigits(it.Bytes)+" B")
+			if p := it.Probe; p != nil {
+				probe := fmt.Sprintf("%.1f s", p.DurationS)
+				if p.Width > 0 && p.Height > 0 {
+					probe += fmt.Sprintf(", %d×%d", p.Width, p.Height)
+				}
+				for _, c := range []string{p.VideoCodec, p.AudioCodec} {
+					if c != "" {
+						probe += ", " + line(c, 40)
+					}
+				}
+				kept += "\nffprobe: " + probe
+			}
+		}
+		if it.Note != "" {
+			kept += "\n" + line(it.Note, 400)
+		}
+		if it.PlayerDuration > 0 {
+			kept += "\n" + fmt.Sprintf(t.MediaPlayer, it.PlayerDuration)
+		}
+		rs = append(rs, []cell{txt(strconv.Itoa(j + 1)), txt(src), txt(kept)})
+	}
+	half := (contentW - 10) / 2
+	d.table(table{title: t.Media, header: true, size: sizeTable - 0.5, cols: []column{
+		{title: t.ColNo, w: 10, align: 'R'}, {title: t.MediaSource, w: half}, {title: t.MediaKept, w: contentW - 10 - half}}}, rs, nil)
 }
 
 // redirects writes the redirect chain that led to the final URL.

@@ -69,6 +69,8 @@ type capSpec struct {
 	started time.Time
 	posting []byte // posting.json, or nil
 	site    *evidence.SiteRecord
+	media   []evidence.MediaItem
+	tool    *evidence.MediaToolRun
 }
 
 // synthPNG is synthScreenshot as a PNG, made once per process for each size and seed.
@@ -143,7 +145,7 @@ func makeCapture(t testing.TB, st *store, s capSpec) Capture {
 	m := &evidence.Manifest{
 		Format: evidence.ManifestFormat, CaptureID: s.id, Status: s.status, Reason: s.reason, Artifacts: arts,
 		Facts: evidence.Facts{
-			RequestedURL: s.reqURL, FinalURL: s.finURL,
+			RequestedURL: s.reqURL, FinalURL: s.finURL, Media: s.media, MediaTool: s.tool,
 			Redirects: []evidence.RedirectHop{
 				{URL: s.reqURL, Status: 301, StatusText: "Moved Permanently", Location: "https://n.news.naver.com/article/001/0014567890?sid=100", RemoteIP: "223.130.195.200"},
 				{URL: "https://n.news.naver.com/article/001/0014567890?sid=100", Status: 302, StatusText: "Found", Location: s.finURL},

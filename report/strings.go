@@ -112,6 +112,16 @@ type texts struct {
 	CommentFrameFmt  string // %s the frame's address
 	CommentsLeftFmt  string // %d comments not listed
 
+	Media        string // the video and audio table's title
+	MediaVideo   string
+	MediaAudio   string
+	MediaSource  string
+	MediaKept    string
+	MediaNotKept string
+	MediaFmt     string // %s type, %s size, then the probe's "%.1f s, %d×%d, codec"
+	MediaPlayer  string // %.1f the player's duration: the page's value
+	MediaToolFmt string // %s the tool and its version, %s what happened
+
 	Redirects   string
 	HopNo       string
 	HopStatus   string
@@ -472,12 +482,21 @@ var textsKo = texts{
 	CommentFrameFmt:  "프레임: %s",
 	CommentsLeftFmt:  "그 밖의 댓글 %d개는 이 보고서에 싣지 않았습니다. posting.json 파일에 모두 있습니다.",
 
-	Redirects:   "리다이렉트 경로",
-	HopNo:       "단계",
-	HopStatus:   "상태 코드",
-	HopURL:      "URL",
-	HopLocation: "이동 위치 (Location)",
-	NoRedirects: "리다이렉트 없이 요청 URL에서 바로 응답했습니다.",
+	Media:        "영상·음성 (게시물이 재생하는 파일)",
+	MediaVideo:   "영상",
+	MediaAudio:   "음성",
+	MediaSource:  "출처 (요소와 주소)",
+	MediaKept:    "보존한 파일",
+	MediaNotKept: "보존하지 않음",
+	MediaFmt:     "%s, %s",
+	MediaPlayer:  "플레이어 표시 길이 %.1f초 (페이지의 값)",
+	MediaToolFmt: "영상 수집 도구 %s: %s",
+	Redirects:    "리다이렉트 경로",
+	HopNo:        "단계",
+	HopStatus:    "상태 코드",
+	HopURL:       "URL",
+	HopLocation:  "이동 위치 (Location)",
+	NoRedirects:  "리다이렉트 없이 요청 URL에서 바로 응답했습니다.",
 
 	Collection:   "수집 정보",
 	Started:      "채증 시작",
@@ -720,12 +739,21 @@ var textsEn = texts{
 	CommentFrameFmt:  "frame: %s",
 	CommentsLeftFmt:  "%d more comments are not listed in this report; posting.json holds them all.",
 
-	Redirects:   "Redirect chain",
-	HopNo:       "Hop",
-	HopStatus:   "Status",
-	HopURL:      "URL",
-	HopLocation: "Location",
-	NoRedirects: "No redirects: the requested URL answered directly.",
+	Media:        "Video and audio (the files the posting plays)",
+	MediaVideo:   "video",
+	MediaAudio:   "audio",
+	MediaSource:  "Source (element and address)",
+	MediaKept:    "File kept",
+	MediaNotKept: "not kept",
+	MediaFmt:     "%s, %s",
+	MediaPlayer:  "the player shows %.1f s (the page's value)",
+	MediaToolFmt: "Video downloader %s: %s",
+	Redirects:    "Redirect chain",
+	HopNo:        "Hop",
+	HopStatus:    "Status",
+	HopURL:       "URL",
+	HopLocation:  "Location",
+	NoRedirects:  "No redirects: the requested URL answered directly.",
 
 	Collection:   "Collection",
 	Started:      "Capture started",

@@ -26,8 +26,9 @@ run_pkgs=(gcc libc6-dev pkg-config
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 # Tests also need: CJK fonts for Korean pages in Chromium, a virtual display
 # for window tests, independent PDF checkers, and openssl/certutil for the
-# signature and timestamp tests. (Node.js and npm are checked apart: see debian.)
-test_pkgs=(fonts-noto-cjk xvfb xauth poppler-utils imagemagick openssl libnss3-tools)
+# signature and timestamp tests, ffmpeg (ffprobe, and the tests' tiny videos) and
+# yt-dlp for the media tests. (Node.js and npm are checked apart: see debian.)
+test_pkgs=(fonts-noto-cjk xvfb xauth poppler-utils imagemagick openssl libnss3-tools ffmpeg yt-dlp)
 
 os_id= os_like=
 if [[ -r /etc/os-release ]]; then
