@@ -130,7 +130,7 @@ func (c *run) collectMedia() {
 		i     int
 		frame cdp.FrameID
 	}
-	var todo []fetchOf
+	var fetches []fetchOf
 	seen := map[string]bool{}
 	for _, f := range c.expandFrames(lctx) {
 		var srcs []mediaSource
@@ -171,11 +171,11 @@ func (c *run) collectMedia() {
 				it.Note = "the same file as another element's; fetched once"
 			case c.mediaMaxBytes() == 0:
 				it.Note = "media files are not kept (the size limit is 0)"
-			case len(todo) >= mediaMaxFiles:
+			case len(fetches) >= mediaMaxFiles:
 				it.Note = fmt.Sprintf("not fetched: a capture keeps at most %d media files", mediaMaxFiles)
 			default:
 				seen[s.URL] = true
-				todo = append(todo, fetchOf{i: len(items), frame: frame})
+				fetches = append(fetches, fetchOf{i: len(items), frame: frame})
 			}
 			items = append(items, it)
 		}
@@ -187,7 +187,7 @@ func (c *run) collectMedia() {
 		c.hard.Reset(time.Until(end) + hardStopAfter)
 	}
 	ffprobe, ffErr := media.FindFFprobe(c.e.cfg.ffprobe)
-	for n, t := range todo {
+	for n, t := range fetches {
 		it := &items[t.i]
 		if ctx.Err() != nil {
 			it.Note = fmt.Sprintf("not fetched: the media time limit of %s was reached", c.e.cfg.mediaTimeout)
